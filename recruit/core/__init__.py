@@ -1,0 +1,1 @@
+"""Pure domain code: reading, extraction, scoring, typos. No Flask, no database."""

@@ -1,0 +1,180 @@
+"""The extracted profile of a CV: the contract between extraction, typos, scoring and storage.
+
+A profile is stored as JSON (``to_dict``) and scored again from that JSON (``from_dict``)
+whenever weights change, so both directions must round-trip exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+EDUCATION_LEVELS = ("none", "secondary", "post_secondary", "bachelor", "master", "doctorate")
+CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the normalised text that proves a fact."""
+
+    page: int  # 1-based
+    start: int  # character offsets in the normalised text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    label: str
+    count: int
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Position:
+    title: str | None
+    employer: str | None
+    start: str | None  # "YYYY-MM"
+    end: str | None  # "YYYY-MM"; for a current job, the document's date
+    current: bool
+    sales: bool = False
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Experience:
+    total_months: int = 0
+    sales_months: int = 0
+    positions: tuple[Position, ...] = ()
+
+
+@dataclass(frozen=True)
+class EducationEntry:
+    degree: str | None
+    institution: str | None
+    start: str | None
+    end: str | None
+    level: str | None = None  # one of EDUCATION_LEVELS
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Education:
+    highest: str | None = None  # one of EDUCATION_LEVELS, None when no education section
+    incomplete: bool = False  # e.g. "student în anul III": highest stays "secondary"
+    entries: tuple[EducationEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageSkill:
+    code: str  # ISO 639-1
+    level: str | None  # one of CEFR_LEVELS
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Typo:
+    term: str  # the key term meant (lexicon form)
+    found: str  # what the CV says
+    suggestion: str
+    page: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    language: str | None = None
+    name: str | None = None
+    name_evidence: tuple[Evidence, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    skills: tuple[Skill, ...] = ()
+    experience: Experience = field(default_factory=Experience)
+    education: Education = field(default_factory=Education)
+    languages: tuple[LanguageSkill, ...] = ()
+    driving_licence: tuple[str, ...] = ()
+    licence_evidence: tuple[Evidence, ...] = ()
+    own_car: bool = False
+    own_car_evidence: tuple[Evidence, ...] = ()
+    typos: tuple[Typo, ...] = ()
+    missing_diacritics: int = 0
+    words: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form: the parse contract's fields plus evidence."""
+        return _jsonable(asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        """Rebuild a profile from its JSON form (unknown keys are ignored)."""
+
+        def ev(items: Any) -> tuple[Evidence, ...]:
+            return tuple(Evidence(**e) for e in items or ())
+
+        exp = data.get("experience") or {}
+        edu = data.get("education") or {}
+        return cls(
+            language=data.get("language"),
+            name=data.get("name"),
+            name_evidence=ev(data.get("name_evidence")),
+            emails=tuple(data.get("emails") or ()),
+            phones=tuple(data.get("phones") or ()),
+            links=tuple(data.get("links") or ()),
+            skills=tuple(
+                Skill(s["id"], s["label"], s["count"], ev(s.get("evidence")))
+                for s in data.get("skills") or ()
+            ),
+            experience=Experience(
+                total_months=exp.get("total_months", 0),
+                sales_months=exp.get("sales_months", 0),
+                positions=tuple(
+                    Position(
+                        p.get("title"),
+                        p.get("employer"),
+                        p.get("start"),
+                        p.get("end"),
+                        bool(p.get("current")),
+                        bool(p.get("sales")),
+                        ev(p.get("evidence")),
+                    )
+                    for p in exp.get("positions") or ()
+                ),
+            ),
+            education=Education(
+                highest=edu.get("highest"),
+                incomplete=bool(edu.get("incomplete")),
+                entries=tuple(
+                    EducationEntry(
+                        e.get("degree"),
+                        e.get("institution"),
+                        e.get("start"),
+                        e.get("end"),
+                        e.get("level"),
+                        ev(e.get("evidence")),
+                    )
+                    for e in edu.get("entries") or ()
+                ),
+            ),
+            languages=tuple(
+                LanguageSkill(lang["code"], lang.get("level"), ev(lang.get("evidence")))
+                for lang in data.get("languages") or ()
+            ),
+            driving_licence=tuple(data.get("driving_licence") or ()),
+            licence_evidence=ev(data.get("licence_evidence")),
+            own_car=bool(data.get("own_car")),
+            own_car_evidence=ev(data.get("own_car_evidence")),
+            typos=tuple(Typo(**t) for t in data.get("typos") or ()),
+            missing_diacritics=int(data.get("missing_diacritics") or 0),
+            words=int(data.get("words") or 0),
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

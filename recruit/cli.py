@@ -1,0 +1,145 @@
+"""The `recruit` command line: a Flask CLI group, so `flask --app recruit ...` works as well."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from recruit import services
+from recruit.db import upgrade
+from recruit.db.models import USER_ROLES, User
+from recruit.settings import Settings
+
+
+def _settings() -> Settings:
+    return current_app.config["RECRUIT_SETTINGS"]
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Create or migrate the database to the latest schema."""
+    upgrade(_settings().database_url)
+    click.echo("database is up to date", err=True)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(USER_ROLES), required=True)
+@click.option("--name", default="")
+@click.password_option()
+@with_appcontext
+def create_user(email: str, role: str, name: str, password: str) -> None:
+    """Create a staff account."""
+    with current_app.extensions["recruit.sessions"]() as session:
+        try:
+            services.create_user(session, email, password, role, name)
+        except services.ServiceError as exc:
+            raise click.ClickException(str(exc)) from exc
+        session.commit()
+    click.echo(f"created {role} {email}", err=True)
+
+
+@click.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Load demo openings and accounts once; print the new logins (only this time)."""
+    with current_app.extensions["recruit.sessions"]() as session:
+        if session.scalar(select(User).where(User.email == "recruiter@demo.recruit")):
+            click.echo("demo data present; logins were printed when it was created", err=True)
+            return
+        logins = []
+        for email, role, name in (
+            ("recruiter@demo.recruit", "recruiter", "Ioana Recruiter"),
+            ("manager@demo.recruit", "hiring_manager", "Mihai Manager"),
+            ("admin@demo.recruit", "admin", "Admin"),
+        ):
+            password = secrets.token_urlsafe(12)
+            services.create_user(session, email, password, role, name)
+            logins.append((role, email, password))
+        services.load_demo_openings(session)
+        session.commit()
+    click.echo("Demo accounts (shown once; keep them):")
+    for role, email, password in logins:
+        click.echo(f"  {role:15} {email:26} {password}")
+
+
+@click.command("worker")
+@click.option("--threads", type=int, default=None, help="Worker threads (default from settings).")
+@with_appcontext
+def worker(threads: int | None) -> None:
+    """Read queued documents until interrupted."""
+    from recruit.runner import LocalRunner
+    from recruit.tasks import TaskContext
+
+    settings = _settings()
+    ctx = TaskContext(
+        current_app.extensions["recruit.sessions"], current_app.extensions["recruit.storage"]
+    )
+    runner = LocalRunner(ctx, threads=threads or settings.worker_threads)
+    runner.start()
+    click.echo(f"worker running with {runner.threads} threads; Ctrl-C stops it", err=True)
+    try:
+        while True:
+            runner._stop.wait(3600)
+    except KeyboardInterrupt:
+        runner.stop()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start the embedded worker.")
+@with_appcontext
+def serve(host: str, port: int, no_worker: bool) -> None:
+    """Migrate the database, start the embedded worker and serve the web app."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade(_settings().database_url)
+    if not no_worker:
+        from recruit.web.app import start_worker
+
+        start_worker(app)
+    click.echo(f"recruit on http://{host}:{port}", err=True)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+APP_COMMANDS = (db_group, create_user, demo, worker, serve)
+# Commands that need no app (the command-line contract): pure core, JSON on stdout.
+CORE_COMMANDS: tuple[click.Command, ...] = ()
+
+
+def register(app: Flask) -> None:
+    """Add recruit's commands to `app.cli`, for `flask --app recruit`."""
+    for command in APP_COMMANDS + CORE_COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from recruit.web.app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="recruit",
+    help="recruit: CV screening for account-manager roles.",
+    create_app=_create_app,
+    add_version_option=False,
+    load_dotenv=False,
+)
+for _command in CORE_COMMANDS:
+    main.add_command(_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

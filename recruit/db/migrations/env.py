@@ -1,0 +1,26 @@
+"""Alembic environment: the URL comes from the caller (recruit.db.upgrade), never a file."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from recruit.db.models import Base
+
+config = context.config
+url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+
+
+def run() -> None:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+    engine.dispose()
+
+
+run()

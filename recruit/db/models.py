@@ -1,0 +1,214 @@
+"""SQLAlchemy 2 typed models: users, openings, requirement versions, candidates, documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names keep migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+USER_ROLES = ("recruiter", "hiring_manager", "admin")
+OPENING_STATUSES = ("draft", "open", "closed")
+APPLICATION_STATUSES = ("new", "shortlisted", "interview", "offer", "hired", "rejected")
+DOCUMENT_STATUSES = ("queued", "reading", "ok", "needs_review", "error")
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        dt.datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Opening(Base):
+    __tablename__ = "openings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    role_id: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    # The opening's requirement profile is the RequirementProfile row with this version.
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    profiles: Mapped[list[RequirementProfile]] = relationship(
+        back_populates="opening", order_by="RequirementProfile.version"
+    )
+
+
+class RequirementProfile(Base):
+    """One immutable version of an opening's criteria, weights and knockouts."""
+
+    __tablename__ = "requirement_profiles"
+    __table_args__ = (UniqueConstraint("opening_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    opening: Mapped[Opening] = relationship(back_populates="profiles")
+
+
+class Candidate(Base):
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    consent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    consent_version: Mapped[str] = mapped_column(String(40), default="")
+    retain_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "opening_id"),
+        Index("ix_applications_opening_status", "opening_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    # The candidate's private status link: their only key, so long and random.
+    status_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    candidate: Mapped[Candidate] = relationship()
+    opening: Mapped[Opening] = relationship()
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="application", order_by="Document.id"
+    )
+    notes: Mapped[list[Note]] = relationship(back_populates="application", order_by="Note.id")
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+
+
+class Document(Base):
+    """An uploaded CV file: the original is kept in storage whatever happens when reading it."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_status_lease", "status", "lease_until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True, default=None
+    )
+    original_filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(120), default="")
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    error_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    error_message: Mapped[str | None] = mapped_column(Text, default=None)
+    pages: Mapped[int | None] = mapped_column(Integer, default=None)
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    extractor_version: Mapped[str | None] = mapped_column(String(40), default=None)
+    # Task state lives here so a restart resumes queued and interrupted work.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    application: Mapped[Application | None] = relationship(back_populates="documents")
+
+
+class Score(Base):
+    """A document's score under one requirement-profile version."""
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        UniqueConstraint("document_id", "profile_id"),
+        Index("ix_scores_profile_total", "profile_id", "total"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("requirement_profiles.id", ondelete="CASCADE")
+    )
+    total: Mapped[float] = mapped_column()
+    breakdown: Mapped[list[Any]] = mapped_column(JSON)
+    knockouts: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,57 @@
+"""Settings from RECRUIT_* environment variables, read when asked (never at import time)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str
+    upload_dir: Path
+    secret_key: str
+    redis_url: str | None
+    max_upload_mb: int
+    worker_threads: int
+
+    @classmethod
+    def from_env(
+        cls, instance_path: str | os.PathLike[str], env: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Read the settings, creating the instance folder and the secret key file when missing."""
+        env = os.environ if env is None else env
+        instance = Path(instance_path)
+        instance.mkdir(parents=True, exist_ok=True)
+        database_url = env.get("RECRUIT_DATABASE_URL") or f"sqlite:///{instance / 'recruit.db'}"
+        upload_dir = Path(env.get("RECRUIT_UPLOAD_DIR") or instance / "uploads")
+        return cls(
+            instance_path=instance,
+            database_url=database_url,
+            upload_dir=upload_dir,
+            secret_key=env.get("RECRUIT_SECRET_KEY") or _instance_secret(instance),
+            redis_url=env.get("RECRUIT_REDIS_URL") or None,
+            max_upload_mb=int(env.get("RECRUIT_MAX_UPLOAD_MB") or 10),
+            worker_threads=int(env.get("RECRUIT_WORKER_THREADS") or 2),
+        )
+
+
+def _instance_secret(instance: Path) -> str:
+    """Return the secret key kept in the instance folder, generating it once."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def default_instance_path() -> Path:
+    """Return the instance folder: RECRUIT_INSTANCE_PATH or ./instance."""
+    return Path(os.environ.get("RECRUIT_INSTANCE_PATH") or Path.cwd() / "instance")

@@ -1,0 +1,124 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import atexit
+from typing import Any
+
+from flask import Flask, g
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from recruit.core.assets import asset_root
+from recruit.db import make_engine, make_sessionmaker
+from recruit.db.models import User
+from recruit.settings import Settings, default_instance_path
+from recruit.storage import LocalStorage
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; settings come from RECRUIT_* variables read here, or from `test_config`."""
+    test_config = test_config or {}
+    instance = test_config.get("INSTANCE_PATH") or default_instance_path()
+    app = Flask(
+        "recruit",
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(asset_root("templates")),
+        static_folder=str(asset_root("templates") / "static"),
+    )
+    settings = Settings.from_env(instance, test_config.get("ENV"))
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        RECRUIT_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        START_WORKER=False,
+    )
+    app.config.update({k: v for k, v in test_config.items() if k not in ("ENV",)})
+
+    engine = make_engine(settings.database_url)
+    app.extensions["recruit.engine"] = engine
+    app.extensions["recruit.sessions"] = make_sessionmaker(engine)
+    app.extensions["recruit.storage"] = LocalStorage(settings.upload_dir)
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.teardown_appcontext(_close_session)
+
+    from recruit.web import auth, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+
+    from recruit.cli import register
+
+    register(app)
+    if app.config["START_WORKER"]:
+        start_worker(app)
+    return app
+
+
+def start_worker(app: Flask) -> None:
+    """Start the embedded worker threads for this process."""
+    from recruit.runner import LocalRunner
+    from recruit.tasks import TaskContext
+
+    settings: Settings = app.config["RECRUIT_SETTINGS"]
+    ctx = TaskContext(app.extensions["recruit.sessions"], app.extensions["recruit.storage"])
+    runner = LocalRunner(ctx, threads=settings.worker_threads)
+    runner.start()
+    atexit.register(runner.stop)
+    app.extensions["recruit.runner"] = runner
+
+
+def db_session() -> Session:
+    """Return this request's database session (closed at teardown)."""
+    if "db_session" not in g:
+        from flask import current_app
+
+        g.db_session = current_app.extensions["recruit.sessions"]()
+    return g.db_session
+
+
+def storage() -> LocalStorage:
+    """Return the file storage."""
+    from flask import current_app
+
+    return current_app.extensions["recruit.storage"]
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> Any:
+    user = db_session().get(User, int(user_id))
+    return StaffUser(user) if user is not None and user.active else None
+
+
+class StaffUser:
+    """Flask-Login's view of a staff account."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.id = user.id
+        self.role = user.role
+        self.email = user.email
+        self.name = user.name or user.email
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)

@@ -1,0 +1,79 @@
+"""Shared fixtures: an app on a migrated database (SQLite by default, or RECRUIT_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, MetaData, create_engine, text
+
+from recruit.db import upgrade
+from recruit.db.models import Base
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED_CVS = SHARED / "data" / "cvs"
+
+
+def reset_database(engine: Engine) -> None:
+    """Drop every table, ours and Alembic's, so migrations start from empty."""
+    meta = MetaData()
+    meta.reflect(engine)
+    meta.drop_all(engine)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the test database URL, migrated once for the session."""
+    url = os.environ.get("RECRUIT_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
+    engine = create_engine(url)
+    reset_database(engine)
+    engine.dispose()
+    upgrade(url)
+    return url
+
+
+def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path):
+    """An app on a clean, migrated database with uploads in a temporary folder."""
+    from recruit import create_app
+
+    _truncate(database_url)
+    env = {
+        "RECRUIT_DATABASE_URL": database_url,
+        "RECRUIT_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "RECRUIT_SECRET_KEY": "test-secret-key",
+    }
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": env, "TESTING": True})
+    yield app
+    app.extensions["recruit.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    with app.extensions["recruit.sessions"]() as s:
+        yield s
+
+
+@pytest.fixture
+def storage(app):
+    return app.extensions["recruit.storage"]

@@ -1,0 +1,173 @@
+"""The foundation: migrations, storage, the task runner, settings, the app and the wheel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, func, inspect, select
+
+from recruit import services
+from recruit.db import upgrade
+from recruit.db.models import Base, Document
+from recruit.settings import Settings
+from recruit.storage import LocalStorage
+from recruit.tasks import TaskContext, run_next
+from tests.conftest import reset_database
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_migrations_from_empty_match_the_models(database_url: str) -> None:
+    engine = create_engine(database_url)
+    reset_database(engine)
+    assert inspect(engine).get_table_names() == []
+    upgrade(database_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert diff == [], f"models and migrations disagree: {diff}"
+    assert {"users", "openings", "documents", "scores", "audit_events"} <= tables
+
+
+def test_storage_writes_once_by_content(tmp_path: Path) -> None:
+    store = LocalStorage(tmp_path)
+    first = store.put(b"%PDF-1.4 same bytes")
+    second = store.put(b"%PDF-1.4 same bytes")
+    assert first.key == second.key and first.created and not second.created
+    assert store.get(first.key) == b"%PDF-1.4 same bytes"
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
+
+
+def test_storage_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch) -> None:
+    store = LocalStorage(tmp_path)
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        store.put(b"x" * 1000)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_storage_refuses_keys_that_could_escape(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        LocalStorage(tmp_path).get("../../etc/passwd")
+
+
+def test_failed_storage_write_leaves_no_row(app, session, storage, monkeypatch) -> None:
+    opening = services.create_opening(session, "Account Manager", "account-manager")
+    session.commit()
+
+    def broken_put(data: bytes):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(storage, "put", broken_put)
+    with pytest.raises(OSError):
+        services.submit_application(
+            session, storage, opening, name="Ana Pop", email="ana@example.com", phone="",
+            filename="cv.pdf", data=b"%PDF-", consent_version="v1",
+        )
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_restarted_worker_resumes_queued_and_interrupted_work(app, session, storage) -> None:
+    stored = storage.put(b"not a pdf at all")
+    queued = services.add_document(session, stored.key, stored.sha256, stored.size, "a.pdf")
+    stored2 = storage.put(b"also not a pdf")
+    crashed = services.add_document(session, stored2.key, stored2.sha256, stored2.size, "b.pdf")
+    session.commit()
+    # A worker claimed `crashed` and died: its lease runs out.
+    claimed = services.claim_next_document(session)
+    assert claimed == queued.id
+    doc = session.get(Document, claimed)
+    doc.lease_until = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    session.commit()
+
+    # A new worker (a fresh context, as after a restart) finishes both.
+    ctx = TaskContext(app.extensions["recruit.sessions"], storage)
+    assert run_next(ctx) is not None
+    assert run_next(ctx) is not None
+    assert run_next(ctx) is None
+    session.expire_all()
+    statuses = {d.id: (d.status, d.error_code) for d in session.scalars(select(Document))}
+    assert statuses == {queued.id: ("error", "not_a_pdf"), crashed.id: ("error", "not_a_pdf")}
+    assert storage.exists(stored.key) and storage.exists(stored2.key)
+
+
+def test_settings_come_from_the_environment(tmp_path: Path) -> None:
+    env = {
+        "RECRUIT_DATABASE_URL": "postgresql+psycopg://u@h/db",
+        "RECRUIT_UPLOAD_DIR": str(tmp_path / "up"),
+        "RECRUIT_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "RECRUIT_MAX_UPLOAD_MB": "7",
+    }
+    s = Settings.from_env(tmp_path / "inst", env)
+    assert s.database_url == env["RECRUIT_DATABASE_URL"]
+    assert s.upload_dir == tmp_path / "up"
+    assert s.redis_url == env["RECRUIT_REDIS_URL"] and s.max_upload_mb == 7
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    first = Settings.from_env(tmp_path, {}).secret_key
+    again = Settings.from_env(tmp_path, {}).secret_key
+    assert first == again and len(first) >= 32
+    assert Settings.from_env(tmp_path / "other", {}).secret_key != first
+    assert Settings.from_env(tmp_path, {"RECRUIT_SECRET_KEY": "k"}).secret_key == "k"
+    assert (tmp_path / "instance.db").exists() is False
+    assert Settings.from_env(tmp_path, {}).database_url == f"sqlite:///{tmp_path / 'recruit.db'}"
+
+
+def test_public_pages_and_sign_in(app, client, session) -> None:
+    services.create_opening(session, "Manager cont bancar", "bank-account-manager")
+    services.create_user(session, "ioana@example.com", "correct horse battery", "recruiter")
+    session.commit()
+    page = client.get("/")
+    assert page.status_code == 200 and "Manager cont bancar" in page.text
+    form = client.get("/auth/sign-in")
+    assert form.status_code == 200 and 'name="password"' in form.text
+    app.config["WTF_CSRF_ENABLED"] = False
+    bad = client.post("/auth/sign-in", data={"email": "ioana@example.com", "password": "nope"})
+    assert "Wrong e-mail or password" in bad.text
+    good = client.post(
+        "/auth/sign-in", data={"email": "ioana@example.com", "password": "correct horse battery"}
+    )
+    assert good.status_code == 302
+
+
+def test_cli_demo_is_idempotent(app) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "recruiter@demo.recruit" in first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0 and "recruiter@demo.recruit" not in second.stdout
+    with app.extensions["recruit.sessions"]() as s:
+        from recruit.db.models import Opening
+
+        assert s.scalar(select(func.count()).select_from(Opening)) == 5
+
+
+@pytest.mark.slow
+def test_wheel_ships_models_and_templates(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
+         str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    (wheel,) = tmp_path.glob("recruit-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "recruit/_assets/models/skills/catalog.json" in names
+    assert "recruit/_assets/templates/base.html" in names
+    assert any(n.startswith("recruit/_assets/models/roles/") for n in names)

@@ -1,4 +1,4 @@
-"""Shared fixtures: an app on a migrated database (SQLite by default, or RECRUIT_TEST_DATABASE_URL)."""
+"""Shared fixtures: an app on a migrated database (SQLite, or RECRUIT_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 

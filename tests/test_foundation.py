@@ -74,8 +74,15 @@ def test_failed_storage_write_leaves_no_row(app, session, storage, monkeypatch) 
     monkeypatch.setattr(storage, "put", broken_put)
     with pytest.raises(OSError):
         services.submit_application(
-            session, storage, opening, name="Ana Pop", email="ana@example.com", phone="",
-            filename="cv.pdf", data=b"%PDF-", consent_version="v1",
+            session,
+            storage,
+            opening,
+            name="Ana Pop",
+            email="ana@example.com",
+            phone="",
+            filename="cv.pdf",
+            data=b"%PDF-",
+            consent_version="v1",
         )
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Document)) == 0
@@ -161,9 +168,20 @@ def test_cli_demo_is_idempotent(app) -> None:
 @pytest.mark.slow
 def test_wheel_ships_models_and_templates(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 0, out.stderr[-2000:]
     (wheel,) = tmp_path.glob("recruit-*.whl")

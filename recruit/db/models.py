@@ -72,12 +72,29 @@ class Opening(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     # The opening's requirement profile is the RequirementProfile row with this version.
     current_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Hide personal details from recruiters until a candidate is shortlisted.
+    blind_review: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     profiles: Mapped[list[RequirementProfile]] = relationship(
         back_populates="opening", order_by="RequirementProfile.version"
     )
+    members: Mapped[list[OpeningMember]] = relationship(back_populates="opening")
+
+
+class OpeningMember(Base):
+    """A recruiter or hiring manager assigned to an opening (admins see every opening)."""
+
+    __tablename__ = "opening_members"
+    __table_args__ = (UniqueConstraint("opening_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    opening: Mapped[Opening] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
 
 
 class RequirementProfile(Base):
@@ -107,6 +124,7 @@ class Candidate(Base):
     consent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     consent_version: Mapped[str] = mapped_column(String(40), default="")
     retain_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    erased_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -55,6 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from recruit.web import auth, public
 
     app.register_blueprint(public.bp)
+    # 401 for a staff page sends the visitor to the sign-in page.
+    login_manager.unauthorized_handler(_unauthorized)
     app.register_blueprint(auth.bp)
 
     from recruit.cli import register
@@ -92,6 +94,12 @@ def storage() -> LocalStorage:
     from flask import current_app
 
     return current_app.extensions["recruit.storage"]
+
+
+def _unauthorized() -> Any:
+    from flask import redirect, request, url_for
+
+    return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -1,123 +1,22 @@
-"""Use cases: each takes a SQLAlchemy session (and storage), never opens one itself."""
+"""Applications and documents: storing, claiming, reading and scoring CVs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from recruit.db.models import (
-    USER_ROLES,
-    Application,
-    AuditEvent,
-    Candidate,
-    Document,
-    Opening,
-    RequirementProfile,
-    Score,
-    User,
-    utcnow,
-)
+from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
+from recruit.services.errors import ServiceError
+from recruit.services.openings import current_profile
 from recruit.storage import LocalStorage
-
-_hasher = PasswordHasher()
 
 # Long enough that a crashed worker's document is picked up again, short enough not to wait long.
 LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 3
-
-
-class ServiceError(ValueError):
-    """A request that cannot be carried out, with a message for the person who made it."""
-
-
-# --- users -------------------------------------------------------------------------------
-
-
-def create_user(session: Session, email: str, password: str, role: str, name: str = "") -> User:
-    """Create a staff account with an argon2-hashed password."""
-    email = email.strip().lower()
-    if role not in USER_ROLES:
-        raise ServiceError(f"unknown role {role!r}; choose one of {', '.join(USER_ROLES)}")
-    if len(password) < 10:
-        raise ServiceError("the password must have at least 10 characters")
-    if session.scalar(select(User).where(User.email == email)):
-        raise ServiceError(f"a user with e-mail {email} exists already")
-    user = User(email=email, name=name, password_hash=_hasher.hash(password), role=role)
-    session.add(user)
-    session.flush()
-    return user
-
-
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active:
-        _hasher.hash(password)  # same work either way, so timing does not reveal accounts
-        return None
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    return user
-
-
-# --- openings and requirement profiles --------------------------------------------------
-
-
-def create_opening(
-    session: Session,
-    title: str,
-    role_id: str,
-    *,
-    description: str = "",
-    location: str = "",
-    status: str = "open",
-    author: User | None = None,
-) -> Opening:
-    """Create an opening whose first requirement version is the role's built-in profile."""
-    from recruit.core.scoring import load_role
-
-    requirements = load_role(role_id)
-    opening = Opening(
-        title=title, role_id=role_id, description=description, location=location, status=status
-    )
-    session.add(opening)
-    session.flush()
-    session.add(
-        RequirementProfile(
-            opening_id=opening.id,
-            version=1,
-            criteria=requirements.to_dict(),
-            author_id=author.id if author else None,
-            note=f"built-in profile {role_id}",
-        )
-    )
-    opening.current_version = 1
-    session.flush()
-    return opening
-
-
-def current_profile(session: Session, opening: Opening) -> RequirementProfile:
-    """Return the opening's current requirement-profile version."""
-    profile = session.scalar(
-        select(RequirementProfile).where(
-            RequirementProfile.opening_id == opening.id,
-            RequirementProfile.version == opening.current_version,
-        )
-    )
-    if profile is None:
-        raise ServiceError(f"opening {opening.id} has no requirement profile")
-    return profile
-
-
-# --- documents ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -296,26 +195,6 @@ def score_document(session: Session, document: Document, opening: Opening) -> Sc
     return row
 
 
-def audit(
-    session: Session,
-    action: str,
-    subject_type: str,
-    subject_id: Any,
-    actor: User | None = None,
-    **detail: Any,
-) -> None:
-    """Record who did what to which subject."""
-    session.add(
-        AuditEvent(
-            actor_id=actor.id if actor else None,
-            action=action,
-            subject_type=subject_type,
-            subject_id=str(subject_id),
-            detail=detail,
-        )
-    )
-
-
 def fail_document(session: Session, document_id: int) -> Document:
     """Mark a document whose reading crashed; the original stays in storage."""
     document = session.get(Document, document_id)
@@ -329,51 +208,3 @@ def fail_document(session: Session, document_id: int) -> Document:
     )
     session.commit()
     return document
-
-
-DEMO_OPENINGS = (
-    (
-        "Account Manager",
-        "account-manager",
-        "București",
-        "Gestionezi un portofoliu de clienți B2B, pregătești oferte comerciale, negociezi și "
-        "urmărești contractele. Cerem experiență în vânzări, studii superioare, engleză și "
-        "permis categoria B.",
-    ),
-    (
-        "Manager cont bancar",
-        "bank-account-manager",
-        "Cluj-Napoca",
-        "Îndeplinești planul de vânzări al agenției, consiliezi clienții despre credite, carduri "
-        "și depozite, întocmești documentele și rapoartele și urmărești contractele.",
-    ),
-    (
-        "Manager magazin telefonie mobilă",
-        "telecom-retail-manager",
-        "Iași",
-        "Consiliezi clienții despre abonamente, telefoane și accesorii, faci portări, încasezi "
-        "la casa de marcat, ții evidența stocului și ordinea în magazin.",
-    ),
-    (
-        "Key Account Manager - clienți corporativi",
-        "corporate-account-manager",
-        "Timișoara",
-        "Prospectezi companii, organizezi întâlniri și prezentări, participi la expoziții, "
-        "negociezi contracte pe termen lung și raportezi lunar.",
-    ),
-    (
-        "Manager relații clienți",
-        "customer-service-manager",
-        "Brașov",
-        "Cauți clienți noi, preiei apelurile și e-mailurile, ții evidența clienților și "
-        "pregătești contractele. Scris corect, engleză, mașină proprie.",
-    ),
-)
-
-
-def load_demo_openings(session: Session) -> list[Opening]:
-    """Create one open demo opening per built-in role."""
-    return [
-        create_opening(session, title, role_id, description=text, location=city)
-        for title, role_id, city, text in DEMO_OPENINGS
-    ]

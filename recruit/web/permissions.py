@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from recruit.db.models import Opening, OpeningMember
+from recruit.db.models import Application, Opening, OpeningMember
 from recruit.web.app import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,3 +56,21 @@ def visible_openings_query() -> Any:
     if current_user.role != "admin":
         query = query.join(OpeningMember).where(OpeningMember.user_id == current_user.id)
     return query
+
+
+# Statuses from which the recruiter sees who the candidate is, under blind review.
+REVEALED_STATUSES = frozenset({"shortlisted", "interview", "offer", "hired"})
+
+
+def identity_hidden(application: Application) -> bool:
+    """Tell whether blind review hides this applicant's identity from the current viewer."""
+    if current_user.is_authenticated and current_user.role == "admin":
+        return False
+    return application.opening.blind_review and application.status not in REVEALED_STATUSES
+
+
+def display_name(application: Application) -> str:
+    """Return the name to show for an applicant: a neutral label under blind review."""
+    if identity_hidden(application):
+        return f"Candidate #{application.id}"
+    return application.candidate.name

@@ -1,0 +1,340 @@
+"""Find misspelt key terms in a CV's normalised text, and count Romanian words without diacritics.
+
+A token is a typo of a key term when it is a near miss of one of the term's forms (weighted
+Damerau-Levenshtein, see `_distance`) and is not a word of Romanian or English. "Word" is
+decided by wordfreq's frequency lists and spaCy's lemma tables (spacy-lookups-data), never
+by a list of our own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from wordfreq import get_frequency_dict
+
+from recruit.core.lexicon import KeyForm, key_forms
+from recruit.core.profile import Typo
+
+
+@dataclass(frozen=True)
+class TypoReport:
+    """The typos of one document, its count of words missing diacritics, and its word count."""
+
+    typos: tuple[Typo, ...]
+    missing_diacritics: int  # Romanian words written without their diacritics; never typos
+    words: int  # the denominator of typos per 1,000 words
+
+
+# The reader already turns cedilla forms into comma-below ones; do it again per token so
+# text from any other source (tests, the CLI on raw text) cannot turn them into flags.
+_CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
+_FOLD = str.maketrans("ăâîșțşţ", "aaistst")
+_RO_DIACRITICS = frozenset("ăâîșț")
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Tokens inside these are never flagged: e-mails, URLs with or without a scheme, handles.
+_MASK = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:https?://|www\.)\S+"
+    r"|\b(?:[\w-]+\.)+(?:com|ro|net|org|eu|io|info|biz|co|uk|de|md)\b(?:/\S*)?"
+    r"|@\w+",
+    re.IGNORECASE,
+)
+
+# Words of English below this Zipf frequency are not trusted as words: wordfreq's English
+# list is long enough to hold common misspellings ("recieve" 2.75, "exel" 1.74,
+# "negociation" 1.01). Words also in spaCy's English lemma tables count whatever their
+# frequency. Romanian's list stops at 3.0, so every Romanian entry counts.
+_EN_MIN_ZIPF = 3.0
+_ZIPF_DECADE = 1.0
+_MIN_LEN = 4  # shorter tokens have too many real neighbours to be flagged safely
+_SHORT = 6  # forms up to this length (folded) allow distance 1, longer ones 2
+# Keyboard slips and swapped letters are the commonest typos, so they cost less and a long
+# word may hold two or three of them.
+_CHEAP = 0.75
+
+_QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    pos = {ch: (r, c) for r, row in enumerate(_QWERTY) for c, ch in enumerate(row)}
+    out: dict[str, frozenset[str]] = {}
+    for a, (ra, ca) in pos.items():
+        # Rows are staggered by about half a key, so a key touches two keys above or below.
+        out[a] = frozenset(
+            b
+            for b, (rb, cb) in pos.items()
+            if b != a
+            and (
+                (rb == ra and abs(cb - ca) == 1)
+                or (rb == ra - 1 and cb in (ca, ca + 1))
+                or (rb == ra + 1 and cb in (ca - 1, ca))
+            )
+        )
+    return out
+
+
+_ADJACENT = _neighbours()
+
+
+def _distance(a: str, b: str, limit: float) -> float:
+    """Return the weighted optimal-string-alignment distance from `a` to `b`, capped at `limit`."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
+        return limit + 1
+    prev2: list[float] = []
+    prev = [float(j) for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        ca = a[i - 1]
+        # Deleting a doubled letter ("contraact") is a cheap slip too.
+        cost_del = _CHEAP if i > 1 and a[i - 2] == ca else 1.0
+        cur = [prev[0] + cost_del]
+        for j in range(1, lb + 1):
+            cb = b[j - 1]
+            if ca == cb:
+                sub = 0.0
+            elif cb in _ADJACENT.get(ca, ()):
+                sub = _CHEAP
+            else:
+                sub = 1.0
+            cost_ins = _CHEAP if j > 1 and b[j - 2] == cb else 1.0
+            best = min(prev[j] + cost_del, cur[j - 1] + cost_ins, prev[j - 1] + sub)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and ca != cb:
+                best = min(best, prev2[j - 2] + _CHEAP)
+            cur.append(best)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[lb]
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _fold(word: str) -> str:
+    return word.translate(_FOLD)
+
+
+def _zipf(freq: float) -> float:
+    return math.log10(freq) + 9.0
+
+
+def _lemma_table(name: str) -> dict[str, object]:
+    path = resources.files("spacy_lookups_data").joinpath("data", name)
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        data: dict[str, object] = json.load(fh)
+    return data
+
+
+def _words_of(table: dict[str, object]) -> Iterable[str]:
+    # Lookup tables map form -> lemma; the index table maps part of speech -> [lemma, ...].
+    for key, value in table.items():
+        if not isinstance(value, list):
+            yield key
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value if isinstance(v, str))
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    words: frozenset[str]  # real words of Romanian or English, lower case, comma-below forms
+    ro_dictionary: frozenset[str]  # Romanian forms of spaCy's lemma table, spelt properly
+    ro_folded: frozenset[str]  # every Romanian word with its diacritics folded away
+    ro_restore: dict[str, tuple[str, float]]  # folded -> (commonest word with diacritics, zipf)
+    ro_zipf: dict[str, float]
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    ro_freq = get_frequency_dict("ro")
+    ro_zipf = {w: _zipf(f) for w, f in ro_freq.items()}
+    ro_dictionary = frozenset(w.lower() for w in _words_of(_lemma_table("ro_lemma_lookup.json.gz")))
+    ro_words = set(ro_freq) | ro_dictionary
+    en_words = {w for w, f in get_frequency_dict("en").items() if _zipf(f) >= _EN_MIN_ZIPF}
+    for name in ("en_lemma_lookup.json.gz", "en_lemma_exc.json.gz"):
+        en_words.update(w.lower() for w in _words_of(_lemma_table(name)))
+    en_words.update(w.lower() for w in _words_of(_lemma_table("en_lemma_index.json.gz")))
+    restore: dict[str, tuple[str, float]] = {}
+    for w in ro_words:
+        folded = _fold(w)
+        if folded != w:
+            z = ro_zipf.get(w, 0.0)
+            if folded not in restore or z > restore[folded][1]:
+                restore[folded] = (w, z)
+    return _Vocabulary(
+        words=frozenset(ro_words | en_words),
+        ro_dictionary=ro_dictionary,
+        ro_folded=frozenset(_fold(w) for w in ro_words),
+        ro_restore=restore,
+        ro_zipf=ro_zipf,
+    )
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    exact: frozenset[str]  # lower-case forms, as spelt
+    index: dict[str, tuple[str, ...]]  # a deletion of a folded form -> folded forms
+    forms: dict[str, tuple[KeyForm, ...]]  # folded form -> its key forms
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    forms: dict[str, list[KeyForm]] = {}
+    for kf in key_forms():
+        forms.setdefault(_fold(kf.form.lower()), []).append(kf)
+    index: dict[str, set[str]] = {}
+    for folded in forms:
+        for d in _deletes(folded, 1 if len(folded) <= _SHORT else 2):
+            index.setdefault(d, set()).add(folded)
+    return _Lexicon(
+        exact=frozenset(kf.form.lower() for kf in key_forms()),
+        index={k: tuple(sorted(v)) for k, v in index.items()},
+        forms={k: tuple(v) for k, v in forms.items()},
+    )
+
+
+def _languages(language: str | None) -> frozenset[str | None]:
+    # Romanian CVs are full of English terms ("key account", "sales"); English CVs rarely
+    # hold Romanian ones, and a Romanian near miss in English text is more likely a name.
+    if language == "en":
+        return frozenset({"en", None})
+    return frozenset({"ro", "en", None})
+
+
+def _best_match(folded: str, languages: frozenset[str | None]) -> tuple[float, KeyForm] | None:
+    lex = _lexicon()
+    seen: set[str] = set()
+    best: tuple[float, int, KeyForm] | None = None
+    for d in _deletes(folded, 2):
+        for cand in lex.index.get(d, ()):
+            if cand in seen:
+                continue
+            seen.add(cand)
+            limit = 1.0 if len(cand) <= _SHORT else 2.0
+            cost = _distance(folded, cand, limit)
+            if cost > limit:
+                continue
+            usable = [kf for kf in lex.forms[cand] if kf.language in languages]
+            if not usable:
+                continue
+            # Prefer the form that keeps the first letter: slips there are rare.
+            rank = (cost, 0 if cand[0] == folded[0] else 1)
+            if best is None or rank < best[:2]:
+                best = (cost, rank[1], usable[0])
+    return None if best is None else (best[0], best[2])
+
+
+def _is_titled(token: str) -> bool:
+    return token[:1].isupper() and not token.isupper()
+
+
+def _looks_like_name(text: str, start: int, end: int, exact: frozenset[str]) -> bool:
+    """Tell whether the token at start:end stands next to another capitalised word."""
+    for m in (_prev_word(text, start), _next_word(text, end)):
+        if m and m[:1].isupper() and m.lower() not in exact:
+            return True
+    return False
+
+
+def _prev_word(text: str, start: int) -> str | None:
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == start or i == 0 or not text[i - 1].isalpha():
+        return None
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return text[j:i]
+
+
+def _next_word(text: str, end: int) -> str | None:
+    i = end
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if i == end or i == len(text) or not text[i].isalpha():
+        return None
+    j = i
+    while j < len(text) and text[j].isalpha():
+        j += 1
+    return text[i:j]
+
+
+def _cased(form: KeyForm, found: str) -> str:
+    if form.language is None:  # product names keep their own capitals
+        return form.form
+    if found[:1].isupper():
+        return form.form[:1].upper() + form.form[1:]
+    return form.form
+
+
+def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,)) -> TypoReport:
+    """Find misspelt key terms and count Romanian words written without diacritics."""
+    vocab = _vocabulary()
+    lex = _lexicon()
+    languages = _languages(language)
+    masked = [(m.start(), m.end()) for m in _MASK.finditer(text)]
+    mask_i = 0
+    typos: list[Typo] = []
+    words = 0
+    missing = 0
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        while mask_i < len(masked) and masked[mask_i][1] <= start:
+            mask_i += 1
+        if mask_i < len(masked) and masked[mask_i][0] < end:
+            continue
+        words += 1
+        token = m.group()
+        low = token.lower().translate(_CEDILLA)
+        folded = _fold(low)
+        if language == "ro" and folded in vocab.ro_restore and low not in lex.exact:
+            restored, z = vocab.ro_restore[folded]
+            # wordfreq's Romanian counts are full of text typed without diacritics, so a bare
+            # form is only trusted when the dictionary has it ("data", "fata", "peste") and
+            # its accented twin is not ten times commoner ("in" for "în").
+            bare_but_rarer = z - vocab.ro_zipf.get(low, 0.0) >= _ZIPF_DECADE
+            if restored != low and (low not in vocab.ro_dictionary or bare_but_rarer):
+                missing += 1
+                continue
+        if len(token) < _MIN_LEN or token.isupper() or low in lex.exact:
+            continue
+        if low in vocab.words or folded in vocab.ro_folded:
+            continue
+        match = _best_match(folded, languages)
+        if match is None:
+            continue
+        _, form = match
+        if (
+            form.language is not None
+            and _is_titled(token)
+            and _looks_like_name(text, start, end, lex.exact)
+        ):
+            continue
+        typos.append(
+            Typo(
+                term=form.term,
+                found=token,
+                suggestion=_cased(form, token),
+                page=max(1, bisect_right(page_starts, start)),
+                start=start,
+                end=end,
+            )
+        )
+    return TypoReport(typos=tuple(typos), missing_diacritics=missing, words=words)

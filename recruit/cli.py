@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -113,9 +116,72 @@ def serve(host: str, port: int, no_worker: bool) -> None:
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
+# --- the command-line contract (ARCHITECTURE.md): no app, JSON Lines on stdout only ---------
+
+_FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
+)
+_JOBS = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
+)
+
+
+def _emit(record: dict[str, Any]) -> None:
+    click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def _analysed(files: tuple[str, ...], jobs: int | None) -> Iterator[tuple[str, Any]]:
+    """Yield (file, analysis) in input order, with a progress line on a terminal's stderr."""
+    from recruit.core.pipeline import analyse_paths
+
+    show = sys.stderr.isatty()
+    for n, analysis in enumerate(analyse_paths(list(files), jobs=jobs), 1):
+        if show:
+            click.echo(f"\r{n}/{len(files)} {files[n - 1][-60:]:60}", err=True, nl=False)
+        yield files[n - 1], analysis
+    if show:
+        click.echo("", err=True)
+
+
+@click.command("parse")
+@click.option("--text", "with_text", is_flag=True, help="Add the normalised text.")
+@_JOBS
+@_FILES
+def parse(with_text: bool, jobs: int | None, files: tuple[str, ...]) -> None:
+    """Read CV files and print one JSON object per file, in input order."""
+    from recruit.core.pipeline import parse_record
+
+    for file, analysis in _analysed(files, jobs):
+        _emit(parse_record(file, analysis, with_text=with_text))
+
+
+@click.command("typos")
+@_JOBS
+@_FILES
+def typos(jobs: int | None, files: tuple[str, ...]) -> None:
+    """Print the key-term typos of each file as JSON Lines."""
+    from recruit.core.pipeline import parse_record
+
+    for file, analysis in _analysed(files, jobs):
+        record = parse_record(file, analysis)
+        missing = analysis.profile.missing_diacritics if analysis.profile else 0
+        out = {"file": file, "typos": record["typos"], "missing_diacritics": missing}
+        if record["status"] == "error":
+            out.update(status=record["status"], error=record["error"])
+        _emit(out)
+
+
+@click.command("roles")
+def roles() -> None:
+    """List the built-in role ids, one per line."""
+    from recruit.core.scoring import role_ids
+
+    for role_id in role_ids():
+        click.echo(role_id)
+
+
 APP_COMMANDS = (db_group, create_user, demo, worker, serve)
-# Commands that need no app (the command-line contract): pure core, JSON on stdout.
-CORE_COMMANDS: tuple[click.Command, ...] = ()
+CORE_COMMANDS: tuple[click.Command, ...] = (parse, typos, roles)
 
 
 def register(app: Flask) -> None:

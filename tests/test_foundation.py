@@ -189,3 +189,43 @@ def test_wheel_ships_models_and_templates(tmp_path: Path) -> None:
     assert "recruit/_assets/models/skills/catalog.json" in names
     assert "recruit/_assets/templates/base.html" in names
     assert any(n.startswith("recruit/_assets/models/roles/") for n in names)
+    # Installed (not editable) and run from elsewhere, it finds its assets inside the package.
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    roles = subprocess.run(
+        [sys.executable, "-c", "from recruit.cli import main; main()", "roles"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert roles.returncode == 0, roles.stderr[-2000:]
+    assert "account-manager" in roles.stdout.split()
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from recruit.core.assets import asset_root as a; print(a('models'))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
+    assert where.stdout.strip().startswith(str(target))

@@ -171,6 +171,68 @@ def typos(jobs: int | None, files: tuple[str, ...]) -> None:
         _emit(out)
 
 
+@click.command("rank")
+@click.option("--role", "role_id", required=True, help="A built-in role id (see `recruit roles`).")
+@click.option(
+    "--weights",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A requirement profile file in the format of models/roles/ (overrides the role's).",
+)
+@_JOBS
+@_FILES
+def rank(role_id: str, weights: str | None, jobs: int | None, files: tuple[str, ...]) -> None:
+    """Score CV files for a role; print JSON Lines best first, knocked-out and unread files last."""
+    from pathlib import Path
+
+    from recruit.core.scoring import ProfileError, load_role, parse_requirements, score
+
+    try:
+        requirements = (
+            parse_requirements(Path(weights).read_text(encoding="utf-8"), source=weights)
+            if weights
+            else load_role(role_id)
+        )
+    except (ProfileError, OSError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    scored, unread = [], []
+    for index, (file, analysis) in enumerate(_analysed(files, jobs)):
+        if analysis.profile is None:
+            unread.append((file, analysis))
+            continue
+        result = score(analysis.profile, requirements)
+        # Best first; knocked-out candidates after the others, never dropped; ties by input order.
+        scored.append(((result.knocked_out, -result.total, index), file, result))
+    scored.sort(key=lambda item: item[0])
+    for position, (_key, file, result) in enumerate(scored, 1):
+        data = result.to_dict()
+        _emit(
+            {
+                "file": file,
+                "rank": position,
+                "score": data["score"],
+                "knocked_out": data["knocked_out"],
+                "knockouts": data["knockouts"],
+                "criteria": [
+                    {k: c[k] for k in ("id", "label", "weight", "points", "evidence")}
+                    for c in data["criteria"]
+                ],
+            }
+        )
+    for file, analysis in unread:
+        error = analysis.read.error
+        _emit(
+            {
+                "file": file,
+                "rank": None,
+                "score": None,
+                "knockouts": [],
+                "criteria": [],
+                "status": analysis.read.status,
+                "error": {"code": error.code, "message": error.message} if error else None,
+            }
+        )
+
+
 @click.command("roles")
 def roles() -> None:
     """List the built-in role ids, one per line."""
@@ -181,7 +243,7 @@ def roles() -> None:
 
 
 APP_COMMANDS = (db_group, create_user, demo, worker, serve)
-CORE_COMMANDS: tuple[click.Command, ...] = (parse, typos, roles)
+CORE_COMMANDS: tuple[click.Command, ...] = (parse, rank, typos, roles)
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,146 @@
+"""Date ranges as CVs write them, in Romanian and English, and months worked."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from recruit.core.nlp import fold
+
+MONTHS = {
+    "ianuarie": 1, "ian": 1, "january": 1, "jan": 1,
+    "februarie": 2, "february": 2, "feb": 2, "febr": 2,
+    "martie": 3, "march": 3, "mar": 3, "mart": 3,
+    "aprilie": 4, "april": 4, "apr": 4,
+    "mai": 5, "may": 5,
+    "iunie": 6, "june": 6, "iun": 6, "jun": 6,
+    "iulie": 7, "july": 7, "iul": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "septembrie": 9, "september": 9, "sept": 9, "sep": 9,
+    "octombrie": 10, "october": 10, "oct": 10,
+    "noiembrie": 11, "november": 11, "noi": 11, "nov": 11,
+    "decembrie": 12, "december": 12, "dec": 12,
+}  # fmt: skip
+
+_MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+# One date: day.month.year, month/year, year-month (ISO), "Ian. 2018", or a bare year.
+_DATE = (
+    rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]{_YEAR}"
+    rf"|\d{{1,2}}\s?[./-]\s?{_YEAR}"
+    rf"|{_YEAR}[./-](?:0?[1-9]|1[0-2])(?![\d./-])"
+    rf"|(?:{_MONTH_NAME})\.?,?\s*{_YEAR}"
+    rf"|{_YEAR})"
+)
+_PRESENT = (
+    r"(?:(?:pana\s+)?(?:in\s+)?prezent|present|current(?:ly)?|now|today|to\s+date|ongoing"
+    r"|(?:pana\s+)?azi|acum)"
+)
+_DASH = r"(?:\s*[-‐‑–—−>→]+\s*|\s+(?:to|till|until|pana\s+(?:in|la)|la)\s+)"
+_RANGE = re.compile(
+    rf"(?<![\w./-])(?:(?:din|from|de\s+la|between)\s+)?(?P<start>{_DATE}){_DASH}"
+    rf"(?:(?P<end>{_DATE})|(?P<present>{_PRESENT}))(?![\w/])"
+)
+# "since 2019", "din martie 2019", "începând cu 2019": a job still held.
+_SINCE = re.compile(
+    rf"(?<![\w./-])(?:since|from|din|incepand\s+(?:cu|din)|de\s+la)\s+(?P<start>{_DATE})(?![\w/.-])"
+)
+_PARTS = re.compile(
+    rf"(?:(?P<d>\d{{1,2}})[./-])?(?P<m>\d{{1,2}})\s?[./-]\s?(?P<y>{_YEAR})"
+    rf"|(?P<iy>{_YEAR})[./-](?P<im>\d{{1,2}})"
+    rf"|(?P<name>{_MONTH_NAME})\.?,?\s*(?P<ny>{_YEAR})"
+    rf"|(?P<year>{_YEAR})"
+)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: tuple[int, int]  # (year, month)
+    end: tuple[int, int]  # for a current job, the document's month
+    current: bool
+    start_char: int  # offsets in the text searched
+    end_char: int
+    year_only: bool = False
+
+
+def month_str(month: tuple[int, int]) -> str:
+    """Format (year, month) as "YYYY-MM"."""
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+def _parse(token: str, *, is_end: bool) -> tuple[tuple[int, int], bool] | None:
+    found = _PARTS.fullmatch(token.strip())
+    if found is None:
+        return None
+    if found["y"]:
+        month, year = int(found["m"]), int(found["y"])
+    elif found["iy"]:
+        month, year = int(found["im"]), int(found["iy"])
+    elif found["name"]:
+        month, year = MONTHS[found["name"]], int(found["ny"])
+    else:
+        # A bare year spans the whole year: January when it starts a job, December when
+        # it ends one.
+        return ((int(found["year"]), 12 if is_end else 1), True)
+    if not 1 <= month <= 12:
+        return None
+    return ((year, month), False)
+
+
+def find_date_ranges(text: str, doc_date: datetime.date) -> list[DateRange]:
+    """Find the date ranges in `text` ("03/2019 - prezent", "Jan 2018 – Mar 2021", ...)."""
+    folded = fold(text)
+    today = (doc_date.year, doc_date.month)
+    ranges: list[DateRange] = []
+    taken: list[tuple[int, int]] = []
+    for found in _RANGE.finditer(folded):
+        start = _parse(found["start"], is_end=False)
+        if start is None:
+            continue
+        if found["present"]:
+            end, current, end_year_only = today, True, False
+        else:
+            parsed_end = _parse(found["end"], is_end=True)
+            if parsed_end is None:
+                continue
+            (end, end_year_only), current = parsed_end, False
+        if end < start[0]:
+            continue
+        ranges.append(
+            DateRange(
+                start[0],
+                min(end, today) if not current else end,
+                current,
+                found.start(),
+                found.end(),
+                start[1] and (end_year_only or current),
+            )
+        )
+        taken.append((found.start(), found.end()))
+    for found in _SINCE.finditer(folded):
+        if any(s <= found.start() < e for s, e in taken):
+            continue
+        start = _parse(found["start"], is_end=False)
+        if start is None or start[0] > today:
+            continue
+        ranges.append(DateRange(start[0], today, True, found.start(), found.end(), start[1]))
+    return sorted(ranges, key=lambda r: r.start_char)
+
+
+def _index(month: tuple[int, int]) -> int:
+    return month[0] * 12 + month[1] - 1
+
+
+def months_between(start: tuple[int, int], end: tuple[int, int]) -> int:
+    """Count the months from `start` to `end`, both included."""
+    return max(0, _index(end) - _index(start) + 1)
+
+
+def total_months(spans: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> int:
+    """Count the months covered by `spans`, counting overlapping months once."""
+    months: set[int] = set()
+    for start, end in spans:
+        months.update(range(_index(start), _index(end) + 1))
+    return len(months)

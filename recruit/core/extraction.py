@@ -1,0 +1,509 @@
+"""Turn a CV's normalised text into a `Profile`, every fact with the span that proves it."""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from recruit.core import dates
+from recruit.core.names import find_name
+from recruit.core.nlp import analyse, fold, load_jsonl, strip_diacritics
+from recruit.core.profile import (
+    CEFR_LEVELS,
+    EDUCATION_LEVELS,
+    Education,
+    EducationEntry,
+    Evidence,
+    Experience,
+    LanguageSkill,
+    Position,
+    Profile,
+    Skill,
+    Typo,
+)
+from recruit.core.sections import Line, Section, find_sections
+from recruit.core.skills import skill_catalog
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# Title / employer separators seen in CVs: "Account Manager | Orange", "X — Y", "X at Y".
+_PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*[|•·–—]\s*|,\s+|\s+(?:at|la|@|for|pentru)\s+|\t|\s{3,}")
+_BULLET = re.compile(r"^[•▪◦‣∙·●■□➢➤►–—*-]\s*")
+_CEFR = re.compile(r"(?<![A-Za-z0-9])([ABC][12])(?![A-Za-z0-9])")
+_STOP_RO = frozenset(
+    {
+        "si",
+        "sau",
+        "de",
+        "la",
+        "cu",
+        "pentru",
+        "din",
+        "care",
+        "este",
+        "sunt",
+        "al",
+        "ale",
+        "lui",
+        "unei",
+        "unui",
+        "cei",
+    }
+)
+_STOP_EN = frozenset(
+    {
+        "the",
+        "and",
+        "of",
+        "to",
+        "with",
+        "for",
+        "at",
+        "on",
+        "is",
+        "are",
+        "was",
+        "were",
+        "my",
+        "an",
+        "as",
+        "by",
+        "from",
+    }
+)
+
+
+def _phrase_regex(phrases: Iterable[str], *, cased: bool = False) -> re.Pattern[str]:
+    # Longest first so "foarte bine" wins over "bine"; whole words only.
+    forms = sorted({p if cased else fold(p) for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    education: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
+    cefr: dict[str, str]
+    cefr_re: re.Pattern[str]
+    langs: dict[str, str]
+    langs_re: re.Pattern[str]
+    licence_re: re.Pattern[str]
+    car_re: re.Pattern[str]
+    negation_re: re.Pattern[str]
+    title: frozenset[str]
+    employer: frozenset[str]
+    sales_re: re.Pattern[str]
+
+
+@cache
+def _lexicons() -> _Lexicon:
+    def rows(name: str) -> list[dict[str, str]]:
+        return load_jsonl("patterns", name)
+
+    education = rows("education.jsonl")
+    levels: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+    for level in (*EDUCATION_LEVELS[1:], "incomplete"):
+        phrases = [r["pattern"] for r in education if r["id"] == level]
+        upper = [p for p in phrases if p.replace(".", "").isupper()]
+        lower = [p for p in phrases if p not in upper]
+        levels[level] = (_phrase_regex(lower), _phrase_regex(upper or ["\0"], cased=True))
+    cefr = {fold(r["pattern"]): r["id"] for r in rows("cefr_words.jsonl")}
+    langs = {fold(r["pattern"]): r["id"] for r in rows("languages.jsonl")}
+    licence = rows("licence.jsonl")
+    jobs = rows("jobs.jsonl")
+    return _Lexicon(
+        education=levels,
+        cefr=cefr,
+        cefr_re=_phrase_regex(cefr),
+        langs=langs,
+        langs_re=_phrase_regex(langs),
+        licence_re=_phrase_regex(r["pattern"] for r in licence if r["label"] == "LICENCE"),
+        car_re=_phrase_regex(r["pattern"] for r in licence if r["label"] == "OWN_CAR"),
+        negation_re=_phrase_regex(r["pattern"] for r in licence if r["label"] == "NEGATION"),
+        title=frozenset(fold(r["pattern"]) for r in jobs if r["label"] == "TITLE"),
+        employer=frozenset(fold(r["pattern"]) for r in jobs if r["label"] == "EMPLOYER"),
+        sales_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES"),
+    )
+
+
+@dataclass(frozen=True)
+class _Pages:
+    text: str
+    starts: Sequence[int]
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        page = max(1, bisect.bisect_right(self.starts, start))
+        return Evidence(page, start, end, self.text[start:end])
+
+    def line(self, line: Line) -> Evidence:
+        return self.evidence(line.start, line.end)
+
+
+def detect_language(text: str) -> str | None:
+    """Guess "ro" or "en" from diacritics and common function words; None for no words."""
+    words = _WORD.findall(fold(text[:20_000]))
+    if not words:
+        return None
+    ro = sum(w in _STOP_RO for w in words) + 3 * len(re.findall(r"[ăâîșțşţ]", text[:20_000]))
+    en = sum(w in _STOP_EN for w in words)
+    return "ro" if ro > en else "en"
+
+
+def extract_profile(
+    text: str,
+    *,
+    language: str | None = None,
+    page_starts: Sequence[int] = (0,),
+    doc_date: datetime.date | None = None,
+    typos: Sequence[Typo] = (),
+) -> Profile:
+    """Extract the structured profile of a CV from its normalised text."""
+    language = language or detect_language(text)
+    today = doc_date or datetime.date.today()
+    pages = _Pages(text, tuple(page_starts) or (0,))
+    sections = sorted(find_sections(text), key=lambda s: s.start)
+    doc = analyse(text, language or "en", [(t.start, t.end, t.suggestion) for t in typos])
+    name = find_name(sections)
+    licence, licence_evidence = _licence(text, pages)
+    own_car, car_evidence = _own_car(text, pages)
+    return Profile(
+        language=language,
+        name=name.text if name else None,
+        name_evidence=(pages.line(name),) if name else (),
+        skills=_skills(doc.spans["skills"], language, pages),
+        experience=_experience(sections, today, pages),
+        education=_education(sections, today, pages),
+        languages=_languages(sections, pages),
+        driving_licence=licence,
+        licence_evidence=licence_evidence,
+        own_car=own_car,
+        own_car_evidence=car_evidence,
+        typos=tuple(typos),
+        words=len(_WORD.findall(text)),
+    )
+
+
+def _skills(spans: Iterable, language: str | None, pages: _Pages) -> tuple[Skill, ...]:
+    catalog = skill_catalog()
+    found: dict[str, list[Evidence]] = {}
+    for span in spans:
+        found.setdefault(span.label_, []).append(pages.evidence(span.start_char, span.end_char))
+    return tuple(
+        Skill(skill_id, catalog[skill_id].label(language), len(evidence), tuple(evidence))
+        for skill_id, evidence in sorted(found.items(), key=lambda item: -len(item[1]))
+        if skill_id in catalog
+    )
+
+
+# --- positions and education entries -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Block:
+    when: dates.DateRange
+    anchor: Line
+    header: tuple[Line, ...]  # the lines naming title/employer or degree/institution
+    parts: tuple[str, ...]  # those lines split into title, employer, place ...
+    body: tuple[Line, ...]  # everything else up to the next block
+
+
+def _is_header_line(line: Line) -> bool:
+    text = line.text
+    return (
+        not _BULLET.match(text)
+        and len(text.split()) <= 12
+        and not text.endswith((".", ";"))
+        and not text[0].islower()
+    )
+
+
+def _split_parts(text: str) -> list[str]:
+    return [p.strip(" .,:;()[]") for p in _PARTS.split(text) if p.strip(" .,:;()[]|-–—")]
+
+
+def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
+    anchors: list[tuple[int, dates.DateRange]] = []
+    for index, line in enumerate(lines):
+        found = dates.find_date_ranges(line.text, today)
+        if found:
+            anchors.append((index, found[0]))
+    blocks = []
+    for k, (index, when) in enumerate(anchors):
+        line = lines[index]
+        limit = anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)
+        floor = anchors[k - 1][0] + 1 if k else 0
+        rest = line.text[: when.start_char] + "  |  " + line.text[when.end_char :]
+        parts = _split_parts(rest)
+        header: list[Line] = [line]
+        following = [lines[i] for i in range(index + 1, min(index + 3, limit))]
+        if len(parts) < 2:
+            # Europass puts title and employer under the dates; others put them above.
+            nxt = following[0] if following else None
+            if nxt is not None and _is_header_line(nxt):
+                header.append(nxt)
+                parts += _split_parts(nxt.text)
+                if len(parts) < 2 and len(following) > 1 and _is_header_line(following[1]):
+                    header.append(following[1])
+                    parts += _split_parts(following[1].text)
+            elif not parts:
+                above = [lines[i] for i in range(max(floor, index - 2), index)]
+                above = [a for a in above if _is_header_line(a)]
+                header = above + header
+                for a in above:
+                    parts += _split_parts(a.text)
+        used = {h.start for h in header}
+        body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)
+        blocks.append(_Block(when, line, tuple(header), tuple(parts), body))
+    return blocks
+
+
+def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
+    lex = _lexicons()
+    title_words = lex.title
+    employer_words = lex.employer
+
+    def score(part: str, words: frozenset[str]) -> int:
+        return sum(w in words for w in _WORD.findall(fold(part)))
+
+    candidates = list(parts[:3])
+    if not candidates:
+        return None, None
+    title = max(
+        candidates,
+        key=lambda p: (score(p, title_words) - score(p, employer_words) > 0, -parts.index(p)),
+    )
+    others = [p for p in candidates if p is not title]
+    if not others:
+        return title, None
+    employer = max(others, key=lambda p: (score(p, employer_words) > 0, -parts.index(p)))
+    return title, employer
+
+
+def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> Experience:
+    sales_re = _lexicons().sales_re
+    positions = []
+    for section in sections:
+        if section.kind != "experience":
+            continue
+        for block in _blocks(section.lines, today):
+            title, employer = _title_and_employer(block.parts)
+            body = fold(" ".join(line.text for line in block.body))
+            sales = bool(title and sales_re.search(fold(title))) or (
+                len(set(sales_re.findall(body))) >= 2
+            )
+            positions.append(
+                Position(
+                    title,
+                    employer,
+                    dates.month_str(block.when.start),
+                    dates.month_str(block.when.end),
+                    block.when.current,
+                    sales,
+                    tuple(pages.line(h) for h in block.header),
+                )
+            )
+    spans = [(_month(p.start), _month(p.end)) for p in positions]
+    return Experience(
+        total_months=dates.total_months(spans),
+        sales_months=dates.total_months(
+            s for s, p in zip(spans, positions, strict=True) if p.sales
+        ),
+        positions=tuple(positions),
+    )
+
+
+def _month(value: str | None) -> tuple[int, int]:
+    assert value is not None
+    year, month = value.split("-")
+    return int(year), int(month)
+
+
+_LOWER = {
+    "doctorate": "master",
+    "master": "bachelor",
+    "bachelor": "secondary",
+    "post_secondary": "secondary",
+    "secondary": "none",
+}
+
+
+def _levels(text: str) -> list[str]:
+    levels = _lexicons().education
+    folded, cased = fold(text), strip_diacritics(text)
+    return [
+        lvl for lvl, (lower, upper) in levels.items() if lower.search(folded) or upper.search(cased)
+    ]
+
+
+def _education_entry(
+    lines: Sequence[Line],
+    parts: Sequence[str],
+    when: dates.DateRange | None,
+    today: datetime.date,
+    pages: _Pages,
+) -> tuple[EducationEntry, bool]:
+    text = " ".join(line.text for line in lines)
+    found = _levels(text)
+    ranked = [lvl for lvl in EDUCATION_LEVELS if lvl in found]
+    level = ranked[-1] if ranked else None
+    incomplete = "incomplete" in found or bool(
+        when and (when.current or when.end > (today.year, today.month))
+    )
+    institution_re = re.compile(
+        r"universit|facult|liceu|colegiu|academ|scoala|school|college|institut|\bASE\b|grup scolar"
+    )
+    institution = next((p for p in parts if institution_re.search(fold(p))), None)
+    degree = next((p for p in parts if p is not institution and _levels(p)), None)
+    if degree is None:
+        degree = next((p for p in parts if p is not institution), None)
+    entry = EducationEntry(
+        degree,
+        institution,
+        dates.month_str(when.start) if when else None,
+        dates.month_str(when.end) if when and not when.current else None,
+        level,
+        tuple(pages.line(line) for line in lines),
+    )
+    return entry, incomplete
+
+
+def _education(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> Education:
+    entries: list[tuple[EducationEntry, bool]] = []
+    present = False
+    for section in sections:
+        if section.kind != "education":
+            continue
+        present = True
+        blocks = _blocks(section.lines, today)
+        if blocks:
+            for block in blocks:
+                lines = list(block.header) + [x for x in block.body[:3] if _is_header_line(x)]
+                entries.append(_education_entry(lines, block.parts, block.when, today, pages))
+        else:
+            for line in section.lines:
+                if _levels(line.text):
+                    entries.append(
+                        _education_entry([line], _split_parts(line.text), None, today, pages)
+                    )
+    if not present:
+        return Education()
+    effective = []
+    for entry, incomplete in entries:
+        if entry.level is None or entry.level == "none":
+            continue
+        effective.append(_LOWER[entry.level] if incomplete else entry.level)
+    if not effective:
+        return Education(None, False, tuple(e for e, _ in entries))
+    highest = max(effective, key=EDUCATION_LEVELS.index)
+    started_higher = any(
+        inc and e.level and EDUCATION_LEVELS.index(e.level) > EDUCATION_LEVELS.index(highest)
+        for e, inc in entries
+    )
+    return Education(highest, started_higher, tuple(e for e, _ in entries))
+
+
+# --- languages ---------------------------------------------------------------------------
+
+_LANGUAGE_KINDS = ("languages", "mother_tongue")
+_NATIVE = re.compile(r"matern|mother|native|nativ")
+_LEGEND = re.compile(r"niveluri|levels|cadrul european|common european|utilizator elementar")
+
+
+def _level(segment: str) -> str | None:
+    codes = _CEFR.findall(segment)
+    if codes:
+        ranked = sorted(CEFR_LEVELS.index(c) for c in codes)
+        # Europass grid: the overall level is the median of the five skills (lower middle).
+        return CEFR_LEVELS[ranked[(len(ranked) - 1) // 2]]
+    lex = _lexicons()
+    words = lex.cefr_re
+    table = lex.cefr
+    found = words.search(fold(segment))
+    if found:
+        return table[re.sub(r"\s+", " ", found.group())]
+    return None
+
+
+def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkill, ...]:
+    lex = _lexicons()
+    names = lex.langs_re
+    codes = lex.langs
+    found: dict[str, LanguageSkill] = {}
+    for section in sections:
+        in_section = section.kind in _LANGUAGE_KINDS
+        lines = section.lines
+        for index, line in enumerate(lines):
+            folded = fold(line.text)
+            if _LEGEND.search(folded):
+                continue
+            mentions = list(names.finditer(folded))
+            for k, mention in enumerate(mentions):
+                end = mentions[k + 1].start() if k + 1 < len(mentions) else len(line.text)
+                before = folded[mentions[k - 1].end() if k else 0 : mention.start()]
+                segment = line.text[mention.end() : end]
+                level = _level(segment)
+                if level is None and in_section and k == len(mentions) - 1:
+                    nxt = lines[index + 1].text if index + 1 < len(lines) else ""
+                    if (
+                        _CEFR.search(nxt)
+                        and not names.search(fold(nxt))
+                        and not _LEGEND.search(fold(nxt))
+                    ):
+                        level = _level(nxt)
+                if level is None and (section.kind == "mother_tongue" or _NATIVE.search(before)):
+                    level = "C2"
+                if not in_section and (level is None or len(segment.split()) > 6):
+                    continue  # outside a languages section a language needs a level beside it
+                code = codes[re.sub(r"\s+", " ", mention.group())]
+                if code in found and (found[code].level or level is None):
+                    continue
+                ev = pages.evidence(line.start + mention.start(), line.start + end)
+                found[code] = LanguageSkill(code, level, (ev,))
+    return tuple(found.values())
+
+
+# --- driving licence and car -----------------------------------------------------------
+
+_CATEGORY = r"(?:AM|A1|A2|BE|B1|B|C1E|C1|CE|C|D1E|D1|DE|D|Tr|Tb|Tv|A)(?![\w])(?!\s+[a-zăâîșț])"
+_CATEGORIES = re.compile(
+    r"\s*(?:[:–—-]\s*)?(?:(?i:categoriile|categoria|categ\.?|cat\.?|categories|category|class)"
+    rf"\s*[:.]?\s*)?(?P<cats>{_CATEGORY}(?:\s*(?:,|/|;|\+|\s(?i:si|and)\s|\s)\s*{_CATEGORY})*)"
+)
+
+
+def _negated(folded: str, start: int) -> bool:
+    negation = _lexicons().negation_re
+    line_start = folded.rfind("\n", 0, start) + 1
+    return bool(negation.search(folded[max(line_start, start - 15) : start]))
+
+
+def _licence(text: str, pages: _Pages) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
+    phrase = _lexicons().licence_re
+    folded, cased = fold(text), strip_diacritics(text)
+    categories: list[str] = []
+    evidence = []
+    for found in phrase.finditer(folded):
+        if _negated(folded, found.start()):
+            continue
+        cats = _CATEGORIES.match(cased, found.end())
+        if cats is None:
+            continue
+        for cat in re.findall(_CATEGORY, cats["cats"]):
+            if cat not in categories:
+                categories.append(cat)
+        evidence.append(pages.evidence(found.start(), cats.end()))
+    return tuple(categories), tuple(evidence)
+
+
+def _own_car(text: str, pages: _Pages) -> tuple[bool, tuple[Evidence, ...]]:
+    phrase = _lexicons().car_re
+    folded = fold(text)
+    evidence = tuple(
+        pages.evidence(f.start(), f.end())
+        for f in phrase.finditer(folded)
+        if not _negated(folded, f.start())
+    )
+    return bool(evidence), evidence

@@ -1,0 +1,203 @@
+"""The spaCy pipeline for CVs: a blank language, our normaliser and our skill matcher.
+
+Built once per process (`pipeline`). No statistical models: a blank tokenizer, a folded
+lookup lemmatizer (spacy-lookups-data) written into NORM, and matchers fed by `models/`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from typing import Any
+
+import spacy
+import spacy_lookups_data
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from recruit.core.assets import models_path
+
+LANGUAGES = ("ro", "en")
+TYPOS_KEY = "recruit_typos"  # Doc.user_data key: [(start_char, end_char, suggestion)]
+
+
+class _FoldMap(dict[int, str]):
+    """A `str.translate` table that lowercases and strips diacritics, one char for one char."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        # Keep offsets stable: a char whose fold is not one char (e.g. "İ".lower()) stays.
+        folded = base if len(base) == 1 else char
+        self[code] = folded
+        return folded
+
+
+class _StripMap(dict[int, str]):
+    """A `str.translate` table that strips diacritics and keeps case, one char for one char."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = unicodedata.normalize("NFD", char)[0]
+        return self[code]
+
+
+_FOLD = _FoldMap()
+_STRIP = _StripMap()
+
+
+def fold(text: str) -> str:
+    """Lowercase `text` and strip its diacritics, keeping its length (offsets stay valid)."""
+    return text.translate(_FOLD)
+
+
+def strip_diacritics(text: str) -> str:
+    """Strip the diacritics of `text`, keeping its case and length."""
+    return text.translate(_STRIP)
+
+
+def load_jsonl(*parts: str) -> list[dict[str, Any]]:
+    """Read a JSONL file under `models/`."""
+    path = models_path(*parts)
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+@cache
+def folded_lemmas(language: str) -> dict[str, str]:
+    """Return the lookup lemma table of `language` keyed and valued by folded forms."""
+    path = spacy_lookups_data.get_file(f"{language}_lemma_lookup.json.gz")
+    with gzip.open(str(path), "rt", encoding="utf-8") as handle:
+        raw: dict[str, str] = json.load(handle)
+    table: dict[str, str] = {}
+    for form, lemma in raw.items():
+        key = fold(form)
+        # "vanzari" may fold from several forms; a form already written without
+        # diacritics wins, otherwise the first one does.
+        if key not in table or key == form.lower():
+            table[key] = fold(lemma)
+    return table
+
+
+@Language.factory("recruit_normalizer")
+def make_normalizer(nlp: Language, name: str) -> RecruitNormalizer:
+    """Create the component that writes a folded lemma into each token's NORM."""
+    return RecruitNormalizer(nlp.lang or "en")
+
+
+class RecruitNormalizer:
+    """Set NORM to the folded lemma so "vanzari", "vânzări" and "Vânzările" all match."""
+
+    def __init__(self, language: str) -> None:
+        self.lemmas = folded_lemmas(language) if language in LANGUAGES else {}
+        self.cache: dict[str, str] = {}
+
+    def key(self, word: str) -> str:
+        """Return the matching key of one word."""
+        found = self.cache.get(word)
+        if found is None:
+            folded = fold(word)
+            found = self.lemmas.get(folded, folded)
+            if len(self.cache) < 200_000:
+                self.cache[word] = found
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.norm_ = self.key(token.text)
+        for start, end, suggestion in doc.user_data.get(TYPOS_KEY, ()):
+            self._credit_typo(doc, start, end, suggestion)
+        return doc
+
+    def _credit_typo(self, doc: Doc, start: int, end: int, suggestion: str) -> None:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return
+        words = suggestion.split()
+        if len(words) == len(span):
+            for token, word in zip(span, words, strict=True):
+                token.norm_ = self.key(word)
+        elif len(span) == 1:
+            # One misspelt token standing for a multi-word term: the matcher sees the term.
+            span[0].norm_ = " ".join(self.key(word) for word in words)
+
+
+@Language.factory("recruit_skills")
+def make_skill_matcher(nlp: Language, name: str) -> RecruitSkills:
+    """Create the component that marks skill mentions in `doc.spans["skills"]`."""
+    return RecruitSkills(nlp)
+
+
+class RecruitSkills:
+    """Match skill phrases of both languages on NORM; cased token patterns on ORTH."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.tokens = Matcher(nlp.vocab)
+        normalizer = RecruitNormalizer(nlp.lang or "en")
+        by_id: dict[str, list[Doc]] = {}
+        for language in LANGUAGES:
+            for row in load_jsonl("patterns", language, "skills.jsonl"):
+                if isinstance(row["pattern"], str):
+                    by_id.setdefault(row["id"], []).extend(
+                        _pattern_docs(nlp, normalizer, row["pattern"])
+                    )
+                else:
+                    self.tokens.add(row["id"], [row["pattern"]])
+        for skill_id, docs in by_id.items():
+            self.phrases.add(skill_id, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = list(self.phrases(doc)) + list(self.tokens(doc))
+        doc.spans["skills"] = list(_longest_per_label(doc, matches))
+        return doc
+
+
+def _pattern_docs(nlp: Language, normalizer: RecruitNormalizer, pattern: str) -> list[Doc]:
+    # The lookup table lemmatizes inconsistently ("contract" -> "contracta" but
+    # "contractelor" -> "contract"), so a pattern also matches by its plain folded form.
+    lemmatized = normalizer(nlp.make_doc(pattern))
+    plain = nlp.make_doc(pattern)
+    for token in plain:
+        token.norm_ = fold(token.text)
+    if [t.norm_ for t in plain] == [t.norm_ for t in lemmatized]:
+        return [lemmatized]
+    return [lemmatized, plain]
+
+
+def _longest_per_label(doc: Doc, matches: Iterable[tuple[int, int, int]]) -> Iterator[Span]:
+    # Overlaps within one skill count once (longest wins); different skills may overlap,
+    # since "Microsoft Dynamics CRM" is evidence of both.
+    by_label: dict[int, list[tuple[int, int]]] = {}
+    for label, start, end in matches:
+        by_label.setdefault(label, []).append((start, end))
+    for label, spans in by_label.items():
+        taken: list[tuple[int, int]] = []
+        for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+            if all(end <= s or start >= e for s, e in taken):
+                taken.append((start, end))
+        for start, end in sorted(taken):
+            yield Span(doc, start, end, label=label)
+
+
+@cache
+def pipeline(language: str) -> Language:
+    """Build the CV pipeline for `language` ("ro" or "en") once per process."""
+    nlp = spacy.blank(language if language in LANGUAGES else "en")
+    nlp.add_pipe("recruit_normalizer")
+    nlp.add_pipe("recruit_skills")
+    return nlp
+
+
+def analyse(text: str, language: str, typos: Sequence[tuple[int, int, str]] = ()) -> Doc:
+    """Run the pipeline over `text`, crediting misspelt key terms with their suggestion."""
+    nlp = pipeline(language)
+    doc = nlp.make_doc(text)
+    doc.user_data[TYPOS_KEY] = list(typos)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc

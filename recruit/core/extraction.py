@@ -224,7 +224,26 @@ def _split_parts(text: str) -> list[str]:
     return [p.strip(" .,:;()[]") for p in _PARTS.split(text) if p.strip(" .,:;()[]|-–—")]
 
 
+def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Line]:
+    # A narrow date column wraps "Mar 2017 – Dec" / "2020": join such a short tail back.
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        nxt = lines[index + 1] if index + 1 < len(lines) else None
+        if nxt is not None and len(nxt.text) <= 20 and not dates.find_date_ranges(line.text, today):
+            joined = line.text + " " * (nxt.start - line.end) + nxt.text
+            if dates.find_date_ranges(joined, today):
+                out.append(Line(line.start, nxt.end, joined))
+                index += 2
+                continue
+        out.append(line)
+        index += 1
+    return out
+
+
 def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
+    lines = _join_wrapped_dates(lines, today)
     anchors: list[tuple[int, dates.DateRange]] = []
     for index, line in enumerate(lines):
         found = dates.find_date_ranges(line.text, today)

@@ -425,6 +425,7 @@ def _one(index: int, rng: random.Random) -> LabelledCv:
     elif europass or index % 7 == 3:
         label = "Nume și prenume" if lang == "ro" else "Name"
         header = ["Curriculum Vitae"] if europass else [headline]
+        headline_skills = set() if europass else headline_skills
         personal = [f"{label}: {name}", contact]
         notes.append("name in personal section")
     heading = {

@@ -225,21 +225,57 @@ def _split_parts(text: str) -> list[str]:
 
 
 def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Line]:
-    # A narrow date column wraps "Mar 2017 – Dec" / "2020": join such a short tail back.
+    # A narrow date column wraps "Mar 2017 – Dec" / "2020" or "februarie" / "2023 –" /
+    # "prezent": join such short tails back when a range then spans the line break.
     out: list[Line] = []
     index = 0
     while index < len(lines):
         line = lines[index]
-        nxt = lines[index + 1] if index + 1 < len(lines) else None
-        if nxt is not None and len(nxt.text) <= 20 and not dates.find_date_ranges(line.text, today):
-            joined = line.text + " " * (nxt.start - line.end) + nxt.text
-            if dates.find_date_ranges(joined, today):
-                out.append(Line(line.start, nxt.end, joined))
-                index += 2
-                continue
-        out.append(line)
-        index += 1
+        joined_line = None
+        if not dates.find_date_ranges(line.text, today):
+            joined = line.text
+            for size in (1, 2):
+                if index + size >= len(lines) or len(lines[index + size].text) > 20:
+                    break
+                nxt = lines[index + size]
+                first_break = len(line.text)
+                joined = joined + " " * (nxt.start - lines[index + size - 1].end) + nxt.text
+                spans = dates.find_date_ranges(joined, today)
+                if any(r.start_char < first_break < r.end_char for r in spans):
+                    joined_line = (Line(line.start, nxt.end, joined), size)
+                    break
+        if joined_line is None:
+            out.append(line)
+            index += 1
+        else:
+            out.append(joined_line[0])
+            index += joined_line[1] + 1
     return out
+
+
+_CONNECTOR = re.compile(r"(?:\s(?:at|of|la|de|din|in|and|si|for|pentru)|[-–—|,&])$")
+
+
+_TITLE_HEADS = frozenset(
+    "manager representative specialist officer assistant consultant agent executive director "
+    "coordinator lead leader analyst supervisor operator reprezentant consilier".split()
+)
+
+
+def _continues(previous: str, line: Line, parts: int, full: bool) -> bool:
+    # A narrow column wraps "Customer Service Manager at" / "Telekom Romania" and
+    # "Sales" / "Representative — Coca-Cola HBC"; `full` says the previous line filled it.
+    words = fold(line.text).split()
+    if not _is_header_line(line):
+        return False
+    if full and line.text[0].isupper():
+        return True
+    tail = fold(previous).split()[-1:] or [""]
+    if words[0] in _TITLE_HEADS and tail[0] not in _TITLE_HEADS and not _CONNECTOR.search(tail[0]):
+        return True
+    if len(words) > 3:
+        return False
+    return bool(_CONNECTOR.search(fold(previous))) or (parts >= 2 and len(words) <= 2)
 
 
 def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
@@ -250,29 +286,37 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         if found:
             anchors.append((index, found[0]))
     blocks = []
+    width = max((len(line.text) for line in lines), default=0)
     for k, (index, when) in enumerate(anchors):
         line = lines[index]
         limit = anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)
         floor = anchors[k - 1][0] + 1 if k else 0
-        rest = line.text[: when.start_char] + "  |  " + line.text[when.end_char :]
-        parts = _split_parts(rest)
+        texts = [line.text[: when.start_char], line.text[when.end_char :]]
         header: list[Line] = [line]
-        following = [lines[i] for i in range(index + 1, min(index + 3, limit))]
-        if len(parts) < 2:
-            # Europass puts title and employer under the dates; others put them above.
-            nxt = following[0] if following else None
-            if nxt is not None and _is_header_line(nxt):
-                header.append(nxt)
-                parts += _split_parts(nxt.text)
-                if len(parts) < 2 and len(following) > 1 and _is_header_line(following[1]):
-                    header.append(following[1])
-                    parts += _split_parts(following[1].text)
-            elif not parts:
-                above = [lines[i] for i in range(max(floor, index - 2), index)]
-                above = [a for a in above if _is_header_line(a)]
-                header = above + header
-                for a in above:
-                    parts += _split_parts(a.text)
+        cursor = index + 1
+        while cursor < min(limit, index + 4):
+            nxt = lines[cursor]
+            count = len(_split_parts("  |  ".join(texts)))
+            # A full previous line (with more than dates on it) was wrapped.
+            full = len(header[-1].text) >= 0.8 * width and (
+                header[-1] is not line or bool(_split_parts(texts[-1]))
+            )
+            if _continues(texts[-1], nxt, count, full):
+                texts[-1] = texts[-1] + " " + nxt.text
+            elif count < 2 and cursor < index + 3 and _is_header_line(nxt):
+                # Europass puts title and employer on lines of their own under the dates.
+                texts.append(nxt.text)
+            else:
+                break
+            header.append(nxt)
+            cursor += 1
+        if len(header) == 1 and not _split_parts("  |  ".join(texts)):
+            # Dates under the title and employer.
+            above = [lines[i] for i in range(max(floor, index - 2), index)]
+            above = [a for a in above if _is_header_line(a)]
+            header = above + header
+            texts = [a.text for a in above] + texts
+        parts = _split_parts("  |  ".join(texts))
         used = {h.start for h in header}
         body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)
         blocks.append(_Block(when, line, tuple(header), tuple(parts), body))

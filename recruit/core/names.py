@@ -30,12 +30,11 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
 def _name_word(word: str) -> bool:
     if len(word) == 2 and word[0].isupper() and word[1] == ".":
         return True  # a middle initial
-    parts = word.split("-")
-    for part in parts:
-        core = part.replace("'", "").replace("’", "")
-        if not core.isalpha() or not part[0].isupper():
+    # "Popescu-Ionescu", "O'Connor": each piece capitalised, then all lower or all upper.
+    for part in re.split(r"[-'’]", word):
+        if not part.isalpha() or not part[0].isupper():
             return False
-        if len(core) > 1 and not (core[1:].islower() or core.isupper()):
+        if len(part) > 1 and not (part[1:].islower() or part.isupper()):
             return False
     return True
 

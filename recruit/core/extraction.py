@@ -257,8 +257,25 @@ _CONNECTOR = re.compile(r"(?:\s(?:at|of|la|de|din|in|and|si|for|pentru)|[-–—
 
 
 _TITLE_HEADS = frozenset(
-    "manager representative specialist officer assistant consultant agent executive director "
-    "coordinator lead leader analyst supervisor operator reprezentant consilier".split()
+    [
+        "manager",
+        "representative",
+        "specialist",
+        "officer",
+        "assistant",
+        "consultant",
+        "agent",
+        "executive",
+        "director",
+        "coordinator",
+        "lead",
+        "leader",
+        "analyst",
+        "supervisor",
+        "operator",
+        "reprezentant",
+        "consilier",
+    ]
 )
 
 

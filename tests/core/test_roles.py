@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from recruit.core.profile import Education, Experience, LanguageSkill, Profile, Skill
 from recruit.core.roles import (
     CRITERION_TYPES,
     ProfileError,
@@ -15,6 +16,7 @@ from recruit.core.roles import (
     parse_requirements,
     role_ids,
 )
+from recruit.core.scoring import criterion_matrix, rank, score
 from recruit.core.skills import skill_catalog
 
 BUILT_IN = {
@@ -184,3 +186,29 @@ def test_with_weights_changes_only_what_is_named_and_validates() -> None:
         role.with_weights({"cooking": 3})
     with pytest.raises(ProfileError, match="out of range"):
         role.with_weights({"english": 12})
+
+
+@pytest.mark.parametrize("role_id", sorted(BUILT_IN))
+def test_a_candidate_who_fits_outranks_a_chef(role_id: str) -> None:
+    role = load_role(role_id)
+    asked = [s for c in role.criteria if isinstance(c, SkillCriterion) for s in c.skills]
+    fit = Profile(
+        skills=tuple(Skill(s, s, 1) for s in asked),
+        experience=Experience(total_months=72, sales_months=48),
+        education=Education(highest="master"),
+        languages=(LanguageSkill("en", "C1"),),
+        driving_licence=("B",),
+        own_car=True,
+        words=600,
+    )
+    chef = Profile(
+        skills=(Skill("teamwork", "teamwork", 2), Skill("organisation", "organisation", 1)),
+        experience=Experience(total_months=120),
+        education=Education(highest="post_secondary"),
+        languages=(LanguageSkill("fr", "B1"),),
+        words=400,
+    )
+    assert score(fit, role).total == 100
+    assert score(chef, role).total < 20
+    matrix = criterion_matrix([chef, fit], role)
+    assert rank(matrix, matrix.weights, matrix.must_have).order.tolist() == [1, 0]

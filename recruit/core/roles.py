@@ -7,6 +7,7 @@ profile. Validation happens here, once, so scoring never meets a malformed crite
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -211,6 +212,16 @@ class RequirementProfile:
                 )
             criteria.append(replace(c, weight=w, must_have=mh))
         return replace(self, criteria=tuple(criteria))
+
+    def matrix_key(self) -> str:
+        """Return a digest of what decides criterion values (not labels, weights, must-haves)."""
+        # Versions that only move sliders share a key, so a stored criterion matrix is reused.
+        parts = [
+            {k: v for k, v in c.to_dict().items() if k not in {"label", "weight", "must_have"}}
+            for c in self.criteria
+        ]
+        text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form; `parse_requirements` reads it back unchanged."""

@@ -212,3 +212,14 @@ def test_a_candidate_who_fits_outranks_a_chef(role_id: str) -> None:
     assert score(chef, role).total < 20
     matrix = criterion_matrix([chef, fit], role)
     assert rank(matrix, matrix.weights, matrix.must_have).order.tolist() == [1, 0]
+
+
+def test_matrix_key_ignores_what_does_not_change_criterion_values() -> None:
+    role = load_role("account-manager")
+    tuned = role.with_weights({"english": 9}, {"licence_b": True})
+    assert tuned.matrix_key() == role.matrix_key()
+    data = role.to_dict()
+    data["criteria"][0]["label"] = "Negociere"
+    assert parse_requirements(data).matrix_key() == role.matrix_key()
+    data["criteria"][-1]["category"] = "C"
+    assert parse_requirements(data).matrix_key() != role.matrix_key()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -55,6 +56,7 @@ _MASK = re.compile(
 # frequency. Romanian's list stops at 3.0, so every Romanian entry counts.
 _EN_MIN_ZIPF = 3.0
 _ZIPF_DECADE = 1.0
+_TAIL = 3
 _MIN_LEN = 4  # shorter tokens have too many real neighbours to be flagged safely
 _SHORT = 6  # forms up to this length (folded) allow distance 1, longer ones 2
 # Keyboard slips and swapped letters are the commonest typos, so they cost less and a long
@@ -217,7 +219,22 @@ def _languages(language: str | None) -> frozenset[str | None]:
     return frozenset({"ro", "en", None})
 
 
-def _best_match(folded: str, languages: frozenset[str | None]) -> tuple[float, KeyForm] | None:
+def _same_stem_other_ending(token: str, form: str) -> bool:
+    """Tell whether `token` only swaps the last letters of `form` for others."""
+    # Two edits confined to the ending are another word on the same stem far more often
+    # than a double slip: "ofertare" (offering) is not "ofertele" misspelt.
+    common = len(os.path.commonprefix([token, form]))
+    return len(token) - common <= _TAIL and len(form) - common <= _TAIL
+
+
+def _best_match(
+    folded: str,
+    languages: frozenset[str | None],
+    preferred: str | None,
+    *,
+    max_cost: float = 2.0,
+    same_first: bool = False,
+) -> tuple[float, KeyForm] | None:
     lex = _lexicon()
     seen: set[str] = set()
     best: tuple[float, int, KeyForm] | None = None
@@ -226,13 +243,16 @@ def _best_match(folded: str, languages: frozenset[str | None]) -> tuple[float, K
             if cand in seen:
                 continue
             seen.add(cand)
-            limit = 1.0 if len(cand) <= _SHORT else 2.0
+            if same_first and cand[0] != folded[0]:
+                continue
+            limit = min(max_cost, 1.0 if len(cand) <= _SHORT else 2.0)
             cost = _distance(folded, cand, limit)
-            if cost > limit:
+            if cost > limit or (cost > 1.0 and _same_stem_other_ending(folded, cand)):
                 continue
             usable = [kf for kf in lex.forms[cand] if kf.language in languages]
             if not usable:
                 continue
+            usable.sort(key=lambda kf: kf.language != preferred)
             # Prefer the form that keeps the first letter: slips there are rare.
             rank = (cost, 0 if cand[0] == folded[0] else 1)
             if best is None or rank < best[:2]:
@@ -240,14 +260,31 @@ def _best_match(folded: str, languages: frozenset[str | None]) -> tuple[float, K
     return None if best is None else (best[0], best[2])
 
 
-def _is_titled(token: str) -> bool:
-    return token[:1].isupper() and not token.isupper()
+_PRODUCTS: frozenset[str | None] = frozenset({None})
 
 
-def _looks_like_name(text: str, start: int, end: int, exact: frozenset[str]) -> bool:
-    """Tell whether the token at start:end stands next to another capitalised word."""
-    for m in (_prev_word(text, start), _next_word(text, end)):
-        if m and m[:1].isupper() and m.lower() not in exact:
+def _prefixed(folded: str, lex: _Lexicon) -> bool:
+    """Tell whether the token is a key form behind a prefix ("renegocierea", "recontract")."""
+    # Dictionaries list few prefixed forms. Asked only of two-edit matches, so a one-letter
+    # slip inside a longer key form ("sciabilitate" holds "abilitate") is still a typo.
+    return any(folded[i:] in lex.forms for i in range(2, min(6, len(folded) - _MIN_LEN + 1)))
+
+
+def _joins_neighbour(text: str, start: int, end: int, low: str, words: frozenset[str]) -> bool:
+    """Tell whether the token is half of a word split by a stray space ("ma nagement")."""
+    before = _prev_word(text, start)
+    if before and (before.lower() + low) in words:
+        return True
+    after = _next_word(text, end)
+    return bool(after and (low + after.lower()) in words)
+
+
+def _beside_name(text: str, start: int, end: int, words: frozenset[str]) -> bool:
+    """Tell whether the token stands next to a capitalised word that is no word of the language."""
+    # "Ana Contarescu", "POPESCU Clinet": the neighbour is a name, so the token likely is too.
+    # "Key Acount Manager": the neighbours are words, so the token is a misspelt one.
+    for word in (_prev_word(text, start), _next_word(text, end)):
+        if word and word[:1].isupper() and word.lower().translate(_CEDILLA) not in words:
             return True
     return False
 
@@ -317,16 +354,23 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             continue
         if low in vocab.words or folded in vocab.ro_folded:
             continue
-        match = _best_match(folded, languages)
-        if match is None:
+        if _joins_neighbour(text, start, end, low, vocab.words):
             continue
-        _, form = match
-        if (
-            form.language is not None
-            and _is_titled(token)
-            and _looks_like_name(text, start, end, lex.exact)
-        ):
+        if any(ch.isupper() for ch in token[1:]):
+            # Inner capitals mark names and brands ("DirecTV", "LinkedIn") or PDF debris
+            # glued to a word ("servicesÂ"): only product names are compared.
+            match = _best_match(folded, _PRODUCTS, language)
+        elif token[0].isupper():
+            # Capitalised near misses are often names and brands ("Hexcel", "Strategen"):
+            # only one slip, never in the first letter, and never beside another name.
+            match = _best_match(folded, languages, language, max_cost=1.0, same_first=True)
+            if match and match[1].language and _beside_name(text, start, end, vocab.words):
+                continue
+        else:
+            match = _best_match(folded, languages, language)
+        if match is None or (match[0] > 1.0 and _prefixed(folded, lex)):
             continue
+        form = match[1]
         typos.append(
             Typo(
                 term=form.term,

@@ -1,0 +1,306 @@
+"""Measure the key-term typo detector: precision, recall, false flags on clean text, speed.
+
+Clean CV texts (the shared real CVs when present, the generated Romanian and English
+corpus, the reader's sample CVs) get typos injected into key terms with a seeded generator:
+deletion, insertion, substitution with a neighbouring key, transposition, doubled letter.
+A flag counts as right when its span is an injected one. An injected edit that happens to
+spell another real word (or another key form) is dropped: no non-word checker can see it,
+and the count of those is printed.
+
+Run: .venv/bin/python bench/typos.py [--cvs N] [--seed S] [--per-cv K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from recruit.core.lexicon import key_forms  # noqa: E402
+from recruit.core.typos import _ADJACENT, _fold, _vocabulary, find_typos  # noqa: E402
+from tests.core.typos_corpus import cv_texts  # noqa: E402
+
+SHARED_CVS = ROOT.parent / "shared" / "data" / "cvs"
+SHARED_ARTICLE = ROOT.parent / "shared" / "data" / "domain" / "manager-de-cont-ro.txt"
+WORD = re.compile(r"[^\W\d_]+")
+# A token glued to these is part of an e-mail, a URL or a path: never a place to inject.
+ADDRESS = re.compile(r"\S*[@/]\S*|\S+\.[a-z]{2,4}\b")
+KINDS = ("deletion", "insertion", "substitution", "transposition", "doubled")
+CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
+
+
+@dataclass
+class Corpus:
+    name: str
+    docs: list[tuple[str, str, list[int]]]  # (language, text, page starts)
+
+
+def _shared_docs() -> list[tuple[str, str, list[int]]]:
+    files = sorted(SHARED_CVS.rglob("*.pdf")) if SHARED_CVS.is_dir() else []
+    docs = []
+    for path in files:
+        try:
+            from recruit.core.reading import read_document  # type: ignore[attr-defined]
+
+            doc = read_document(path.read_bytes(), path.name)
+            docs.append(("en", doc.text, list(getattr(doc, "page_starts", [0]))))
+            continue
+        except ImportError:
+            pass
+        import pdfplumber
+
+        with pdfplumber.open(path) as pdf:
+            pages = [unicodedata.normalize("NFC", p.extract_text() or "") + "\n" for p in pdf.pages]
+        starts = [sum(len(p) for p in pages[:i]) for i in range(len(pages))]
+        docs.append(("en", "".join(pages), starts))
+    return docs
+
+
+def _cvgen_docs() -> list[tuple[str, str, list[int]]]:
+    try:
+        from tests.cvgen import LAYOUTS, expected_text, sample_cvs
+    except ImportError:
+        return []
+    docs = []
+    for key, doc in sample_cvs().items():
+        lang = "en" if key == "en" else "ro"
+        for layout in LAYOUTS:
+            docs.append((lang, expected_text(doc, layout).translate(CEDILLA), [0]))
+    return docs
+
+
+def _strip(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", kept)
+
+
+def corpora(count: int, seed: int) -> list[Corpus]:
+    """Return the clean corpora to measure on."""
+    generated = cv_texts(count, seed)
+    out = [
+        Corpus("generated ro", [(lang, t, [0]) for lang, t in generated if lang == "ro"]),
+        Corpus(
+            "generated ro, no diacritics",
+            [(lang, _strip(t), [0]) for lang, t in generated if lang == "ro"],
+        ),
+        Corpus("generated en", [(lang, t, [0]) for lang, t in generated if lang == "en"]),
+    ]
+    cvgen = _cvgen_docs()
+    if cvgen:
+        out.append(Corpus("tests/cvgen samples x layouts", cvgen))
+    print("reading the shared CVs...", file=sys.stderr)
+    shared = _shared_docs()
+    if shared:
+        out.append(Corpus("shared real CVs (livecareer, en)", shared))
+    if SHARED_ARTICLE.is_file():
+        # Real Romanian prose, not a CV: its glued words ("afaceriși") are real flags.
+        text = SHARED_ARTICLE.read_text(encoding="utf-8")
+        out.append(Corpus("shared ro article (not a CV)", [("ro", text, [0])]))
+    return out
+
+
+def _keys(language: str | None = None) -> tuple[set[str], set[str]]:
+    # English CVs are checked against English terms and product names only (as the detector
+    # does); Romanian CVs, full of English terms, against all of them.
+    exact = {kf.form.lower() for kf in key_forms() if language != "en" or kf.language != "ro"}
+    return exact, {_fold(f) for f in exact}
+
+
+def _undetectable(word: str, exact: set[str], folded_forms: set[str]) -> bool:
+    vocab = _vocabulary()
+    low = word.lower().translate(CEDILLA)
+    folded = _fold(low)
+    return low in vocab.words or folded in vocab.ro_folded or low in exact or folded in folded_forms
+
+
+def _neighbour(ch: str, rng: random.Random, upper: bool) -> str:
+    base = _fold(ch.lower())
+    choices = sorted(_ADJACENT.get(base, ())) or list("aeiou")
+    new = rng.choice(choices)
+    return new.upper() if upper else new
+
+
+def _edit(word: str, kind: str, rng: random.Random) -> str:
+    # Edits avoid the first letter, where typing slips are rare (and the detector trusts it).
+    i = rng.randrange(1, len(word))
+    # A slip inside a word is typed in the word's case: "Maanger", not "MAnager".
+    upper = word.isupper()
+    if kind == "deletion":
+        return word[:i] + word[i + 1 :]
+    if kind == "insertion":
+        return word[:i] + _neighbour(word[i - 1], rng, upper) + word[i:]
+    if kind == "substitution":
+        return word[:i] + _neighbour(word[i], rng, upper) + word[i + 1 :]
+    if kind == "transposition":
+        i = min(i, len(word) - 2)
+        if i < 1 or word[i] == word[i + 1]:
+            return word
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + word[i] + word[i:]  # doubled letter
+
+
+@dataclass
+class Injected:
+    start: int
+    end: int
+    original: str
+    kind: str
+
+
+def inject(
+    text: str, language: str, per_cv: int, rng: random.Random
+) -> tuple[str, list[Injected], int]:
+    """Return `text` with up to `per_cv` key terms misspelt, the edits, and the rejects."""
+    _, targets = _keys(language)
+    exact, folded_forms = _keys()
+    addresses = [m.span() for m in ADDRESS.finditer(text)]
+    spots = [
+        m
+        for m in WORD.finditer(text)
+        if len(m.group()) >= 4
+        and not m.group().isupper()
+        and _fold(m.group().lower().translate(CEDILLA)) in targets
+        and not any(a <= m.start() < b for a, b in addresses)
+    ]
+    chosen = sorted(rng.sample(spots, min(per_cv, len(spots))), key=lambda m: m.start())
+    pieces, edits, rejected, shift, last = [], [], 0, 0, 0
+    for m in chosen:
+        word = m.group()
+        kind = rng.choice(KINDS)
+        for _ in range(10):
+            new = _edit(word, kind, rng)
+            if new != word and not _undetectable(new, exact, folded_forms):
+                break
+            rejected += new != word  # spelt a real word: drawn again
+        else:
+            continue
+        pieces.append(text[last : m.start()])
+        pieces.append(new)
+        start = m.start() + shift
+        edits.append(Injected(start, start + len(new), word, kind))
+        shift += len(new) - len(word)
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces), edits, rejected
+
+
+def measure(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
+    """Print clean false flags, precision/recall on injected typos, and speed."""
+    rng = random.Random(seed)
+    total = Counter[str]()
+    by_kind: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
+    print(
+        f"{'corpus':36} {'CVs':>5} {'words':>7} {'flags':>5} {'/1k':>6}  "
+        f"{'inj':>4} {'TP':>4} {'FP':>3} {'P':>6} {'R':>6} {'sugg':>5}"
+    )
+    clean_examples: list[str] = []
+    false_examples: list[str] = []
+    for corpus in corpora_:
+        c = Counter[str]()
+        for lang, text, starts in corpus.docs:
+            clean = find_typos(text, lang, starts)
+            c["docs"] += 1
+            c["words"] += clean.words
+            c["clean_flags"] += len(clean.typos)
+            clean_examples += [
+                f"  [{corpus.name}] {t.found!r} -> {t.suggestion!r}: "
+                f"...{text[max(0, t.start - 35) : t.end + 15]!r}"
+                for t in clean.typos
+            ]
+            dirty, edits, rejected = inject(text, lang, per_cv, rng)
+            c["rejected"] += rejected
+            report = find_typos(dirty, lang, starts)
+            spans = {(e.start, e.end): e for e in edits}
+            # Flags the clean text already had are counted above, not again here.
+            before = Counter(t.found for t in clean.typos)
+            for t in report.typos:
+                e = spans.pop((t.start, t.end), None)
+                if e is not None:
+                    c["tp"] += 1
+                    by_kind[e.kind]["tp"] += 1
+                    if _fold(t.suggestion.lower()) == _fold(e.original.lower()):
+                        c["suggestion_ok"] += 1
+                elif before[t.found] > 0:
+                    before[t.found] -= 1
+                else:
+                    c["fp"] += 1
+                    false_examples.append(
+                        f"  [{corpus.name}] {t.found!r} -> {t.suggestion!r}: "
+                        f"...{dirty[max(0, t.start - 35) : t.end + 15]!r}"
+                    )
+            for e in edits:
+                by_kind[e.kind]["injected"] += 1
+            c["injected"] += len(edits)
+            for e in spans.values():
+                false_examples.append(
+                    f"  missed {e.kind}: {dirty[e.start : e.end]!r} (for {e.original!r})"
+                )
+        _row(corpus.name, c)
+        total.update(c)
+    print("-" * 100)
+    _row("all", total)
+    print()
+    for kind, k in by_kind.items():
+        rate = k["tp"] / k["injected"] if k["injected"] else float("nan")
+        print(f"recall {kind:14} {k['tp']:4}/{k['injected']:<4} = {rate:.3f}")
+    print(f"edits drawn again because they spelt a real word or key form: {total['rejected']}")
+    print("\nflags on the clean texts (each counts as false above):")
+    print("\n".join(clean_examples) or "  none")
+    print("\nfalse flags and misses on the injected texts:")
+    print("\n".join(false_examples) or "  none")
+    _speed(corpora_)
+
+
+def _row(name: str, c: Counter[str]) -> None:
+    per_k = c["clean_flags"] / c["words"] * 1000 if c["words"] else 0.0
+    flags = c["tp"] + c["fp"]
+    precision = c["tp"] / flags if flags else float("nan")
+    recall = c["tp"] / c["injected"] if c["injected"] else float("nan")
+    sugg = c["suggestion_ok"] / c["tp"] if c["tp"] else float("nan")
+    print(
+        f"{name:36} {c['docs']:5} {c['words']:7} {c['clean_flags']:5} {per_k:6.3f}  "
+        f"{c['injected']:4} {c['tp']:4} {c['fp']:3} {precision:6.3f} {recall:6.3f} {sugg:5.2f}"
+    )
+
+
+def _speed(corpora_: list[Corpus]) -> None:
+    docs = [d for c in corpora_ for d in c.docs]
+    find_typos("", "ro")  # load the vocabulary outside the timing
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < 3.0:
+        for lang, text, starts in docs:
+            find_typos(text, lang, starts)
+        n += len(docs)
+    dt = time.perf_counter() - t0
+    words = sum(len(WORD.findall(t)) for _, t, _ in docs) * n / len(docs)
+    print(
+        f"\nspeed, one core: {n / dt:.0f} CVs/s ({words / dt / 1000:.0f}k words/s) "
+        f"over {len(docs)} CVs of {words / n:.0f} words on average"
+    )
+
+
+def main() -> None:
+    """Run the bench."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cvs", type=int, default=400, help="generated CVs (half ro, half en)")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--per-cv", type=int, default=3, help="typos injected per CV")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    find_typos("", "ro")
+    print(f"vocabulary and lexicon loaded in {time.perf_counter() - t0:.2f} s", file=sys.stderr)
+    measure(corpora(args.cvs, args.seed), args.per_cv, args.seed)
+
+
+if __name__ == "__main__":
+    main()

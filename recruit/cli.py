@@ -6,6 +6,7 @@ import json
 import secrets
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -77,18 +78,48 @@ def demo() -> None:
         click.echo(f"  {role:15} {email:26} {password}")
 
 
-@click.command("worker")
-@click.option("--threads", type=int, default=None, help="Worker threads (default from settings).")
-@with_appcontext
-def worker(threads: int | None) -> None:
-    """Read queued documents until interrupted."""
-    from recruit.runner import LocalRunner
+def _scale_out(app: Flask) -> None:
+    """Use the S3 store and the RQ queue when they are configured (uploads enqueue on commit)."""
+    from recruit.storage import make_storage
+
+    settings: Settings = app.config["RECRUIT_SETTINGS"]
+    app.extensions["recruit.storage"] = make_storage(settings.upload_dir)
+    if settings.redis_url and "recruit.queue" not in app.extensions:
+        from recruit.queue import QueueSettings, TaskQueue, install
+
+        queue = TaskQueue(QueueSettings.from_env(settings.redis_url))
+        install(app.extensions["recruit.sessions"], queue)
+        app.extensions["recruit.queue"] = queue
+
+
+def _task_context(app: Flask) -> Any:
+    from recruit.queue import QueueSettings
     from recruit.tasks import TaskContext
 
+    settings: Settings = app.config["RECRUIT_SETTINGS"]
+    lease = QueueSettings.from_env(settings.redis_url or "").lease
+    return TaskContext(app.extensions["recruit.sessions"], app.extensions["recruit.storage"], lease)
+
+
+@click.command("worker")
+@click.option("--threads", type=int, default=None, help="Embedded worker threads (no Redis).")
+@click.option("--burst", is_flag=True, help="With Redis: quit once the queue is empty.")
+@with_appcontext
+def worker(threads: int | None, burst: bool) -> None:
+    """Read queued documents until interrupted: an RQ worker when Redis is configured."""
+    from recruit.runner import LocalRunner
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = _settings()
-    ctx = TaskContext(
-        current_app.extensions["recruit.sessions"], current_app.extensions["recruit.storage"]
-    )
+    _scale_out(app)
+    ctx = _task_context(app)
+    if settings.redis_url:
+        from recruit.queue import QueueSettings, run_worker
+
+        qs = QueueSettings.from_env(settings.redis_url)
+        click.echo(f"RQ worker on queue {qs.name!r}; SIGTERM or Ctrl-C stops it", err=True)
+        run_worker(ctx, qs, burst=burst)
+        return
     runner = LocalRunner(ctx, threads=threads or settings.worker_threads)
     runner.start()
     click.echo(f"worker running with {runner.threads} threads; Ctrl-C stops it", err=True)
@@ -103,17 +134,135 @@ def worker(threads: int | None) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--no-worker", is_flag=True, help="Do not start the embedded worker.")
+@click.option("--prod", is_flag=True, help="Serve with gunicorn, several processes, no worker.")
+@click.option("--workers", type=int, default=None, help="Web processes with --prod.")
 @with_appcontext
-def serve(host: str, port: int, no_worker: bool) -> None:
+def serve(host: str, port: int, no_worker: bool, prod: bool, workers: int | None) -> None:
     """Migrate the database, start the embedded worker and serve the web app."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    upgrade(_settings().database_url)
-    if not no_worker:
+    settings = _settings()
+    upgrade(settings.database_url)
+    if prod:
+        from recruit.runner import default_web_workers, serve_production
+
+        workers = workers or default_web_workers()
+        click.echo(f"recruit on http://{host}:{port} ({workers} gunicorn workers)", err=True)
+        if not settings.redis_url:
+            click.echo("no RECRUIT_REDIS_URL: run `recruit worker` to read CVs", err=True)
+        serve_production(_production_app, bind=f"{host}:{port}", workers=workers)
+        return
+    _scale_out(app)
+    # With Redis the RQ workers read the CVs; the embedded one would only compete with them.
+    if not no_worker and not settings.redis_url:
         from recruit.web.app import start_worker
 
         start_worker(app)
     click.echo(f"recruit on http://{host}:{port}", err=True)
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _production_app() -> Flask:
+    """Build one gunicorn worker's app: its own engine, storage client and queue connection."""
+    app = _create_app()
+    _scale_out(app)
+    return app
+
+
+@click.command("import")
+@click.option("--opening", "opening_id", type=int, required=True, help="The opening's id.")
+@click.option("--wait/--no-wait", default=True, help="Wait for the CVs to be read (default).")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
+    """Import a folder or zip of CVs into an opening; run it again to resume."""
+    from recruit.db.models import Opening
+    from recruit.services import ingest
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = _settings()
+    _scale_out(app)
+    sessions = app.extensions["recruit.sessions"]
+    with sessions() as session:
+        opening = session.get(Opening, opening_id)
+        if opening is None:
+            raise click.UsageError(f"no opening {opening_id}")
+        try:
+            sources, skipped = ingest.list_sources(
+                source, max_bytes=settings.max_upload_mb * 1024 * 1024
+            )
+        except services.ServiceError as exc:
+            raise click.UsageError(str(exc)) from exc
+        with _progress(len(sources), "storing") as bar:
+            report = ingest.import_files(
+                session,
+                app.extensions["recruit.storage"],
+                opening,
+                sources,
+                on_file=lambda s: bar.update(1),
+            )
+    report.skipped.extend(skipped)
+    click.echo(
+        f"{report.added} added, {report.already_imported} already imported, "
+        f"{len(report.duplicates)} duplicates, {len(report.skipped)} skipped",
+        err=True,
+    )
+    if wait:
+        _wait_for_reading(app, report.document_ids)
+    with sessions() as session:
+        summary = ingest.summarise(session, report.document_ids)
+    _print_summary(report, summary)
+
+
+def _progress(total: int, label: str) -> Any:
+    """A progress bar on stderr; click draws it only when stderr is a terminal."""
+    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+
+
+def _wait_for_reading(app: Flask, document_ids: dict[int, str]) -> None:
+    """Wait until every document is read: by RQ workers, or by threads here without Redis."""
+    import time
+
+    from recruit.runner import LocalRunner
+    from recruit.services import ingest
+
+    settings = _settings()
+    runner = None
+    if not settings.redis_url:
+        runner = LocalRunner(_task_context(app), threads=settings.worker_threads, idle_sleep=0.2)
+        runner.start()
+    else:
+        click.echo("waiting for `recruit worker` processes; Ctrl-C stops waiting", err=True)
+    total = len(document_ids)
+    done = 0
+    try:
+        with _progress(total, "reading") as bar:
+            while True:
+                with app.extensions["recruit.sessions"]() as session:
+                    pending = ingest.summarise(session, document_ids).pending
+                bar.update(total - pending - done)
+                done = total - pending
+                if pending == 0:
+                    break
+                time.sleep(0.5)
+    except KeyboardInterrupt:
+        click.echo("stopped waiting; run the same import again to resume", err=True)
+    finally:
+        if runner is not None:
+            runner.stop()
+
+
+def _print_summary(report: Any, summary: Any) -> None:
+    counts = summary.counts
+    click.echo(
+        f"read: {counts.get('ok', 0)}, needs review: {counts.get('needs_review', 0)}, "
+        f"failed: {counts.get('error', 0)}, not read yet: {summary.pending}"
+    )
+    for file, status, code, message in summary.problems:
+        click.echo(f"  {status:12} {file}: {code} {message}".rstrip())
+    for file, same in report.duplicates:
+        click.echo(f"  duplicate    {file}: same file as {same}")
+    for file, reason in report.skipped:
+        click.echo(f"  skipped      {file}: {reason}")
 
 
 # --- the command-line contract (ARCHITECTURE.md): no app, JSON Lines on stdout only ---------
@@ -242,7 +391,17 @@ def roles() -> None:
         click.echo(role_id)
 
 
-APP_COMMANDS = (db_group, create_user, demo, worker, serve)
+@click.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Erase candidates whose retention date has passed: files deleted, rows anonymised."""
+    report = services.purge_task(
+        current_app.extensions["recruit.sessions"], current_app.extensions["recruit.storage"]
+    )
+    click.echo(f"purged {report.candidates} candidates, deleted {report.files} files", err=True)
+
+
+APP_COMMANDS = (db_group, create_user, demo, worker, serve, import_cvs, purge)
 CORE_COMMANDS: tuple[click.Command, ...] = (parse, rank, typos, roles)
 
 

@@ -1,9 +1,17 @@
-"""The embedded task runner: worker threads that read queued documents, state in the database."""
+"""How recruit's processes run: the embedded task threads, and the production web server.
+
+The embedded runner keeps its task state in the database, so a restart loses nothing. The
+production server is gunicorn with several worker processes, each building its own app
+(engine, pools) after the fork: nothing one process holds is needed by another.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from recruit.tasks import TaskContext, run_next
 
@@ -48,3 +56,39 @@ class LocalRunner:
             except Exception:  # the database may be briefly locked or away: keep serving
                 log.exception("worker loop error")
                 self._stop.wait(self.idle_sleep)
+
+
+def default_web_workers() -> int:
+    """Return gunicorn's classic 2 x cores + 1, capped: reading CVs is the workers' job."""
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+def serve_production(
+    factory: Callable[[], Any], *, bind: str, workers: int, threads: int = 4, timeout: int = 60
+) -> None:
+    """Serve the WSGI app built by `factory` with gunicorn until stopped."""
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": bind,
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": timeout,
+                # Each worker builds its own app after the fork: no shared engine or sockets.
+                "preload_app": False,
+                "accesslog": "-",
+                "errorlog": "-",
+                # Recycle workers now and then, so a slow leak can never grow unbounded.
+                "max_requests": 2000,
+                "max_requests_jitter": 200,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return factory()
+
+    _Server().run()

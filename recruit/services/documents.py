@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
@@ -101,33 +101,67 @@ def _safe_filename(filename: str) -> str:
     return name[:255] or "cv"
 
 
-def claim_next_document(session: Session, *, now: dt.datetime | None = None) -> int | None:
+def claim_next_document(
+    session: Session, *, now: dt.datetime | None = None, lease: dt.timedelta = LEASE
+) -> int | None:
     """Claim one queued (or abandoned) document for reading; return its id or None.
 
-    A compare-and-set UPDATE makes the claim safe with several workers on one database.
+    A compare-and-set UPDATE makes the claim safe with several workers on one database;
+    on PostgreSQL, SKIP LOCKED also lets concurrent workers pass each other's candidates.
     """
     now = now or utcnow()
-    claimable = or_(
+    candidates = (
+        select(Document.id)
+        .where(_claimable(now))
+        .order_by(Document.id)
+        .limit(5)
+        .with_for_update(skip_locked=True)  # rendered on PostgreSQL, ignored by SQLite
+    )
+    for doc_id in list(session.scalars(candidates)):
+        if claim_document(session, doc_id, now=now, lease=lease):
+            return doc_id
+    session.commit()  # release the row locks of candidates nobody claimed
+    return None
+
+
+def claim_document(
+    session: Session,
+    document_id: int,
+    *,
+    now: dt.datetime | None = None,
+    lease: dt.timedelta = LEASE,
+) -> bool:
+    """Claim this document if it is queued or its lease ran out; commit; tell whether we got it."""
+    now = now or utcnow()
+    result = session.execute(
+        update(Document)
+        .where(Document.id == document_id, _claimable(now))
+        .values(
+            status="reading",
+            lease_until=now + lease,
+            attempts=Document.attempts + 1,
+            started_at=now,
+        )
+    )
+    session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def release_document(session: Session, document_id: int) -> None:
+    """Put a claimed document back in the queue after a transient failure (attempts are kept)."""
+    session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status == "reading")
+        .values(status="queued", lease_until=None)
+    )
+    session.commit()
+
+
+def _claimable(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(
         Document.status == "queued",
         (Document.status == "reading") & (Document.lease_until < now),
     )
-    for doc_id in session.scalars(
-        select(Document.id).where(claimable).order_by(Document.id).limit(5)
-    ):
-        result = session.execute(
-            update(Document)
-            .where(Document.id == doc_id, claimable)
-            .values(
-                status="reading",
-                lease_until=now + LEASE,
-                attempts=Document.attempts + 1,
-                started_at=now,
-            )
-        )
-        session.commit()
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            return doc_id
-    return None
 
 
 def process_document(session: Session, storage: LocalStorage, document_id: int) -> Document:

@@ -1,0 +1,286 @@
+"""Distributed tasks on RQ (Redis Queue), used when RECRUIT_REDIS_URL is set.
+
+The jobs call the same task functions as the embedded runner (recruit.tasks). Redis only
+carries "please read document N": the claim on the Document row (a lease) is the lock, so a
+job delivered twice or re-delivered after its worker died never reads a document twice at
+once, and a periodic sweep re-enqueues what Redis lost (a worker killed mid-read, a failed
+enqueue, a flushed Redis) from the database, which stays the source of truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import logging
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from redis import Redis
+from rq import Queue, Retry, SimpleWorker
+from rq.job import Job, JobStatus
+from sqlalchemy import event, inspect, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from recruit.db.models import Document, utcnow
+from recruit.settings import Settings, default_instance_path
+from recruit.tasks import TaskContext, claim_and_read, rescore_opening
+
+log = logging.getLogger(__name__)
+
+# Back off from a database or storage outage: 10 s, then a minute (then the lease and the sweep).
+RETRY = Retry(max=2, interval=[10, 60])
+DONE_STATUSES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+_PENDING_KEY = "recruit.enqueue_documents"
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    redis_url: str
+    name: str = "recruit"
+    lease: dt.timedelta = dt.timedelta(minutes=5)
+    sweep_every: float = 30.0
+
+    @property
+    def job_timeout(self) -> int:
+        """Stop a job well before its lease runs out, so a lease never expires under a live read."""
+        return max(1, int(self.lease.total_seconds() * 0.8))
+
+    @classmethod
+    def from_env(cls, redis_url: str, env: Mapping[str, str] | None = None) -> QueueSettings:
+        """Read RECRUIT_QUEUE, RECRUIT_LEASE_SECONDS and RECRUIT_SWEEP_SECONDS."""
+        env = os.environ if env is None else env
+        return cls(
+            redis_url=redis_url,
+            name=env.get("RECRUIT_QUEUE") or "recruit",
+            lease=dt.timedelta(seconds=float(env.get("RECRUIT_LEASE_SECONDS") or 300)),
+            sweep_every=float(env.get("RECRUIT_SWEEP_SECONDS") or 30),
+        )
+
+
+class TaskQueue:
+    """The RQ queue documents and re-scoring go to, with the timeouts its jobs need."""
+
+    def __init__(self, qs: QueueSettings, connection: Redis | None = None) -> None:
+        self.settings = qs
+        self.rq = Queue(qs.name, connection=connection or Redis.from_url(qs.redis_url))
+
+    def enqueue_documents(self, documents: Iterable[tuple[int, int]]) -> int:
+        """Enqueue (document id, attempts) pairs in one round trip; return how many."""
+        jobs = [
+            Queue.prepare_data(
+                read_document_job,
+                args=(document_id,),
+                job_id=job_id(document_id, attempts),
+                timeout=self.settings.job_timeout,
+                retry=RETRY,
+                result_ttl=600,
+                failure_ttl=7 * 24 * 3600,
+            )
+            for document_id, attempts in documents
+        ]
+        if jobs:
+            self.rq.enqueue_many(jobs)
+        return len(jobs)
+
+    def enqueue_rescore(self, opening_id: int) -> Job:
+        """Enqueue re-scoring an opening's stored profiles (after its requirements changed)."""
+        return self.rq.enqueue(
+            rescore_opening_job, opening_id, job_timeout=self.settings.job_timeout, retry=RETRY
+        )
+
+
+def job_id(document_id: int, attempts: int) -> str:
+    """Name a document's job by its claim count, so each re-delivery after a crash is new."""
+    return f"recruit-doc-{document_id}-{attempts}"
+
+
+def install(sessions: sessionmaker[Session], queue: TaskQueue) -> None:
+    """Enqueue every document created as queued through `sessions`, right after its commit.
+
+    After the commit, not before: a worker must find the row. If Redis is away the document
+    stays queued in the database and the workers' sweep enqueues it later.
+    """
+
+    @event.listens_for(sessions, "after_flush")
+    def _collect(session: Session, _ctx: object) -> None:
+        for obj in list(session.new) + list(session.dirty):
+            if not isinstance(obj, Document) or obj.status != "queued":
+                continue
+            if obj in session.new or inspect(obj).attrs.status.history.has_changes():
+                session.info.setdefault(_PENDING_KEY, {})[obj.id] = obj.attempts or 0
+
+    @event.listens_for(sessions, "after_commit")
+    def _enqueue(session: Session) -> None:
+        pending = session.info.pop(_PENDING_KEY, None)
+        if not pending:
+            return
+        try:
+            queue.enqueue_documents(pending.items())
+        except Exception:  # Redis away: the documents are safe in the database
+            log.warning("could not enqueue %d documents; the sweep will", len(pending))
+
+    @event.listens_for(sessions, "after_rollback")
+    def _forget(session: Session) -> None:
+        session.info.pop(_PENDING_KEY, None)
+
+
+def sweep(ctx: TaskContext, queue: TaskQueue, *, grace: float = 30.0, limit: int = 1000) -> int:
+    """Re-enqueue documents that no live job will read: expired leases, lost enqueues."""
+    now = utcnow()
+    with ctx.sessions() as session:
+        rows = session.execute(
+            select(Document.id, Document.attempts)
+            .where(
+                or_(
+                    (Document.status == "queued")
+                    & (Document.created_at < now - dt.timedelta(seconds=grace)),
+                    (Document.status == "reading") & (Document.lease_until < now),
+                )
+            )
+            .order_by(Document.id)
+            .limit(limit)
+        ).all()
+    if not rows:
+        return 0
+    ids = [job_id(doc_id, attempts) for doc_id, attempts in rows]
+    existing = Job.fetch_many(ids, connection=queue.rq.connection)
+    missing = [
+        (doc_id, attempts)
+        for (doc_id, attempts), job in zip(rows, existing, strict=True)
+        if job is None or job.get_status(refresh=False) in DONE_STATUSES
+    ]
+    if missing:
+        log.info("sweep: re-enqueued %d documents", len(missing))
+    return queue.enqueue_documents(missing)
+
+
+# --- inside a worker process -------------------------------------------------------------
+
+_context: TaskContext | None = None
+_context_lock = threading.Lock()
+
+
+def worker_context() -> TaskContext:
+    """Return this process's task context, built once from the environment."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            settings = Settings.from_env(default_instance_path())
+            lease = QueueSettings.from_env(settings.redis_url or "").lease
+            _context = TaskContext.from_settings(settings, lease=lease)
+        return _context
+
+
+def read_document_job(document_id: int) -> str | None:
+    """RQ job: claim and read one document (a no-op when someone else holds it)."""
+    return claim_and_read(worker_context(), document_id)
+
+
+def rescore_opening_job(opening_id: int) -> int:
+    """RQ job: re-score an opening's stored profiles."""
+    return rescore_opening(worker_context(), opening_id)
+
+
+def warm_up() -> None:
+    """Read two tiny CVs (ro, en) so the first real job does not pay for loading, then freeze.
+
+    Loading spaCy, the lexicons and pdfplumber takes seconds; a worker pays it here, once.
+    """
+    try:
+        from recruit.core.pipeline import analyse
+
+        for lines in WARM_UP_CVS:
+            analyse(tiny_pdf(lines), "warm-up.pdf")
+    except Exception:  # a missing model must not stop the worker: the first job will say why
+        log.exception("warm-up failed")
+    # Long-lived spaCy objects make every collection re-scan them while pdfplumber allocates.
+    gc.freeze()
+
+
+WARM_UP_CVS = (
+    (
+        "Ana Popescu",
+        "Manager de cont",
+        "Experienta profesionala",
+        "2019 - prezent Manager de cont, Banca Transilvania, Cluj-Napoca",
+        "Educatie: Licenta in Stiinte Economice, 2013 - 2016",
+        "Competente: negociere, vanzari, Microsoft Excel, limba engleza C1, permis B",
+    ),
+    (
+        "John Smith",
+        "Key Account Manager",
+        "Professional experience",
+        "Jan 2021 - present Key Account Manager, Orange Romania, Bucharest",
+        "Education: Bachelor of Economics, 2013 - 2016",
+        "Skills: negotiation, sales, Microsoft Excel, English C2, driving licence B",
+    ),
+)
+
+
+def tiny_pdf(lines: Iterable[str]) -> bytes:
+    """Return a one-page PDF with these ASCII lines in Helvetica (no PDF library needed)."""
+    ops = ["BT /F1 11 Tf 14 TL 56 780 Td"]
+    for line in lines:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(f"({escaped}) Tj T*")
+    ops.append("ET")
+    content = "\n".join(ops).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> None:
+    """Serve the queue in this process until stopped (SIGTERM / Ctrl-C finish the current job)."""
+    global _context
+    _context = ctx
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
+    )
+    warm_up()
+    queue = TaskQueue(qs)
+    stop = threading.Event()
+    sweeper = threading.Thread(
+        target=_sweep_loop, args=(ctx, queue, qs, stop), name="recruit-sweep", daemon=True
+    )
+    sweeper.start()
+    try:
+        # SimpleWorker reads in this process: no fork per job, so the warm pipelines stay.
+        worker = SimpleWorker([queue.rq], connection=queue.rq.connection)
+        worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    finally:
+        stop.set()
+
+
+def _sweep_loop(
+    ctx: TaskContext, queue: TaskQueue, qs: QueueSettings, stop: threading.Event
+) -> None:
+    # Wait a moment first: RQ forks its scheduler when work() starts, and the child should not
+    # inherit database connections this thread opened.
+    stop.wait(min(2.0, qs.sweep_every))
+    while not stop.is_set():
+        try:
+            sweep(ctx, queue, grace=qs.sweep_every)
+        except Exception:  # the database or Redis may be briefly away: try again next time
+            log.exception("sweep failed")
+        stop.wait(qs.sweep_every)

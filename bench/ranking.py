@@ -111,6 +111,10 @@ def part1(sizes: Sequence[int], python_limit: int) -> None:
         if n == 100_000:
             verdict = "within" if fast <= TARGET_MS_100K else "OVER"
             print(f"{'':>11} 100k target {TARGET_MS_100K:g} ms: {verdict}")
+    cached = synthetic_matrix(100_000)
+    blob = cached.to_bytes()
+    load = median_ms(lambda: CriterionMatrix.from_bytes(blob), 11)
+    print(f"100k matrix cached as bytes: {len(blob) / 1e6:.1f} MB, loads in {load:.1f} ms")
     # Building the matrix is per stored profile and role version, done once, not per re-rank.
     role = load_role("account-manager")
     people = [

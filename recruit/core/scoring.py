@@ -11,6 +11,8 @@ dropped. The engine recommends; a person confirms every rejection (GDPR art. 22)
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -202,6 +204,36 @@ class CriterionMatrix:
     def points(self) -> npt.NDArray[np.float64]:
         """Return the points, 0..10, as an n x k array."""
         return self.values.astype(np.float64) / POINT_UNITS
+
+    def to_bytes(self) -> bytes:
+        """Return a blob (npz, no pickle) for caching the matrix in a database row."""
+        ids, weights, must_have = self.criterion_ids, self.weights, self.must_have
+        header = json.dumps({"criterion_ids": ids, "weights": weights, "must_have": must_have})
+        buffer = io.BytesIO()
+        # Points are whole hundredths up to 1000, so uint16 holds them in a third of the space.
+        np.savez(
+            buffer,
+            header=np.frombuffer(header.encode(), dtype=np.uint8),
+            values=self.values.astype(np.uint16),
+            passed=np.packbits(self.passed, axis=1),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> CriterionMatrix:
+        """Rebuild a matrix from `to_bytes`'s blob."""
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+            header = json.loads(data["header"].tobytes().decode())
+            k = len(header["criterion_ids"])
+            values = data["values"].astype(np.float32)
+            passed = np.unpackbits(data["passed"], axis=1, count=k).astype(np.bool_)
+        return cls(
+            tuple(header["criterion_ids"]),
+            values.reshape(-1, k),
+            passed.reshape(-1, k),
+            tuple(header["weights"]),
+            tuple(header["must_have"]),
+        )
 
 
 def criterion_matrix(

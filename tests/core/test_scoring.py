@@ -20,6 +20,7 @@ from recruit.core.profile import (
 )
 from recruit.core.scoring import (
     NOT_FOUND,
+    CriterionMatrix,
     CriterionScore,
     ScoreResult,
     criterion_matrix,
@@ -368,3 +369,18 @@ def test_a_stored_profile_scores_the_same_as_the_original() -> None:
     )
     rebuilt = Profile.from_dict(json.loads(json.dumps(profile.to_dict())))
     assert score(rebuilt, ROLE) == score(profile, ROLE)
+
+
+def test_matrix_round_trips_through_bytes() -> None:
+    profiles = [make_profile(skills={"negotiation": 1}, licence=("B",)), make_profile()]
+    matrix = criterion_matrix(profiles, ROLE)
+    again = CriterionMatrix.from_bytes(matrix.to_bytes())
+    assert np.array_equal(again.values, matrix.values) and again.values.dtype == np.float32
+    assert np.array_equal(again.passed, matrix.passed)
+    assert (again.criterion_ids, again.weights, again.must_have) == (
+        matrix.criterion_ids,
+        matrix.weights,
+        matrix.must_have,
+    )
+    empty = criterion_matrix([], ROLE)
+    assert CriterionMatrix.from_bytes(empty.to_bytes()).values.shape == (0, 3)

@@ -15,6 +15,7 @@ from recruit.core.scoring import criterion_matrix, rank, score
 from recruit.core.skills import skill_catalog
 from tests.core.test_scoring import make_profile
 
+# Every test sets deadline=None: on a busy CI machine a slow example is not a failure.
 SKILL_IDS = sorted(skill_catalog())
 weights = st.floats(min_value=0, max_value=10, allow_nan=False)
 
@@ -94,6 +95,7 @@ def profiles(draw: st.DrawFn) -> Profile:
     )
 
 
+@settings(deadline=None)
 @given(profiles(), requirement_profiles())
 def test_scores_stay_within_bounds(profile: Profile, requirements: RequirementProfile) -> None:
     result = score(profile, requirements)
@@ -103,6 +105,7 @@ def test_scores_stay_within_bounds(profile: Profile, requirements: RequirementPr
     assert result.knockouts == tuple(c.id for c in result.criteria if c.must_have and not c.passed)
 
 
+@settings(deadline=None)
 @given(st.lists(profiles(), min_size=1, max_size=8), requirement_profiles(), st.data())
 def test_rank_gives_exactly_the_totals_of_score(
     people: list[Profile], requirements: RequirementProfile, data: st.DataObject
@@ -125,6 +128,7 @@ def test_rank_gives_exactly_the_totals_of_score(
     assert result.knocked_out_order.tolist() == [i for i in expected if singles[i].knockouts]
 
 
+@settings(deadline=None)
 @given(profiles(), profiles(), requirement_profiles(), weights, st.floats(0, 10))
 def test_raising_a_weight_never_lowers_the_candidate_with_full_points_there(
     a: Profile, b: Profile, requirements: RequirementProfile, low: float, raise_by: float
@@ -145,6 +149,7 @@ def test_raising_a_weight_never_lowers_the_candidate_with_full_points_there(
         assert result.order.tolist() == [0, 1]
 
 
+@settings(deadline=None)
 @given(profiles(), requirement_profiles(), st.data())
 def test_adding_a_required_skill_never_lowers_the_score(
     profile: Profile, requirements: RequirementProfile, data: st.DataObject
@@ -159,14 +164,14 @@ def test_adding_a_required_skill_never_lowers_the_score(
     assert set(after.knockouts) <= set(before.knockouts)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(requirement_profiles())
 def test_requirement_profiles_round_trip_through_json(requirements: RequirementProfile) -> None:
     text = json.dumps(requirements.to_dict(), indent=2)
     assert parse_requirements(text) == requirements
 
 
-@settings(max_examples=25)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(profiles(), min_size=2, max_size=5), requirement_profiles())
 def test_rank_is_deterministic_and_permutation_consistent(
     people: list[Profile], requirements: RequirementProfile

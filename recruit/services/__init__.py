@@ -33,3 +33,6 @@ __all__ = [
     "score_document",
     "submit_application",
 ]
+
+# Imported for their use cases, and so review's score mirror is registered in every process.
+from recruit.services import requirements, review  # noqa: E402

@@ -2,11 +2,159 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    FloatField,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 
 class SignInForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+# --- candidates, recruiters and hiring managers (issue 7) ---------------------------------
+
+# A pragmatic shape check: one @, a dot in the domain, no spaces; delivery is the real test.
+EMAIL_SHAPE = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+
+
+def cv_kind(data: bytes) -> str | None:
+    """Tell a CV's type from its bytes: "pdf", "docx", or None for anything else."""
+    if data.lstrip(b"\xef\xbb\xbf\r\n\t ")[:5] == b"%PDF-":
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if "word/document.xml" in z.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+class CvFile:
+    """Accept only a PDF or DOCX, judged by the file's bytes, never by its name."""
+
+    def __call__(self, form: FlaskForm, field: FileField) -> None:
+        storage = field.data
+        if storage is None or not getattr(storage, "filename", ""):
+            return
+        data = storage.stream.read()
+        storage.stream.seek(0)
+        if not data:
+            raise ValidationError(_l("The file is empty."))
+        if cv_kind(data) is None:
+            raise ValidationError(
+                _l("This file is not a PDF or a Word (.docx) document. Please choose another.")
+            )
+
+
+class ApplyForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[InputRequired(_l("Please enter your name.")), Length(max=200)],
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            InputRequired(_l("Please enter your e-mail address.")),
+            Length(max=254),
+            Regexp(EMAIL_SHAPE, message=_l("This does not look like an e-mail address.")),
+        ],
+    )
+    phone = TelField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^\+?[0-9 ()./-]{6,40}$", message=_l("Use digits, spaces and + only.")),
+        ],
+    )
+    cv = FileField(
+        _l("Your CV (PDF or Word .docx)"),
+        validators=[FileRequired(_l("Please choose your CV file.")), CvFile()],
+    )
+    consent = BooleanField(
+        _l("I agree that my CV and details are processed for this application."),
+        validators=[InputRequired(_l("We can only consider your application with your consent."))],
+    )
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=[])
+    confirm = BooleanField(_l("I have reviewed this candidate and confirm the rejection."))
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Note"), validators=[InputRequired(_l("Write the note first.")), Length(max=5000)]
+    )
+
+
+class BulkForm(FlaskForm):
+    status = SelectField(_l("Set status"), choices=[])
+    confirm = BooleanField(_l("I have reviewed these candidates and confirm the rejection."))
+
+
+class CriterionForm(FlaskForm):
+    class Meta:
+        csrf = False  # the enclosing form carries the token
+
+    id = HiddenField()
+    type = HiddenField()
+    label = StringField(_l("Label"), validators=[InputRequired(), Length(max=120)])
+    weight = FloatField(
+        _l("Weight"),
+        validators=[InputRequired(_l("Give a weight.")), NumberRange(0, 10)],
+    )
+    must_have = BooleanField(_l("Must-have"))
+    remove = BooleanField(_l("Remove"))
+    skills = SelectMultipleField(_l("Skills"), choices=[], validate_choice=False)
+    cap = IntegerField(_l("Full points at"), validators=[Optional(), NumberRange(1, 50)])
+    kind = SelectField(
+        _l("Experience"),
+        choices=[("sales", _l("Sales")), ("total", _l("Any work"))],
+        validate_choice=False,
+    )
+    target = IntegerField(_l("Target months"), validators=[Optional(), NumberRange(1, 600)])
+    minimum = IntegerField(_l("Minimum months"), validators=[Optional(), NumberRange(0, 600)])
+    level = SelectField(_l("Level"), choices=[], validate_choice=False)
+    language = StringField(_l("Language code"), validators=[Optional(), Length(min=2, max=2)])
+    partial = FloatField(_l("Points one level below"), validators=[Optional(), NumberRange(0, 10)])
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=5)])
+    full_at = FloatField(_l("Full points up to (per 1,000 words)"), validators=[Optional()])
+    zero_at = FloatField(_l("No points from (per 1,000 words)"), validators=[Optional()])
+
+
+class RequirementsForm(FlaskForm):
+    criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=100)
+    note = StringField(_l("What changed and why"), validators=[Optional(), Length(max=500)])
+    add_type = SelectField(_l("Add a criterion"), choices=[], validate_choice=False)

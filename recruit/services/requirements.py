@@ -1,0 +1,321 @@
+"""Hiring-manager use cases: requirement versions, diffs, re-scoring and the live preview.
+
+A preview re-ranks the opening's stored profiles under unsaved weights with the engine's
+vectorised `rank`. Evaluating criteria is the slow part, so each criterion's column of
+points is cached per process, keyed by the opening's set of scored documents and by the
+criterion's definition without its weight: moving a slider costs one matrix product.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from recruit.core.profile import Profile
+from recruit.core.roles import RequirementProfile as Requirements
+from recruit.core.scoring import CriterionMatrix, criterion_matrix, parse_requirements, rank
+from recruit.db.models import Application, Document, Opening, RequirementProfile, User
+from recruit.services.accounts import audit
+from recruit.services.errors import ServiceError
+from recruit.services.openings import current_profile
+
+TOP = 20
+# Below this many applications a save stores every breakdown at once; above it only the
+# totals (vectorised) and the candidate page computes its breakdown when first opened.
+EAGER_LIMIT = 500
+HISTOGRAM_BINS = 10
+
+
+# --- versions -----------------------------------------------------------------------------
+
+
+def versions(session: Session, opening: Opening) -> list[RequirementProfile]:
+    """Return the opening's requirement versions, newest first."""
+    return list(
+        session.scalars(
+            select(RequirementProfile)
+            .where(RequirementProfile.opening_id == opening.id)
+            .order_by(RequirementProfile.version.desc())
+        )
+    )
+
+
+def save_version(
+    session: Session, opening: Opening, criteria: dict[str, Any], author: User | None, note: str
+) -> RequirementProfile:
+    """Store a new immutable version, make it current and re-score the opening."""
+    requirements = parse_requirements(criteria)  # raises ProfileError on bad input
+    latest = session.scalar(
+        select(func.max(RequirementProfile.version)).where(
+            RequirementProfile.opening_id == opening.id
+        )
+    )
+    row = RequirementProfile(
+        opening_id=opening.id,
+        version=(latest or 0) + 1,
+        criteria=requirements.to_dict(),
+        author_id=author.id if author else None,
+        note=note.strip()[:500],
+    )
+    session.add(row)
+    session.flush()
+    opening.current_version = row.version
+    audit(session, "requirements.save", "opening", opening.id, author, version=row.version)
+    rescore(session, opening)
+    return row
+
+
+def revert(
+    session: Session, opening: Opening, version: int, author: User | None
+) -> RequirementProfile:
+    """Make an old version current again, as a new version (history is never rewritten)."""
+    old = session.scalar(
+        select(RequirementProfile).where(
+            RequirementProfile.opening_id == opening.id, RequirementProfile.version == version
+        )
+    )
+    if old is None:
+        raise ServiceError(f"there is no version {version}")
+    return save_version(session, opening, old.criteria, author, f"revert to version {version}")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two versions, for the history page."""
+
+    kind: str  # added | removed | changed
+    criterion: str
+    label: str
+    field: str = ""
+    before: Any = None
+    after: Any = None
+
+
+def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
+    """List what changed from `old` to `new` criterion by criterion."""
+    before = {c["id"]: c for c in (old or {}).get("criteria", [])}
+    after = {c["id"]: c for c in new.get("criteria", [])}
+    changes: list[Change] = []
+    for cid, c in after.items():
+        if cid not in before:
+            changes.append(Change("added", cid, c.get("label", cid)))
+            continue
+        for key in sorted(set(c) | set(before[cid])):
+            if c.get(key) != before[cid].get(key):
+                changes.append(
+                    Change(
+                        "changed", cid, c.get("label", cid), key, before[cid].get(key), c.get(key)
+                    )
+                )
+    for cid, c in before.items():
+        if cid not in after:
+            changes.append(Change("removed", cid, c.get("label", cid)))
+    return changes
+
+
+# --- re-scoring ---------------------------------------------------------------------------
+
+
+def rescore(session: Session, opening: Opening) -> int:
+    """Score every read application of the opening under its current version; return how many."""
+    from recruit.services.documents import score_document
+    from recruit.services.review import latest_read_document
+
+    version = current_profile(session, opening)
+    requirements = parse_requirements(version.criteria)
+    n = session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
+    )
+    if (n or 0) <= EAGER_LIMIT:
+        done = 0
+        for application in session.scalars(
+            select(Application).where(Application.opening_id == opening.id)
+        ):
+            document = latest_read_document(application)
+            if document is not None:
+                score_document(session, document, opening)  # the mirror updates the row
+                done += 1
+        session.flush()
+        return done
+    stored = _stored(session, opening)
+    matrix = _matrix(session, stored, requirements)
+    result = rank(matrix, requirements.weights, requirements.must_have)
+    values = [
+        {
+            "id": int(app_id),
+            "score": float(result.totals[i]),
+            "knocked_out": bool(result.knocked_out[i]),
+            "knockouts": ",".join(result.knockouts(i)) if result.knocked_out[i] else "",
+            "scored_version": version.version,
+        }
+        for i, app_id in enumerate(stored.application_ids)
+    ]
+    session.execute(update(Application), values)
+    return len(values)
+
+
+# --- the criterion cache and the preview --------------------------------------------------
+
+
+@dataclass
+class _Stored:
+    """An opening's scored applications, in a fixed row order, with cached criterion columns."""
+
+    key: tuple[Any, ...]
+    application_ids: npt.NDArray[np.int64]
+    document_ids: npt.NDArray[np.int64]
+    columns: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]]
+
+
+_CACHE: OrderedDict[tuple[Any, ...], _Stored] = OrderedDict()
+_CACHE_SIZE = 8
+_LOCK = threading.Lock()
+
+
+def _stored(session: Session, opening: Opening) -> _Stored:
+    # The set of scored documents changes when a CV is read or sent again: their count, newest
+    # id and id sum tell that without loading them (the creation time tells apart an opening
+    # re-created with the same id, as in tests).
+    count, max_doc, sum_doc = session.execute(
+        select(
+            func.count(),
+            func.max(Application.scored_document_id),
+            func.sum(Application.scored_document_id),
+        ).where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
+    ).one()
+    key = (
+        str(session.get_bind().url),
+        opening.id,
+        opening.created_at.isoformat(),
+        count,
+        max_doc,
+        sum_doc,
+    )
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    rows = session.execute(
+        select(Application.id, Application.scored_document_id)
+        .where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
+        .order_by(Application.id)
+    ).all()
+    stored = _Stored(
+        key,
+        np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([r[1] for r in rows], dtype=np.int64),
+        {},
+    )
+    with _LOCK:
+        for stale in [k for k in _CACHE if k[:2] == key[:2]]:
+            del _CACHE[stale]
+        _CACHE[key] = stored
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return stored
+
+
+def _definition(criterion: Any) -> str:
+    data = criterion.to_dict()
+    for key in ("weight", "must_have", "label"):
+        data.pop(key, None)
+    return json.dumps(data, sort_keys=True)
+
+
+def _load_profiles(session: Session, document_ids: npt.NDArray[np.int64]) -> list[Profile]:
+    by_id: dict[int, Profile] = {}
+    ids = [int(i) for i in document_ids]
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for doc_id, data in session.execute(
+            select(Document.id, Document.profile).where(Document.id.in_(chunk))
+        ):
+            by_id[doc_id] = Profile.from_dict(data or {})
+    return [by_id.get(i, Profile()) for i in ids]
+
+
+def _matrix(session: Session, stored: _Stored, requirements: Requirements) -> CriterionMatrix:
+    """Return the criterion matrix, evaluating only the criteria not seen before."""
+    missing = [c for c in requirements.criteria if _definition(c) not in stored.columns]
+    if missing:
+        profiles = _load_profiles(session, stored.document_ids)
+        part = criterion_matrix(profiles, replace(requirements, criteria=tuple(missing)))
+        for j, c in enumerate(missing):
+            stored.columns[_definition(c)] = (part.values[:, j].copy(), part.passed[:, j].copy())
+    k, n = len(requirements.criteria), len(stored.application_ids)
+    values = np.empty((n, k), dtype=np.float32)
+    passed = np.empty((n, k), dtype=np.bool_)
+    for j, c in enumerate(requirements.criteria):
+        values[:, j], passed[:, j] = stored.columns[_definition(c)]
+    return CriterionMatrix(
+        requirements.criterion_ids, values, passed, requirements.weights, requirements.must_have
+    )
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    application_id: int
+    score: float
+    rank: int  # 1-based, under the previewed weights
+    previous_rank: int | None  # under the saved weights; None when it was knocked out
+
+    @property
+    def moved(self) -> int:
+        """Return how many places the row climbed (negative: fell)."""
+        return 0 if self.previous_rank is None else self.previous_rank - self.rank
+
+
+@dataclass(frozen=True)
+class Preview:
+    top: list[PreviewRow]
+    ranked: int
+    knocked_out: int
+    histogram: list[int]
+    newly_knocked_out: int
+
+
+def preview(session: Session, opening: Opening, requirements: Requirements) -> Preview:
+    """Re-rank the opening's scored applications under unsaved requirements."""
+    stored = _stored(session, opening)
+    saved = parse_requirements(current_profile(session, opening).criteria)
+    matrix = _matrix(session, stored, requirements)
+    new = rank(matrix, requirements.weights, requirements.must_have)
+    old = rank(_matrix(session, stored, saved), saved.weights, saved.must_have)
+    positions = np.full(len(stored.application_ids), -1, dtype=np.int64)
+    positions[old.order] = np.arange(len(old.order))
+    top = []
+    for pos, row in enumerate(new.order[:TOP]):
+        before = int(positions[row]) if positions[row] >= 0 else None
+        top.append(
+            PreviewRow(
+                int(stored.application_ids[row]),
+                float(new.totals[row]),
+                pos + 1,
+                None if before is None else before + 1,
+            )
+        )
+    counts, _ = np.histogram(new.totals, bins=HISTOGRAM_BINS, range=(0, 100))
+    return Preview(
+        top,
+        int(len(new.order)),
+        int(len(new.knocked_out_order)),
+        [int(c) for c in counts],
+        int(np.count_nonzero(new.knocked_out & ~old.knocked_out)),
+    )
+
+
+def clear_cache() -> None:
+    """Forget every cached criterion column (tests, and after bulk imports)."""
+    with _LOCK:
+        _CACHE.clear()

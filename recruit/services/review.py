@@ -1,0 +1,567 @@
+"""Recruiter use cases: the ranked shortlist, candidate details, statuses, notes and exports.
+
+The shortlist reads columns of `applications` that mirror the latest scored document (score,
+knockouts, key facts, search text). They are kept in step by a `before_flush` hook: whoever
+stores a Score for the opening's current requirement version (the worker, a re-score, the
+candidate page) updates its application in the same flush, with no call to remember.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from recruit.db.models import (
+    APPLICATION_STATUSES,
+    Application,
+    Document,
+    Note,
+    Opening,
+    RequirementProfile,
+    Score,
+    User,
+)
+from recruit.services.accounts import audit
+from recruit.services.errors import ServiceError
+
+PAGE_SIZE = 50
+VIEWS = ("ranked", "knocked_out", "unscored")
+SORTS = ("score", "newest", "sales", "typos")
+READING_STATES = ("queued", "reading", "ok", "needs_review", "error")
+
+
+# --- the mirror: application columns from the latest scored document ----------------------
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics, so "Negociere" finds "negociere" and "negociére"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def profile_facts(profile: dict[str, Any]) -> dict[str, Any]:
+    """Return the key facts the shortlist shows, from a stored profile's JSON."""
+    exp = profile.get("experience") or {}
+    positions = exp.get("positions") or []
+    headline = ""
+    if positions:
+        first = positions[0]
+        title, employer = first.get("title") or "", first.get("employer") or ""
+        headline = f"{title} · {employer}" if title and employer else title or employer
+    english = [
+        lang.get("level")
+        for lang in profile.get("languages") or []
+        if (lang.get("code") or "").lower() == "en"
+    ]
+    levels = [lvl for lvl in english if lvl]
+    skills = profile.get("skills") or []
+    return {
+        "typo_count": len(profile.get("typos") or []),
+        "language": profile.get("language"),
+        "sales_months": exp.get("sales_months"),
+        "education": (profile.get("education") or {}).get("highest"),
+        "english_level": max(levels) if levels else ("?" if english else None),
+        "licence": ",".join(profile.get("driving_licence") or [])[:40],
+        "headline": headline[:300],
+        "skills": " ".join(f"{s.get('id', '')} {s.get('label', '')}" for s in skills),
+    }
+
+
+def mirror(
+    application: Application, document: Document, total: float, knockouts: list[str], version: int
+) -> None:
+    """Copy a scored document's total, knockouts and key facts onto its application."""
+    facts = profile_facts(document.profile or {})
+    application.score = total
+    application.knocked_out = bool(knockouts)
+    application.knockouts = ",".join(knockouts)[:500]
+    application.typo_count = facts["typo_count"]
+    application.language = facts["language"]
+    application.sales_months = facts["sales_months"]
+    application.education = facts["education"]
+    application.english_level = facts["english_level"]
+    application.licence = facts["licence"]
+    application.headline = facts["headline"]
+    name = application.candidate.name if application.candidate else ""
+    application.search_text = fold(f"{name} {facts['headline']} {facts['skills']}")
+    application.scored_document_id = document.id
+    application.scored_version = version
+
+
+@event.listens_for(Session, "before_flush")
+def _mirror_scores(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get("skip_mirror"):
+        return
+    for obj in [*session.new, *session.dirty]:
+        if not isinstance(obj, Score) or obj.total is None:
+            continue
+        document = session.get(Document, obj.document_id)
+        if document is None or document.application_id is None:
+            continue
+        application = session.get(Application, document.application_id)
+        version = session.get(RequirementProfile, obj.profile_id)
+        if application is None or version is None:
+            continue
+        if version.version != application.opening.current_version:
+            continue
+        # An older CV scored again must not hide the newer one the candidate sent.
+        if (application.scored_document_id or 0) > document.id:
+            continue
+        mirror(application, document, obj.total, list(obj.knockouts or []), version.version)
+
+
+# --- the shortlist ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShortlistFilter:
+    """What the recruiter asked to see; every field comes from the query string."""
+
+    view: str = "ranked"
+    status: str = ""
+    min_score: float | None = None
+    has_typos: bool = False
+    language: str = ""
+    q: str = ""
+    sort: str = "score"
+    after: str = ""
+
+    def params(self, **change: Any) -> dict[str, Any]:
+        """Return the query-string form, with some fields changed (for links)."""
+        data = {
+            "view": self.view,
+            "status": self.status,
+            "min_score": "" if self.min_score is None else f"{self.min_score:g}",
+            "typos": "1" if self.has_typos else "",
+            "lang": self.language,
+            "q": self.q,
+            "sort": self.sort,
+            "after": self.after,
+        }
+        data.update(change)
+        return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+@dataclass
+class ShortlistPage:
+    rows: list[Application]
+    next_cursor: str | None
+    counts: dict[str, int]
+    ranks: dict[int, int] = field(default_factory=dict)
+
+
+def _sort_key(sort: str, view: str) -> tuple[Any, bool]:
+    """Return (column, descending) of the first sort key; ties go by id, newest first."""
+    if view == "unscored" or sort == "newest":
+        return None, True
+    if sort == "sales":
+        return func.coalesce(Application.sales_months, -1), True
+    if sort == "typos":
+        return Application.typo_count, False
+    return Application.score, True
+
+
+def _where(opening: Opening, flt: ShortlistFilter) -> list[Any]:
+    clauses: list[Any] = [Application.opening_id == opening.id]
+    if flt.view == "unscored":
+        clauses.append(Application.score.is_(None))
+    else:
+        clauses += [
+            Application.knocked_out.is_(flt.view == "knocked_out"),
+            Application.score.is_not(None),
+        ]
+    if flt.status:
+        clauses.append(Application.status == flt.status)
+    if flt.min_score is not None:
+        clauses.append(Application.score >= flt.min_score)
+    if flt.has_typos:
+        clauses.append(Application.typo_count > 0)
+    if flt.language:
+        clauses.append(Application.language == flt.language)
+    for word in fold(flt.q).split()[:5]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(Application.search_text.like(f"%{escaped}%", escape="\\"))
+    return clauses
+
+
+def _cursor_clause(key: Any, descending: bool, cursor: str) -> Any:
+    """Keyset pagination: rows strictly after (value, id) in the page order."""
+    try:
+        if key is None:
+            return Application.id < int(cursor)
+        raw_value, raw_id = cursor.rsplit(":", 1)
+        value, last_id = float(raw_value), int(raw_id)
+    except ValueError:
+        raise ServiceError("invalid page cursor") from None
+    beyond = key < value if descending else key > value
+    return or_(beyond, and_(key == value, Application.id < last_id))
+
+
+def shortlist(
+    session: Session, opening: Opening, flt: ShortlistFilter, page_size: int = PAGE_SIZE
+) -> ShortlistPage:
+    """Return one page of the opening's applications, best first, with the view counts."""
+    if flt.view not in VIEWS or flt.sort not in SORTS:
+        raise ServiceError("unknown view or sort order")
+    if flt.status and flt.status not in APPLICATION_STATUSES:
+        raise ServiceError("unknown status")
+    key, descending = _sort_key(flt.sort, flt.view)
+    clauses = _where(opening, flt)
+    if flt.after:
+        clauses.append(_cursor_clause(key, descending, flt.after))
+    order = [Application.id.desc()]
+    if key is not None:
+        order.insert(0, key.desc() if descending else key.asc())
+    query = (
+        select(Application)
+        .options(joinedload(Application.candidate))
+        .where(*clauses)
+        .order_by(*order)
+        .limit(page_size + 1)
+    )
+    rows = list(session.scalars(query))
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        if key is None:
+            next_cursor = str(last.id)
+        else:
+            value = session.execute(select(key).where(Application.id == last.id)).scalar()
+            next_cursor = f"{float(value)!r}:{last.id}"
+    return ShortlistPage(rows, next_cursor, view_counts(session, opening))
+
+
+def view_counts(session: Session, opening: Opening) -> dict[str, int]:
+    """Count the opening's applications per shortlist view (one index-only query)."""
+    counts = dict.fromkeys(VIEWS, 0)
+    rows = session.execute(
+        select(Application.knocked_out, Application.score.is_(None), func.count())
+        .where(Application.opening_id == opening.id)
+        .group_by(Application.knocked_out, Application.score.is_(None))
+    )
+    for knocked_out, unscored, n in rows:
+        view = "unscored" if unscored else ("knocked_out" if knocked_out else "ranked")
+        counts[view] += n
+    return counts
+
+
+def export_rows(
+    session: Session, opening: Opening, flt: ShortlistFilter, name_of: Callable[[Application], str]
+) -> Iterator[list[Any]]:
+    """Yield the CSV rows (header first) of every application matching the filter."""
+    yield [
+        "rank",
+        "application",
+        "name",
+        "headline",
+        "score",
+        "knocked_out",
+        "status",
+        "sales_months",
+        "education",
+        "english",
+        "licence",
+        "typos",
+        "language",
+        "applied",
+    ]
+    key, descending = _sort_key(flt.sort, flt.view)
+    order = [Application.id.desc()]
+    if key is not None:
+        order.insert(0, key.desc() if descending else key.asc())
+    query = (
+        select(Application)
+        .options(joinedload(Application.candidate))
+        .where(*_where(opening, ShortlistFilter(**{**flt.__dict__, "after": ""})))
+        .order_by(*order)
+        .execution_options(yield_per=1000)
+    )
+    for n, app in enumerate(session.scalars(query), start=1):
+        yield [
+            n,
+            app.id,
+            name_of(app),
+            app.headline,
+            "" if app.score is None else f"{app.score:.2f}",
+            app.knockouts or ("yes" if app.knocked_out else ""),
+            app.status,
+            app.sales_months if app.sales_months is not None else "",
+            app.education or "",
+            app.english_level or "",
+            app.licence,
+            app.typo_count,
+            app.language or "",
+            app.created_at.date().isoformat(),
+        ]
+
+
+# --- dashboard and needs-review -----------------------------------------------------------
+
+
+@dataclass
+class OpeningStats:
+    opening: Opening
+    applications: int = 0
+    new: int = 0
+    reading: dict[str, int] = field(default_factory=lambda: dict.fromkeys(READING_STATES, 0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form the dashboard refreshes from."""
+        return {
+            "id": self.opening.id,
+            "applications": self.applications,
+            "new": self.new,
+            "reading": self.reading,
+        }
+
+
+def dashboard(session: Session, openings: Iterable[Opening]) -> list[OpeningStats]:
+    """Count applications, new ones, and documents per reading state, per opening."""
+    stats = {o.id: OpeningStats(o) for o in openings}
+    if not stats:
+        return []
+    ids = list(stats)
+    for opening_id, status, n in session.execute(
+        select(Application.opening_id, Application.status, func.count())
+        .where(Application.opening_id.in_(ids))
+        .group_by(Application.opening_id, Application.status)
+    ):
+        stats[opening_id].applications += n
+        if status == "new":
+            stats[opening_id].new += n
+    for opening_id, status, n in session.execute(
+        select(Application.opening_id, Document.status, func.count())
+        .join(Document, Document.application_id == Application.id)
+        .where(Application.opening_id.in_(ids))
+        .group_by(Application.opening_id, Document.status)
+    ):
+        stats[opening_id].reading[status] = stats[opening_id].reading.get(status, 0) + n
+    return list(stats.values())
+
+
+def needs_review(session: Session, opening_ids: Iterable[int], limit: int = 200) -> list[Document]:
+    """Return the documents that could not be read (scanned, corrupt...), newest first."""
+    return list(
+        session.scalars(
+            select(Document)
+            .join(Application, Document.application_id == Application.id)
+            .options(joinedload(Document.application).joinedload(Application.candidate))
+            .where(
+                Application.opening_id.in_(list(opening_ids)),
+                Document.status.in_(("needs_review", "error")),
+            )
+            .order_by(Document.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# --- one candidate ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of CV text with the highlight classes that cover it."""
+
+    text: str
+    classes: str = ""
+    title: str = ""
+    anchor: str = ""
+
+
+@dataclass
+class CandidateDetail:
+    application: Application
+    document: Document | None  # the scored document, else the latest one
+    score: Score | None
+    version: int
+    segments: list[Segment]
+    profile: dict[str, Any]
+
+
+def latest_read_document(application: Application) -> Document | None:
+    """Return the newest document of the application that has an extracted profile."""
+    read = [d for d in application.documents if d.profile is not None]
+    return read[-1] if read else None
+
+
+def candidate_detail(
+    session: Session, application: Application, redact: Callable[[str], str] | None = None
+) -> CandidateDetail:
+    """Gather the candidate page: the score under the current version, highlighted text.
+
+    `redact` hides personal details (blind review); it must keep the text's length so the
+    evidence offsets still point at the same words.
+    """
+    from recruit.services.documents import score_document
+    from recruit.services.openings import current_profile
+
+    opening = application.opening
+    document = latest_read_document(application)
+    version = current_profile(session, opening)
+    score_row = None
+    if document is not None:
+        score_row = session.scalar(
+            select(Score).where(Score.document_id == document.id, Score.profile_id == version.id)
+        )
+        if score_row is None:
+            # Large re-scores store totals only; the breakdown is computed on first view.
+            score_row = score_document(session, document, opening)
+            session.commit()
+    shown = document or (application.documents[-1] if application.documents else None)
+    segments: list[Segment] = []
+    if shown is not None and shown.text:
+        text = redact(shown.text) if redact else shown.text
+        if len(text) != len(shown.text):
+            text = shown.text if redact is None else "".join("█" for _ in shown.text)
+        segments = highlight(
+            text,
+            score_row.breakdown if score_row else [],
+            (shown.profile or {}).get("typos") or [],
+        )
+    return CandidateDetail(
+        application, shown, score_row, version.version, segments, (shown and shown.profile) or {}
+    )
+
+
+def highlight(
+    text: str, breakdown: list[dict[str, Any]], typos: list[dict[str, Any]]
+) -> list[Segment]:
+    """Cut the CV text into runs covered by evidence spans (skills, typos, knockouts, other).
+
+    Returns plain text runs: the template escapes them, so a CV can never inject markup.
+    """
+    spans: list[tuple[int, int, str, str, str]] = []
+    for c in breakdown:
+        kind = (
+            "typo"
+            if c.get("type") == "written_accuracy"
+            else ("skill" if c.get("type") == "skill" else "fact")
+        )
+        if c.get("knocked_out"):
+            kind += " ko"
+        for n, s in enumerate(c.get("spans") or []):
+            if _matches(text, s):
+                spans.append((s["start"], s["end"], kind, c.get("label", ""), f"ev-{c['id']}-{n}"))
+    for n, t in enumerate(typos):
+        if not _matches(text, {**t, "text": t.get("found")}):
+            continue
+        title = f"{t.get('found')} → {t.get('suggestion') or t.get('term')}"
+        spans.append((t["start"], t["end"], "typo", title, f"typo-{n}"))
+    size = len(text)
+    spans = [s for s in spans if 0 <= s[0] < s[1] <= size]
+    if not spans:
+        return [Segment(text)]
+    cuts = sorted({0, size, *(s[0] for s in spans), *(s[1] for s in spans)})
+    out: list[Segment] = []
+    used: set[str] = set()
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        covering = [s for s in spans if s[0] <= start and end <= s[1]]
+        if not covering:
+            out.append(Segment(text[start:end]))
+            continue
+        classes = sorted({c for s in covering for c in s[2].split()})
+        # A typo inside a skill phrase shows as a typo: that is what the recruiter must see.
+        title = "; ".join(dict.fromkeys(s[3] for s in covering if s[3]))
+        anchor = next((s[4] for s in covering if s[0] == start and s[4] not in used), "")
+        used.add(anchor)
+        out.append(Segment(text[start:end], " ".join(classes), title, anchor))
+    return out
+
+
+def _matches(text: str, span: dict[str, Any]) -> bool:
+    """Tell whether a span's offsets still point at its words (a redacted span counts)."""
+    start, end, expected = span.get("start", -1), span.get("end", -1), span.get("text")
+    if not 0 <= start < end <= len(text):
+        return False
+    found = text[start:end]
+    if expected is None or set(found) <= {"\u2588", " ", "\n"}:
+        return True
+    return " ".join(found.split()) == " ".join(str(expected).split())
+
+
+def set_status(session: Session, application: Application, status: str, actor: User) -> None:
+    """Change an application's status (a person's decision), with an audit record."""
+    if status not in APPLICATION_STATUSES:
+        raise ServiceError(f"unknown status {status!r}")
+    if application.status == status:
+        return
+    previous, application.status = application.status, status
+    audit(
+        session,
+        "application.status",
+        "application",
+        application.id,
+        actor,
+        previous=previous,
+        status=status,
+    )
+
+
+def bulk_set_status(
+    session: Session, opening: Opening, ids: Iterable[int], status: str, actor: User
+) -> int:
+    """Change the status of several applications of one opening; return how many changed."""
+    wanted = {int(i) for i in ids}
+    if not wanted:
+        raise ServiceError("choose at least one candidate")
+    rows = session.scalars(
+        select(Application).where(Application.opening_id == opening.id, Application.id.in_(wanted))
+    )
+    changed = 0
+    for application in rows:
+        if application.status != status:
+            set_status(session, application, status, actor)
+            changed += 1
+    return changed
+
+
+def add_note(session: Session, application: Application, body: str, author: User) -> Note:
+    """Add a recruiter's note to an application."""
+    body = body.strip()
+    if not body:
+        raise ServiceError("a note cannot be empty")
+    note = Note(application_id=application.id, author_id=author.id, body=body[:5000])
+    session.add(note)
+    session.flush()
+    return note
+
+
+def find_application(session: Session, token: str) -> Application | None:
+    """Return the application with this private status token."""
+    if not token or len(token) > 64:
+        return None
+    return session.scalar(select(Application).where(Application.status_token == token))
+
+
+def candidate_state(application: Application) -> tuple[str, Document | None]:
+    """Return what the candidate sees: received, reading, attention or review."""
+    if not application.documents:
+        return "received", None
+    latest = application.documents[-1]
+    state = {
+        "queued": "received",
+        "reading": "reading",
+        "needs_review": "attention",
+        "error": "attention",
+    }.get(latest.status, "review")
+    return state, latest
+
+
+def histogram(session: Session, opening: Opening, bins: int = 10) -> list[int]:
+    """Count the scored applications per score band of width 100/bins (knocked-out included)."""
+    counts = [0] * bins
+    band = func.floor(Application.score * bins / 100)
+    for value, n in session.execute(
+        select(band, func.count())
+        .where(Application.opening_id == opening.id, Application.score.is_not(None))
+        .group_by(band)
+    ):
+        counts[min(int(value), bins - 1)] += n
+    return counts

@@ -1,0 +1,75 @@
+"""Candidates: apply to an opening, then follow the application on a private status page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from recruit import services
+from recruit.db.models import Opening
+from recruit.services import review
+from recruit.web.app import db_session, storage
+from recruit.web.forms import ApplyForm
+from recruit.web.permissions import public_route
+
+bp = Blueprint("candidates", __name__)
+
+
+def _open_opening(opening_id: int) -> Opening:
+    opening = db_session().get(Opening, opening_id)
+    if opening is None or opening.status != "open":
+        abort(404)
+    return opening
+
+
+@bp.route("/openings/<int:opening_id>/apply", methods=["GET", "POST"])
+@public_route
+def apply(opening_id: int) -> str | Response:
+    """Show the apply form; on valid input store the CV and send the candidate to their page."""
+    opening = _open_opening(opening_id)
+    form = ApplyForm()
+    if form.validate_on_submit():
+        upload = form.cv.data
+        try:
+            submission = services.submit_application(
+                db_session(),
+                storage(),
+                opening,
+                name=form.name.data or "",
+                email=form.email.data or "",
+                phone=form.phone.data or "",
+                filename=upload.filename or "cv",
+                data=upload.read(),
+                consent_version=services.current_notice(db_session()).version,
+            )
+        except services.ServiceError as exc:
+            db_session().rollback()
+            flash(str(exc), "error")
+        else:
+            db_session().commit()
+            return redirect(
+                url_for("candidates.status", token=submission.application.status_token, new=1)
+            )
+    return render_template(
+        "candidates/apply.html",
+        opening=opening,
+        form=form,
+        retention_months=services.retention_months(db_session()),
+    )
+
+
+@bp.get("/status/<token>")
+@public_route
+def status(token: str) -> str:
+    """Show a candidate where their application stands; the token is their only key."""
+    application = review.find_application(db_session(), token)
+    if application is None:
+        abort(404)
+    state, document = review.candidate_state(application)
+    return render_template(
+        "candidates/status.html",
+        application=application,
+        state=state,
+        document=document,
+        versions=len(application.documents),
+    )

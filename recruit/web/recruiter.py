@@ -1,0 +1,286 @@
+"""Recruiters: openings dashboard, ranked shortlists, candidate pages, bulk actions, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from recruit.db.models import APPLICATION_STATUSES, Opening
+from recruit.services import ServiceError, review
+from recruit.web.app import db_session, storage
+from recruit.web.forms import BulkForm, NoteForm, StatusForm
+from recruit.web.permissions import (
+    application_or_404,
+    audit_view,
+    display_name,
+    document_or_404,
+    identity_hidden,
+    may_see_original,
+    opening_or_404,
+    redact_text,
+    roles_required,
+    visible_openings_query,
+)
+from recruit.web.security import send_original
+
+bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
+
+STAFF = ("recruiter", "admin")
+STATUS_LABELS = {
+    "new": _l("New"),
+    "shortlisted": _l("Shortlisted"),
+    "interview": _l("Interview"),
+    "offer": _l("Offer"),
+    "hired": _l("Hired"),
+    "rejected": _l("Rejected"),
+}
+EDUCATION_LABELS = {
+    "none": _l("none"),
+    "secondary": _l("secondary"),
+    "post_secondary": _l("post-secondary"),
+    "bachelor": _l("bachelor"),
+    "master": _l("master"),
+    "doctorate": _l("doctorate"),
+}
+
+
+def _status_choices() -> list[tuple[str, Any]]:
+    return [(s, STATUS_LABELS[s]) for s in APPLICATION_STATUSES]
+
+
+def filter_from_args(args: Any) -> review.ShortlistFilter:
+    """Read the shortlist filter from a query string, ignoring what does not parse."""
+    try:
+        min_score = float(args["min_score"]) if args.get("min_score") else None
+    except ValueError:
+        min_score = None
+    view = args.get("view", "ranked")
+    sort = args.get("sort", "score")
+    status = args.get("status", "")
+    return review.ShortlistFilter(
+        view=view if view in review.VIEWS else "ranked",
+        status=status if status in APPLICATION_STATUSES else "",
+        min_score=min_score,
+        has_typos=args.get("typos") == "1",
+        language=args.get("lang", "")[:8],
+        q=args.get("q", "")[:100],
+        sort=sort if sort in review.SORTS else "score",
+        after=args.get("after", "")[:60],
+    )
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def dashboard() -> str:
+    """List the openings the recruiter works on, with application and reading counts."""
+    openings = list(db_session().scalars(visible_openings_query().order_by(Opening.title)))
+    return render_template(
+        "recruiter/dashboard.html", stats=review.dashboard(db_session(), openings)
+    )
+
+
+@bp.get("/progress.json")
+@roles_required(*STAFF)
+def progress() -> Response:
+    """Return the dashboard counts, for the page to refresh itself."""
+    openings = list(db_session().scalars(visible_openings_query()))
+    return jsonify([s.to_dict() for s in review.dashboard(db_session(), openings)])
+
+
+@bp.get("/openings/<int:opening_id>")
+@roles_required(*STAFF)
+def shortlist(opening_id: int) -> str:
+    """Show the opening's ranked shortlist, one page at a time."""
+    opening = opening_or_404(opening_id)
+    flt = filter_from_args(request.args)
+    try:
+        page = review.shortlist(db_session(), opening, flt)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        flt = review.ShortlistFilter(view=flt.view)
+        page = review.shortlist(db_session(), opening, flt)
+    bulk = BulkForm()
+    bulk.status.choices = _status_choices()
+    return render_template(
+        "recruiter/shortlist.html",
+        opening=opening,
+        flt=flt,
+        page=page,
+        bulk=bulk,
+        statuses=STATUS_LABELS,
+        education=EDUCATION_LABELS,
+        display_name=display_name,
+        first_rank=int(request.args.get("rank", "1"))
+        if request.args.get("rank", "").isdigit()
+        else 1,
+    )
+
+
+@bp.post("/openings/<int:opening_id>/bulk")
+@roles_required(*STAFF)
+def bulk(opening_id: int) -> Response:
+    """Change the status of the ticked candidates; a rejection needs an explicit confirmation."""
+    opening = opening_or_404(opening_id)
+    form = BulkForm()
+    form.status.choices = _status_choices()
+    ids = [i for i in request.form.getlist("ids") if i.isdigit()]
+    back = request.form.get("back", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("recruiter.shortlist", opening_id=opening.id)
+    if not form.validate_on_submit():
+        flash(_("The action could not be applied; please try again."), "error")
+    elif form.status.data == "rejected" and not form.confirm.data:
+        flash(_("Tick the confirmation to reject: the tool only recommends."), "error")
+    else:
+        try:
+            n = review.bulk_set_status(
+                db_session(), opening, map(int, ids), form.status.data or "", current_user.user
+            )
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            db_session().commit()
+            flash(_("%(n)s candidates updated.", n=n), "success")
+    return redirect(back)
+
+
+def _csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"  # so Excel opens the UTF-8 file with ș and ț intact
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet.
+        writer.writerow(
+            ["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row]
+        )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+@bp.get("/openings/<int:opening_id>/export.csv")
+@roles_required(*STAFF)
+def export_csv(opening_id: int) -> Response:
+    """Download the filtered shortlist as CSV, with scores and key facts."""
+    opening = opening_or_404(opening_id)
+    flt = filter_from_args(request.args)
+    rows = list(review.export_rows(db_session(), opening, flt, display_name))
+    return Response(
+        _csv_lines(rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="shortlist-{opening.id}-{flt.view}.csv"'
+        },
+    )
+
+
+@bp.get("/applications/<int:application_id>")
+@roles_required(*STAFF)
+def candidate(application_id: int) -> str:
+    """Show one candidate: score breakdown with evidence, highlighted CV, profile, notes."""
+    application = application_or_404(application_id)
+    detail = review.candidate_detail(
+        db_session(), application, lambda text: redact_text(application, text)
+    )
+    status_form = StatusForm(status=application.status)
+    status_form.status.choices = _status_choices()
+    return render_template(
+        "recruiter/candidate.html",
+        application=application,
+        detail=detail,
+        status_form=status_form,
+        note_form=NoteForm(),
+        statuses=STATUS_LABELS,
+        education=EDUCATION_LABELS,
+        name=display_name(application),
+        hidden=identity_hidden(application),
+    )
+
+
+@bp.post("/applications/<int:application_id>/status")
+@roles_required(*STAFF)
+def change_status(application_id: int) -> Response:
+    """Set the application's status; a rejection needs an explicit confirmation."""
+    application = application_or_404(application_id)
+    form = StatusForm()
+    form.status.choices = _status_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose a status."), "error")
+    elif form.status.data == "rejected" and not form.confirm.data:
+        flash(_("Tick the confirmation to reject: the tool only recommends."), "error")
+    else:
+        review.set_status(db_session(), application, form.status.data or "", current_user.user)
+        db_session().commit()
+        flash(_("Status changed to %(s)s.", s=STATUS_LABELS[application.status]), "success")
+    return redirect(url_for("recruiter.candidate", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/notes")
+@roles_required(*STAFF)
+def add_note(application_id: int) -> str | Response:
+    """Add a note to the application."""
+    application = application_or_404(application_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        review.add_note(db_session(), application, form.body.data or "", current_user.user)
+        db_session().commit()
+        flash(_("Note added."), "success")
+        return redirect(url_for("recruiter.candidate", application_id=application.id) + "#notes")
+    detail = review.candidate_detail(
+        db_session(), application, lambda text: redact_text(application, text)
+    )
+    status_form = StatusForm(status=application.status)
+    status_form.status.choices = _status_choices()
+    return render_template(
+        "recruiter/candidate.html",
+        application=application,
+        detail=detail,
+        status_form=status_form,
+        note_form=form,
+        statuses=STATUS_LABELS,
+        education=EDUCATION_LABELS,
+        name=display_name(application),
+        hidden=identity_hidden(application),
+    )
+
+
+@bp.get("/documents/<int:document_id>/original")
+@roles_required(*STAFF)
+def download(document_id: int) -> Response:
+    """Download the original CV file, always as an attachment (never rendered inline)."""
+    document = document_or_404(document_id)
+    if not may_see_original(document.application):
+        abort(403)  # the file shows the name and photo that blind review hides
+    audit_view("document.download", "document", document.id)
+    return send_original(storage(), document)
+
+
+@bp.get("/needs-review")
+@roles_required(*STAFF)
+def review_list() -> str:
+    """List the CVs that could not be read, with the reason, across the user's openings."""
+    openings = {o.id: o for o in db_session().scalars(visible_openings_query())}
+    documents = review.needs_review(db_session(), openings)
+    return render_template(
+        "recruiter/needs_review.html",
+        documents=documents,
+        openings=openings,
+        display_name=display_name,
+    )

@@ -1,0 +1,148 @@
+"""The candidate's journey: apply with a CV, then follow the private status page."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from sqlalchemy import func, select
+
+from recruit.db.models import Application, Document
+from tests.web import factories as f
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def form(**change):
+    data = {
+        "name": "Ana Popescu",
+        "email": "ana@example.com",
+        "phone": "+40 722 123 456",
+        "consent": "y",
+        "cv": (io.BytesIO(PDF), "cv.pdf"),
+    }
+    data.update(change)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_apply_stores_the_cv_and_shows_the_private_link(wclient, session):
+    o = f.opening(session)
+    session.commit()
+    page = wclient.get(f"/openings/{o.id}/apply")
+    assert page.status_code == 200 and "Ana" not in page.get_data(as_text=True)
+    response = wclient.post(
+        f"/openings/{o.id}/apply", data=form(), content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    token = session.scalar(select(Application.status_token))
+    assert response.headers["Location"].startswith(f"/status/{token}")
+    status = wclient.get(response.headers["Location"])
+    body = status.get_data(as_text=True)
+    assert "Thank you" in body and f"/status/{token}" in body and "Received" in body
+
+
+def test_apply_twice_keeps_both_cv_versions(wclient, session):
+    o = f.opening(session)
+    session.commit()
+    for data in (PDF, docx_bytes()):
+        r = wclient.post(
+            f"/openings/{o.id}/apply",
+            data=form(cv=(io.BytesIO(data), "cv.docx")),
+            content_type="multipart/form-data",
+        )
+        assert r.status_code == 302
+    assert session.scalar(select(func.count()).select_from(Application)) == 1
+    assert session.scalar(select(func.count()).select_from(Document)) == 2
+
+
+def test_bad_input_is_rejected_next_to_the_field_and_kept(wclient, session):
+    o = f.opening(session)
+    session.commit()
+    r = wclient.post(
+        f"/openings/{o.id}/apply",
+        data=form(email="not-an-email", consent=None, cv=(io.BytesIO(b"MZ\x90\x00 exe"), "cv.pdf")),
+        content_type="multipart/form-data",
+    )
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "does not look like an e-mail" in body
+    assert "not a PDF or a Word" in body  # judged by the bytes, whatever the name says
+    assert "only consider your application with your consent" in body
+    assert 'value="Ana Popescu"' in body and 'value="not-an-email"' in body
+    assert 'aria-invalid="true"' in body
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_missing_file_and_name(wclient, session):
+    o = f.opening(session)
+    session.commit()
+    r = wclient.post(
+        f"/openings/{o.id}/apply", data=form(name="", cv=None), content_type="multipart/form-data"
+    )
+    body = r.get_data(as_text=True)
+    assert "Please enter your name." in body and "Please choose your CV file." in body
+
+
+def test_a_zip_that_is_not_a_word_file_is_refused(wclient, session):
+    o = f.opening(session)
+    session.commit()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("hello.txt", "hi")
+    r = wclient.post(
+        f"/openings/{o.id}/apply",
+        data=form(cv=(io.BytesIO(buffer.getvalue()), "cv.docx")),
+        content_type="multipart/form-data",
+    )
+    assert "not a PDF or a Word" in r.get_data(as_text=True)
+
+
+def test_closed_or_unknown_openings_take_no_applications(wclient, session):
+    o = f.opening(session)
+    o.status = "closed"
+    session.commit()
+    assert wclient.get(f"/openings/{o.id}/apply").status_code == 404
+    assert wclient.get("/openings/999/apply").status_code == 404
+
+
+def test_status_page_says_what_the_reader_found(wclient, session):
+    o = f.opening(session)
+    a = f.read_application(session, o, "Ana Popescu", {"negotiation": "negociere"})
+    session.commit()
+    assert "Under review" in wclient.get(f"/status/{a.status_token}").get_data(as_text=True)
+    doc = a.documents[-1]
+    doc.status, doc.error_code = "needs_review", "no_text_layer"
+    doc.error_message = "This PDF is a scan without text: please upload the original file."
+    session.commit()
+    body = wclient.get(f"/status/{a.status_token}").get_data(as_text=True)
+    assert "Needs your attention" in body and "scan without text" in body
+    assert "Upload another file" in body
+    assert wclient.get("/status/not-a-token").status_code == 404
+
+
+def test_csrf_is_required_on_apply(client, session):
+    o = f.opening(session)
+    session.commit()
+    r = client.post(f"/openings/{o.id}/apply", data=form(), content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_language_switch_and_browser_language(wclient, session):
+    o = f.opening(session)
+    session.commit()
+    ro = wclient.get(f"/openings/{o.id}/apply", headers={"Accept-Language": "ro-RO,ro;q=0.9"})
+    assert 'lang="ro"' in ro.get_data(as_text=True)
+    wclient.post("/language", data={"lang": "en", "next": f"/openings/{o.id}/apply"})
+    en = wclient.get(f"/openings/{o.id}/apply", headers={"Accept-Language": "ro"})
+    assert 'lang="en"' in en.get_data(as_text=True) and "Send my application" in en.get_data(
+        as_text=True
+    )

@@ -542,12 +542,16 @@ def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkil
                     continue
                 ev = pages.evidence(line.start + mention.start(), line.start + end)
                 found[code] = LanguageSkill(code, level, (ev,))
-    return tuple(found.values())
+    return tuple(sorted(found.values(), key=lambda x: x.evidence[0].start))
 
 
 # --- driving licence and car -----------------------------------------------------------
 
-_CATEGORY = r"(?:AM|A1|A2|BE|B1|B|C1E|C1|CE|C|D1E|D1|DE|D|Tr|Tb|Tv|A)(?![\w])(?!\s+[a-zăâîșț])"
+# "B A team player": a category is never followed by an ordinary lowercase word.
+_CATEGORY = (
+    r"(?:AM|A1|A2|BE|B1|B|C1E|C1|CE|C|D1E|D1|DE|D|Tr|Tb|Tv|A)(?![\w])"
+    r"(?!\s+(?!(?:si|and|și)\s)[a-zăâîșț])"
+)
 _CATEGORIES = re.compile(
     r"\s*(?:[:–—-]\s*)?(?:(?i:categoriile|categoria|categ\.?|cat\.?|categories|category|class)"
     rf"\s*[:.]?\s*)?(?P<cats>{_CATEGORY}(?:\s*(?:,|/|;|\+|\s(?i:si|and)\s|\s)\s*{_CATEGORY})*)"

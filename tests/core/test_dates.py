@@ -1,0 +1,71 @@
+"""Date ranges as CVs write them, and months worked."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from recruit.core.dates import find_date_ranges, month_str, months_between, total_months
+
+DOC_DATE = datetime.date(2024, 6, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "current"),
+    [
+        ("03/2019 - prezent", "2019-03", "2024-06", True),
+        ("2018 – 2021", "2018-01", "2021-12", False),
+        ("Ian 2018 - Mar 2021", "2018-01", "2021-03", False),
+        ("ianuarie 2018 – martie 2021", "2018-01", "2021-03", False),
+        ("01.2018-03.2021", "2018-01", "2021-03", False),
+        ("15.01.2018 - 31.03.2021", "2018-01", "2021-03", False),
+        ("Jan 2018 – Present", "2018-01", "2024-06", True),
+        ("since 2019", "2019-01", "2024-06", True),
+        ("2019-now", "2019-01", "2024-06", True),
+        ("03/2019 – în prezent", "2019-03", "2024-06", True),
+        ("februarie 2020 - până în prezent", "2020-02", "2024-06", True),
+        ("Sept. 2016 - Iunie 2017", "2016-09", "2017-06", False),
+        ("Mai 2019 – current", "2019-05", "2024-06", True),
+        ("2017-03 – 2019-11", "2017-03", "2019-11", False),
+        ("din martie 2021", "2021-03", "2024-06", True),
+        ("feb. 2015 — dec. 2016", "2015-02", "2016-12", False),
+        ("June 2014 to August 2016", "2014-06", "2016-08", False),
+        ("Team Leader 02/2015 to 02/2017 Company Name City", "2015-02", "2017-02", False),
+        ("decembrie 2019 - noiembrie 2021", "2019-12", "2021-11", False),
+        ("octombrie 2020 – now", "2020-10", "2024-06", True),
+    ],
+)
+def test_each_date_format(text: str, start: str, end: str, current: bool) -> None:
+    (found,) = find_date_ranges(text, DOC_DATE)
+    assert (month_str(found.start), month_str(found.end), found.current) == (start, end, current)
+
+
+def test_present_resolves_to_the_document_date() -> None:
+    (found,) = find_date_ranges("03/2019 - present", datetime.date(2021, 2, 1))
+    assert month_str(found.end) == "2021-02"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tel. 0722 123 456", "2,000 clients", "18% in 2023", "Strada Unirii 2019", "1/2 time"],
+)
+def test_numbers_that_are_not_ranges(text: str) -> None:
+    assert find_date_ranges(text, DOC_DATE) == []
+
+
+def test_two_ranges_on_a_line_in_order() -> None:
+    found = find_date_ranges("2010 - 2012 and 2014 - 2016", DOC_DATE)
+    assert [month_str(r.start) for r in found] == ["2010-01", "2014-01"]
+
+
+def test_months_include_both_ends() -> None:
+    assert months_between((2019, 3), (2019, 3)) == 1
+    assert months_between((2018, 1), (2021, 3)) == 39
+
+
+def test_overlapping_jobs_count_once() -> None:
+    # Jan 2018 - Dec 2019 and Jun 2019 - Jun 2020 overlap for 7 months.
+    assert total_months([((2018, 1), (2019, 12)), ((2019, 6), (2020, 6))]) == 30
+    assert total_months([((2018, 1), (2018, 12)), ((2018, 3), (2018, 4))]) == 12
+    assert total_months([]) == 0

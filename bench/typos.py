@@ -47,15 +47,16 @@ class Corpus:
 def _shared_docs() -> list[tuple[str, str, list[int]]]:
     files = sorted(SHARED_CVS.rglob("*.pdf")) if SHARED_CVS.is_dir() else []
     docs = []
+    try:
+        from recruit.core.reading import read_document
+    except ImportError:  # before the reader landed: pdfplumber's text, page by page
+        read_document = None  # type: ignore[assignment]
     for path in files:
-        try:
-            from recruit.core.reading import read_document  # type: ignore[attr-defined]
-
+        if read_document is not None:
             doc = read_document(path.read_bytes(), path.name)
-            docs.append(("en", doc.text, list(getattr(doc, "page_starts", [0]))))
+            if doc.status != "error":
+                docs.append((doc.language or "en", doc.text, list(doc.page_starts or (0,))))
             continue
-        except ImportError:
-            pass
         import pdfplumber
 
         with pdfplumber.open(path) as pdf:

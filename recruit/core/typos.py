@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from wordfreq import get_frequency_dict
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from recruit.core.lexicon import KeyForm, key_forms
 from recruit.core.profile import Typo
@@ -55,7 +55,9 @@ _MASK = re.compile(
 # "negociation" 1.01). Words also in spaCy's English lemma tables count whatever their
 # frequency. Romanian's list stops at 3.0, so every Romanian entry counts.
 _EN_MIN_ZIPF = 3.0
-_ZIPF_DECADE = 1.0
+# "și" is 8 times commoner than "si" (a bare "și"), "să" under 6 times commoner than "sa"
+# (a word: "her"), "față" twice "fata" (a word: "the girl").
+_BARE_GAP = 0.8
 _TAIL = 3
 _MIN_LEN = 4  # shorter tokens have too many real neighbours to be flagged safely
 _SHORT = 6  # forms up to this length (folded) allow distance 1, longer ones 2
@@ -157,6 +159,7 @@ def _words_of(table: dict[str, object]) -> Iterable[str]:
 class _Vocabulary:
     words: frozenset[str]  # real words of Romanian or English, lower case, comma-below forms
     ro_dictionary: frozenset[str]  # Romanian forms of spaCy's lemma table, spelt properly
+    dictionary: frozenset[str]  # spaCy's Romanian and English lemma tables: no names in them
     ro_folded: frozenset[str]  # every Romanian word with its diacritics folded away
     ro_restore: dict[str, tuple[str, float]]  # folded -> (commonest word with diacritics, zipf)
     ro_zipf: dict[str, float]
@@ -169,9 +172,12 @@ def _vocabulary() -> _Vocabulary:
     ro_dictionary = frozenset(w.lower() for w in _words_of(_lemma_table("ro_lemma_lookup.json.gz")))
     ro_words = set(ro_freq) | ro_dictionary
     en_words = {w for w, f in get_frequency_dict("en").items() if _zipf(f) >= _EN_MIN_ZIPF}
-    for name in ("en_lemma_lookup.json.gz", "en_lemma_exc.json.gz"):
-        en_words.update(w.lower() for w in _words_of(_lemma_table(name)))
-    en_words.update(w.lower() for w in _words_of(_lemma_table("en_lemma_index.json.gz")))
+    en_dictionary = {
+        w.lower()
+        for name in ("en_lemma_lookup.json.gz", "en_lemma_exc.json.gz", "en_lemma_index.json.gz")
+        for w in _words_of(_lemma_table(name))
+    }
+    en_words |= en_dictionary
     restore: dict[str, tuple[str, float]] = {}
     for w in ro_words:
         folded = _fold(w)
@@ -182,6 +188,7 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(
         words=frozenset(ro_words | en_words),
         ro_dictionary=ro_dictionary,
+        dictionary=ro_dictionary | en_dictionary,
         ro_folded=frozenset(_fold(w) for w in ro_words),
         ro_restore=restore,
         ro_zipf=ro_zipf,
@@ -193,6 +200,7 @@ class _Lexicon:
     exact: frozenset[str]  # lower-case forms, as spelt
     index: dict[str, tuple[str, ...]]  # a deletion of a folded form -> folded forms
     forms: dict[str, tuple[KeyForm, ...]]  # folded form -> its key forms
+    zipf: dict[str, float]  # folded form -> wordfreq Zipf frequency of its commonest spelling
 
 
 @cache
@@ -204,10 +212,15 @@ def _lexicon() -> _Lexicon:
     for folded in forms:
         for d in _deletes(folded, 1 if len(folded) <= _SHORT else 2):
             index.setdefault(d, set()).add(folded)
+    zipf = {
+        folded: max(zipf_frequency(kf.form, kf.language or "en") for kf in kfs)
+        for folded, kfs in forms.items()
+    }
     return _Lexicon(
         exact=frozenset(kf.form.lower() for kf in key_forms()),
         index={k: tuple(sorted(v)) for k, v in index.items()},
         forms={k: tuple(v) for k, v in forms.items()},
+        zipf=zipf,
     )
 
 
@@ -237,7 +250,7 @@ def _best_match(
 ) -> tuple[float, KeyForm] | None:
     lex = _lexicon()
     seen: set[str] = set()
-    best: tuple[float, int, KeyForm] | None = None
+    best: tuple[tuple[float, int, float], KeyForm] | None = None
     for d in _deletes(folded, 2):
         for cand in lex.index.get(d, ()):
             if cand in seen:
@@ -253,11 +266,12 @@ def _best_match(
             if not usable:
                 continue
             usable.sort(key=lambda kf: kf.language != preferred)
-            # Prefer the form that keeps the first letter: slips there are rare.
-            rank = (cost, 0 if cand[0] == folded[0] else 1)
-            if best is None or rank < best[:2]:
-                best = (cost, rank[1], usable[0])
-    return None if best is None else (best[0], best[2])
+            # Prefer the form that keeps the first letter (slips there are rare), then the
+            # commoner form: "negotiaton" is one edit from "negotiation" and "negotiator".
+            rank = (cost, 0 if cand[0] == folded[0] else 1, -lex.zipf[cand])
+            if best is None or rank < best[0]:
+                best = (rank, usable[0])
+    return None if best is None else (best[0][0], best[1])
 
 
 _PRODUCTS: frozenset[str | None] = frozenset({None})
@@ -279,12 +293,10 @@ def _joins_neighbour(text: str, start: int, end: int, low: str, words: frozenset
     return bool(after and (low + after.lower()) in words)
 
 
-def _beside_name(text: str, start: int, end: int, words: frozenset[str]) -> bool:
-    """Tell whether the token stands next to a capitalised word that is no word of the language."""
-    # "Ana Contarescu", "POPESCU Clinet": the neighbour is a name, so the token likely is too.
-    # "Key Acount Manager": the neighbours are words, so the token is a misspelt one.
+def _beside_name(text: str, start: int, end: int, known: frozenset[str]) -> bool:
+    """Tell whether the token stands next to a capitalised word outside `known`."""
     for word in (_prev_word(text, start), _next_word(text, end)):
-        if word and word[:1].isupper() and word.lower().translate(_CEDILLA) not in words:
+        if word and word[:1].isupper() and word.lower().translate(_CEDILLA) not in known:
             return True
     return False
 
@@ -345,8 +357,8 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             restored, z = vocab.ro_restore[folded]
             # wordfreq's Romanian counts are full of text typed without diacritics, so a bare
             # form is only trusted when the dictionary has it ("data", "fata", "peste") and
-            # its accented twin is not ten times commoner ("in" for "în").
-            bare_but_rarer = z - vocab.ro_zipf.get(low, 0.0) >= _ZIPF_DECADE
+            # its accented twin is not far commoner ("in" for "în", "si" for "și").
+            bare_but_rarer = z - vocab.ro_zipf.get(low, 0.0) >= _BARE_GAP
             if restored != low and (low not in vocab.ro_dictionary or bare_but_rarer):
                 missing += 1
                 continue
@@ -364,8 +376,14 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             # Capitalised near misses are often names and brands ("Hexcel", "Strategen"):
             # only one slip, never in the first letter, and never beside another name.
             match = _best_match(folded, languages, language, max_cost=1.0, same_first=True)
-            if match and match[1].language and _beside_name(text, start, end, vocab.words):
-                continue
+            # "Ioana Vânzaru", "POPESCU Clinet": next to a name, the token is likely one too.
+            # English job titles capitalise every word ("Key Acount Manager"), so there a
+            # neighbour in the lemma tables is a word, not a name; Romanian capitalises
+            # only names, and the tables hold first names, so only key forms count as words.
+            if match and match[1].language:
+                known = lex.exact if match[1].language == "ro" else vocab.dictionary
+                if _beside_name(text, start, end, known):
+                    continue
         else:
             match = _best_match(folded, languages, language)
         if match is None or (match[0] > 1.0 and _prefixed(folded, lex)):

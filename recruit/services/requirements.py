@@ -19,7 +19,8 @@ import numpy.typing as npt
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from recruit.core.profile import Profile
+from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Profile
+from recruit.core.roles import ProfileError
 from recruit.core.roles import RequirementProfile as Requirements
 from recruit.core.scoring import CriterionMatrix, criterion_matrix, parse_requirements, rank
 from recruit.db.models import Application, Document, Opening, RequirementProfile, User
@@ -32,6 +33,34 @@ TOP = 20
 # totals (vectorised) and the candidate page computes its breakdown when first opened.
 EAGER_LIMIT = 500
 HISTOGRAM_BINS = 10
+
+
+__all__ = [
+    "CEFR_LEVELS",
+    "EDUCATION_LEVELS",
+    "ProfileError",
+    "Requirements",
+    "diff",
+    "preview",
+    "rescore",
+    "revert",
+    "save_version",
+    "skill_choices",
+    "validate",
+    "versions",
+]
+
+
+def validate(data: dict[str, Any]) -> Requirements:
+    """Check a requirement profile's JSON; raise ProfileError saying where it is wrong."""
+    return parse_requirements(data)
+
+
+def skill_choices() -> list[tuple[str, str]]:
+    """Return the engine's skills as (id, English label), sorted by label."""
+    from recruit.core.skills import skill_catalog
+
+    return sorted(((s.id, s.en) for s in skill_catalog().values()), key=lambda c: c[1])
 
 
 # --- versions -----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -141,7 +142,7 @@ class CriterionForm(FlaskForm):
     cap = IntegerField(_l("Full points at"), validators=[Optional(), NumberRange(1, 50)])
     kind = SelectField(
         _l("Experience"),
-        choices=[("sales", _l("Sales")), ("total", _l("Any work"))],
+        choices=[SelectChoice("sales", _l("Sales")), SelectChoice("total", _l("Any work"))],
         validate_choice=False,
     )
     target = IntegerField(_l("Target months"), validators=[Optional(), NumberRange(1, 600)])

@@ -2,15 +2,117 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import re
+from typing import Any
 
-from recruit.db.models import Opening
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from recruit.db.models import Application, Opening, User
+from recruit.services import ServiceError, current_profile, requirements, review
+from recruit.services.requirements import CEFR_LEVELS, EDUCATION_LEVELS, ProfileError
 from recruit.web.app import db_session
-from recruit.web.permissions import roles_required, visible_openings_query
+from recruit.web.forms import RequirementsForm
+from recruit.web.permissions import (
+    display_name,
+    opening_or_404,
+    roles_required,
+    visible_openings_query,
+)
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 
 MANAGERS = ("hiring_manager", "admin")
+TYPE_LABELS = {
+    "skill": _l("Skills"),
+    "experience_months": _l("Months of experience"),
+    "education_at_least": _l("Education level"),
+    "language_at_least": _l("Language level"),
+    "licence": _l("Driving licence"),
+    "own_car": _l("Own car"),
+    "written_accuracy": _l("Written accuracy (typos)"),
+}
+# What a newly added criterion starts with; the manager edits it before saving.
+NEW_CRITERION: dict[str, dict[str, Any]] = {
+    "skill": {"label": "Skills", "skills": ["negotiation"], "cap": 1},
+    "experience_months": {"label": "Sales experience", "kind": "sales", "target": 24, "minimum": 0},
+    "education_at_least": {"label": "Education", "level": "bachelor"},
+    "language_at_least": {"label": "English", "language": "en", "level": "B1", "partial": 5.0},
+    "licence": {"label": "Driving licence B", "category": "B"},
+    "own_car": {"label": "Own car"},
+    "written_accuracy": {"label": "Written accuracy", "full_at": 0.0, "zero_at": 8.0},
+}
+PARAMS = {
+    "skill": ("skills", "cap"),
+    "experience_months": ("kind", "target", "minimum"),
+    "education_at_least": ("level",),
+    "language_at_least": ("language", "level", "partial"),
+    "licence": ("category",),
+    "own_car": (),
+    "written_accuracy": ("full_at", "zero_at"),
+}
+
+
+def _form_for(criteria: dict[str, Any]) -> RequirementsForm:
+    form = RequirementsForm(data={"criteria": criteria["criteria"]}, formdata=None)
+    _choices(form)
+    return form
+
+
+def _choices(form: RequirementsForm) -> None:
+    skills = requirements.skill_choices()
+    form.add_type.choices = [SelectChoice(k, v) for k, v in TYPE_LABELS.items()]
+    for entry in form.criteria:
+        entry.form.skills.choices = [SelectChoice(k, v) for k, v in skills]
+        if entry.form.type.data == "language_at_least":
+            entry.form.level.choices = [SelectChoice(lvl, lvl) for lvl in CEFR_LEVELS]
+        else:
+            entry.form.level.choices = [
+                (lvl, lvl.replace("_", "-")) for lvl in EDUCATION_LEVELS[1:]
+            ]
+
+
+def criteria_from_form(
+    form: RequirementsForm, base: dict[str, Any]
+) -> tuple[dict[str, Any], list[int]]:
+    """Return the requirement JSON the form describes, and which entries it kept (by index)."""
+    items, kept = [], []
+    for index, entry in enumerate(form.criteria):
+        f = entry.form
+        if f.remove.data or f.type.data not in PARAMS:
+            continue
+        item: dict[str, Any] = {
+            "id": (f.id.data or "").strip(),
+            "type": f.type.data,
+            "label": (f.label.data or "").strip(),
+            "weight": float(f.weight.data if f.weight.data is not None else 0),
+            "must_have": bool(f.must_have.data),
+        }
+        for name in PARAMS[f.type.data]:
+            value = getattr(f, name).data
+            if value is None or value == "":
+                continue
+            item[name] = value
+        items.append(item)
+        kept.append(index)
+    data = {k: v for k, v in base.items() if k != "criteria"}
+    data["criteria"] = items
+    return data, kept
+
+
+def _profile_errors(exc: ProfileError, kept: list[int]) -> tuple[dict[int, str], str]:
+    """Map a validation error to the form entry it is about (or to the whole form)."""
+    message = str(exc).split(": ", 1)[-1]
+    match = re.match(r"#(\d+)", exc.criterion or "")
+    if match and 0 < int(match.group(1)) <= len(kept):
+        return {kept[int(match.group(1)) - 1]: message.split(": ", 1)[-1]}, ""
+    return {}, message
 
 
 @bp.get("/")
@@ -19,3 +121,170 @@ def openings() -> str:
     """List the openings whose requirements the manager tunes."""
     rows = list(db_session().scalars(visible_openings_query().order_by(Opening.title)))
     return render_template("manager/openings.html", openings=rows)
+
+
+@bp.route("/openings/<int:opening_id>/requirements", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def requirements_page(opening_id: int) -> str | Response:
+    """Edit the requirement profile: weights, must-haves, parameters; save a new version."""
+    opening = opening_or_404(opening_id, MANAGERS)
+    session = db_session()
+    current = current_profile(session, opening)
+    entry_errors: dict[int, str] = {}
+    if request.method == "GET":
+        form = _form_for(current.criteria)
+    else:
+        form = RequirementsForm()
+        _choices(form)
+        action = request.form.get("action", "save")
+        if action == "add":
+            _add_criterion(form, request.form.get("add_type", ""))
+            _choices(form)
+        elif form.validate_on_submit():
+            data, kept = criteria_from_form(form, current.criteria)
+            try:
+                row = requirements.save_version(
+                    session, opening, data, current_user.user, form.note.data or ""
+                )
+            except ProfileError as exc:
+                session.rollback()
+                entry_errors, general = _profile_errors(exc, kept)
+                if general:
+                    flash(general, "error")
+            else:
+                session.commit()
+                flash(
+                    _("Saved as version %(v)s; the shortlist is re-scored.", v=row.version),
+                    "success",
+                )
+                return redirect(url_for("manager.versions", opening_id=opening.id))
+        else:
+            flash(_("Please check the fields marked below."), "error")
+    return render_template(
+        "manager/requirements.html",
+        opening=opening,
+        form=form,
+        entry_errors=entry_errors,
+        type_labels=TYPE_LABELS,
+        histogram=review.histogram(session, opening),
+        version=current,
+    )
+
+
+def _add_criterion(form: RequirementsForm, ctype: str) -> None:
+    if ctype not in NEW_CRITERION:
+        flash(_("Choose what kind of criterion to add."), "error")
+        return
+    taken = {e.form.id.data for e in form.criteria}
+    n = 1
+    while f"{ctype}_{n}" in taken:
+        n += 1
+    form.criteria.append_entry(
+        {
+            "id": f"{ctype}_{n}",
+            "type": ctype,
+            "weight": 5.0,
+            "must_have": False,
+            **NEW_CRITERION[ctype],
+        }
+    )
+
+
+@bp.post("/openings/<int:opening_id>/preview")
+@roles_required(*MANAGERS)
+def preview(opening_id: int) -> tuple[Response, int] | Response:
+    """Re-rank under the unsaved form and return the new top 20 with who moved (JSON)."""
+    opening = opening_or_404(opening_id, MANAGERS)
+    session = db_session()
+    form = RequirementsForm()
+    _choices(form)
+    if not form.validate():
+        return jsonify({"error": _("Some fields are not valid yet."), "fields": form.errors}), 400
+    data, kept = criteria_from_form(form, current_profile(session, opening).criteria)
+    try:
+        wanted = requirements.validate(data)
+    except ProfileError as exc:
+        entry_errors, general = _profile_errors(exc, kept)
+        return jsonify(
+            {
+                "error": general or next(iter(entry_errors.values()), str(exc)),
+                "entries": entry_errors,
+            }
+        ), 400
+    result = requirements.preview(session, opening, wanted)
+    ids = [row.application_id for row in result.top]
+    apps = {
+        a.id: a
+        for a in session.scalars(
+            select(Application)
+            .options(joinedload(Application.candidate))
+            .where(Application.id.in_(ids))
+        )
+    }
+    return jsonify(
+        {
+            "top": [
+                {
+                    "id": row.application_id,
+                    "name": display_name(apps[row.application_id]),
+                    "headline": apps[row.application_id].headline,
+                    "score": round(row.score, 1),
+                    "rank": row.rank,
+                    "previous_rank": row.previous_rank,
+                    "moved": row.moved,
+                    "url": url_for("recruiter.candidate", application_id=row.application_id)
+                    if current_user.role in ("recruiter", "admin")
+                    else None,
+                }
+                for row in result.top
+            ],
+            "ranked": result.ranked,
+            "knocked_out": result.knocked_out,
+            "newly_knocked_out": result.newly_knocked_out,
+            "histogram": result.histogram,
+        }
+    )
+
+
+@bp.get("/openings/<int:opening_id>/versions")
+@roles_required(*MANAGERS)
+def versions(opening_id: int) -> str:
+    """List the requirement versions, newest first, each with what changed."""
+    opening = opening_or_404(opening_id, MANAGERS)
+    session = db_session()
+    rows = requirements.versions(session, opening)
+    authors = {
+        u.id: u
+        for u in session.scalars(
+            select(User).where(User.id.in_({r.author_id for r in rows if r.author_id}))
+        )
+    }
+    history = [
+        (row, requirements.diff(rows[i + 1].criteria if i + 1 < len(rows) else None, row.criteria))
+        for i, row in enumerate(rows)
+    ]
+    return render_template(
+        "manager/versions.html", opening=opening, history=history, authors=authors
+    )
+
+
+@bp.post("/openings/<int:opening_id>/versions/<int:version>/revert")
+@roles_required(*MANAGERS)
+def revert(opening_id: int, version: int) -> Response:
+    """Make an earlier version current again, as a new version."""
+    opening = opening_or_404(opening_id, MANAGERS)
+    try:
+        row = requirements.revert(db_session(), opening, version, current_user.user)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        db_session().commit()
+        flash(
+            _(
+                "Version %(old)s is current again, as version %(new)s.",
+                old=version,
+                new=row.version,
+            ),
+            "success",
+        )
+    return redirect(url_for("manager.versions", opening_id=opening.id))

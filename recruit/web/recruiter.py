@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import APPLICATION_STATUSES, Opening
 from recruit.services import ServiceError, review
@@ -61,8 +62,8 @@ EDUCATION_LABELS = {
 }
 
 
-def _status_choices() -> list[tuple[str, Any]]:
-    return [(s, STATUS_LABELS[s]) for s in APPLICATION_STATUSES]
+def _status_choices() -> list[SelectChoice]:
+    return [SelectChoice(s, STATUS_LABELS[s]) for s in APPLICATION_STATUSES]
 
 
 def filter_from_args(args: Any) -> review.ShortlistFilter:

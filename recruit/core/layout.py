@@ -1,0 +1,393 @@
+"""Reading order from positioned words: columns, sidebars, label columns, running lines.
+
+Coordinates are PDF points with `top`/`bottom` measured from the top of the page. The input
+order of characters (the file's text flow) is used only to glue characters into words;
+the order of lines comes from geometry, so files written row by row across their columns
+read the same as files written column by column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Tolerances are in ems of the text's own size unless named in points.
+_SAME_LINE = 0.3  # baseline drift within a line (mixed fonts, kerning)
+_CHAR_GAP = 0.18  # a wider gap between glyphs with no space char is a word break
+_SEG_GAP = 0.8  # a wider gap between words on a row separates two columns
+_GUTTER_PT = 3.0  # a left-column line must end this far before the right column starts
+_ALIGN_PT = 1.5  # column starts aligned within this
+_NARROW = 0.6  # a side narrower than this share of the other is a label/date column
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    spaced: int = 0  # id of the letter-spaced run it came from, 0 when none
+
+
+@dataclass(slots=True)
+class Seg:
+    """A run of words on one row with no column-sized gap inside: one line of one column."""
+
+    words: list[Word]
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    size: float = 0.0
+    text: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        ws = self.words
+        self.x0 = min(w.x0 for w in ws)
+        self.x1 = max(w.x1 for w in ws)
+        self.top = min(w.top for w in ws)
+        self.bottom = max(w.bottom for w in ws)
+        self.size = max(w.size for w in ws)
+        self.text = " ".join(w.text for w in ws)
+
+
+Char = tuple[str, float, float, float, float, float]  # text, x0, x1, top, bottom, size
+
+
+def build_words(chars: list[Char]) -> list[Word]:
+    """Glue characters, in file order, into words."""
+    words: list[Word] = []
+    buf: list[str] = []
+    x0 = x1 = top = bottom = size = 0.0
+    for text, cx0, cx1, ctop, cbottom, csize in chars:
+        if not text or text.isspace():
+            if buf:
+                words.append(Word("".join(buf), x0, x1, top, bottom, size))
+                buf = []
+            continue
+        if buf:
+            tol = _SAME_LINE * max(size, csize)
+            gap = cx0 - x1
+            if (
+                abs(cbottom - bottom) <= tol and -0.5 * size <= gap <= _CHAR_GAP * max(size, csize)
+                # A repeated glyph drawn over itself fakes bold: keep one.
+            ):
+                if text == buf[-1] and abs(cx1 - x1) < 0.1 * csize:
+                    continue
+                buf.append(text)
+                x1 = max(x1, cx1)
+                top = min(top, ctop)
+                bottom = max(bottom, cbottom)
+                size = max(size, csize)
+                continue
+            words.append(Word("".join(buf), x0, x1, top, bottom, size))
+        buf = [text]
+        x0, x1, top, bottom, size = cx0, cx1, ctop, cbottom, csize
+    if buf:
+        words.append(Word("".join(buf), x0, x1, top, bottom, size))
+    return words
+
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    """Group words into rows by baseline, each sorted left to right."""
+    rows: list[list[Word]] = []
+    base = -1e9
+    cur: list[Word] = []
+    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if cur and w.bottom - base <= _SAME_LINE * w.size:
+            cur.append(w)
+            continue
+        if cur:
+            rows.append(sorted(cur, key=lambda w: w.x0))
+        cur = [w]
+        base = w.bottom
+    if cur:
+        rows.append(sorted(cur, key=lambda w: w.x0))
+    return rows
+
+
+def _join_letter_spaced(row: list[Word]) -> list[Word]:
+    """Rejoin headings written "E X P E R I E N Ț Ă": runs of single letters."""
+    out: list[Word] = []
+    i = 0
+    n = len(row)
+    while i < n:
+        j = i
+        while (
+            j + 1 < n
+            and len(row[j].text) == 1
+            and len(row[j + 1].text) == 1
+            and row[j].text.isalpha()
+            and row[j + 1].text.isalpha()
+            and row[j + 1].x0 - row[j].x1 <= 1.2 * row[j].size
+        ):
+            j += 1
+        if j - i + 1 < 3:
+            out.append(row[i])
+            i += 1
+            continue
+        letters = row[i : j + 1]
+        gaps = sorted(b.x0 - a.x1 for a, b in zip(letters, letters[1:], strict=False))
+        unit = max(gaps[0], 0.05 * letters[0].size)
+        run = i + 1  # unique within the row, which is all it is compared in
+        cur = [letters[0]]
+        for a, b in zip(letters, letters[1:], strict=False):
+            if b.x0 - a.x1 > 1.8 * unit:
+                out.append(_merge(cur, run))
+                cur = []
+            cur.append(b)
+        out.append(_merge(cur, run))
+        i = j + 1
+    return out
+
+
+def _merge(ws: list[Word], run: int) -> Word:
+    return Word(
+        "".join(w.text for w in ws),
+        ws[0].x0,
+        ws[-1].x1,
+        min(w.top for w in ws),
+        max(w.bottom for w in ws),
+        max(w.size for w in ws),
+        run,
+    )
+
+
+def build_segments(words: list[Word], is_bullet: Callable[[str], bool]) -> list[Seg]:
+    """Split each row of words at column-sized gaps."""
+    segs: list[Seg] = []
+    for row in _rows(words):
+        if len(row) >= 3:
+            row = _join_letter_spaced(row)
+        cur = [row[0]]
+        for prev, w in zip(row, row[1:], strict=False):
+            gap = w.x0 - prev.x1
+            limit = _SEG_GAP * max(prev.size, w.size)
+            if prev.spaced and prev.spaced == w.spaced:
+                limit *= 4  # the word gap of a letter-spaced heading is wide by design
+            elif len(cur) == 1 and is_bullet(cur[0].text):
+                limit = 4 * w.size  # a bullet set off by a tab still belongs to its line
+            if gap > limit:
+                segs.append(Seg(cur))
+                cur = []
+            cur.append(w)
+        segs.append(Seg(cur))
+    return segs
+
+
+# --- running headers, footers, page numbers -----------------------------------------------
+
+_PAGE_NO = re.compile(
+    r"^[-–—(\[]?\s*(?:page|pagina|pag\.?|p\.|seite)?\s*\d{1,3}\s*"
+    r"(?:(?:/|of|din|de|din totalul)\s*\d{1,3})?\s*[-–—)\]]?$",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+_BAND = 0.1  # share of the page height at the top and bottom where running lines live
+
+
+def drop_running_lines(pages: list[list[Seg]], heights: list[float]) -> list[list[Seg]]:
+    """Drop header/footer lines repeated on most pages and page numbers in the margins."""
+
+    def key(s: Seg) -> str:
+        return _DIGITS.sub("#", s.text.lower())
+
+    def in_band(s: Seg, h: float) -> bool:
+        return s.bottom < _BAND * h or s.top > (1 - _BAND) * h
+
+    seen: Counter[str] = Counter()
+    for segs, h in zip(pages, heights, strict=True):
+        seen.update({key(s) for s in segs if in_band(s, h)})
+    need = max(2, (len(pages) + 1) // 2)
+    out = []
+    for segs, h in zip(pages, heights, strict=True):
+        out.append(
+            [
+                s
+                for s in segs
+                if not (in_band(s, h) and (seen[key(s)] >= need or _PAGE_NO.match(s.text)))
+            ]
+        )
+    return out
+
+
+# --- reading order -------------------------------------------------------------------------
+
+
+def _overlaps(s: Seg, top: float, bottom: float) -> bool:
+    return s.top < bottom and s.bottom > top
+
+
+def order(segs: list[Seg]) -> list[Seg]:
+    """Return the segments of one page region in reading order."""
+    segs = sorted(segs, key=lambda s: (s.top, s.x0))
+    if len(segs) < 2:
+        return segs
+    split = _best_split(segs)
+    if split is None:
+        return _row_order(segs)
+    i0, i1, x = split
+    run = segs[i0:i1]
+    left = [s for s in run if s.x1 <= x - _GUTTER_PT]
+    right = [s for s in run if s.x0 >= x - _ALIGN_PT]
+    middle = _table_order(left, right)
+    if middle is None:
+        middle = order(left) + order(right)
+    return order(segs[:i0]) + middle + order(segs[i1:])
+
+
+def _row_order(segs: list[Seg]) -> list[Seg]:
+    """Order segments with no column structure: rows top to bottom, left to right."""
+    out: list[Seg] = []
+    row: list[Seg] = []
+    for s in segs:  # sorted by top
+        if row and s.top > row[0].top + _SAME_LINE * row[0].size and s.top >= row[0].bottom - 1:
+            out.extend(sorted(row, key=lambda r: r.x0))
+            row = []
+        row.append(s)
+    out.extend(sorted(row, key=lambda r: r.x0))
+    return out
+
+
+def _best_split(segs: list[Seg]) -> tuple[int, int, float] | None:
+    """Find the vertical whitespace corridor that separates most of this region.
+
+    A candidate corridor ends where some line starts (a column's left edge). It holds over a
+    run of consecutive lines (by top) that none crosses; the run counts only if lines on
+    both sides overlap vertically (side by side, not merely stacked). The tallest run wins.
+    """
+    xmin = min(s.x0 for s in segs)
+    cands = sorted({round(s.x0) for s in segs if s.x0 > xmin + 2 * _GUTTER_PT})
+    best: tuple[float, int, int, int, int] | None = None
+    n = len(segs)
+    for x in cands:
+        lim_l = x - _GUTTER_PT
+        lim_r = x - _ALIGN_PT
+        start = 0
+        i = 0
+        while i <= n:
+            crossing = i == n or (segs[i].x1 > lim_l and segs[i].x0 < lim_r)
+            if crossing:
+                if i - start >= 2:
+                    cand = _score(segs, start, i, lim_l, lim_r)
+                    if cand is not None:
+                        height, count = cand
+                        key = (height, count, i, start, x)
+                        if best is None or key[:2] > best[:2]:
+                            best = key
+                start = i + 1
+            i += 1
+    if best is None:
+        return None
+    return best[3], best[2], float(best[4])
+
+
+def _score(
+    segs: list[Seg], i0: int, i1: int, lim_l: float, lim_r: float
+) -> tuple[float, int] | None:
+    left = [s for s in segs[i0:i1] if s.x1 <= lim_l]
+    right = [s for s in segs[i0:i1] if s.x0 >= lim_r]
+    if not left or not right:
+        return None
+    top = max(min(s.top for s in left), min(s.top for s in right))
+    bottom = min(max(s.bottom for s in left), max(s.bottom for s in right))
+    if bottom <= top:
+        return None
+    if not any(_overlaps(s, top, bottom) for s in left):
+        return None
+    if not any(_overlaps(s, top, bottom) for s in right):
+        return None
+    height = max(s.bottom for s in segs[i0:i1]) - segs[i0].top
+    return height, i1 - i0
+
+
+def _width(segs: list[Seg]) -> float:
+    return max(s.x1 for s in segs) - min(s.x0 for s in segs)
+
+
+def _blocks(segs: list[Seg]) -> list[list[Seg]]:
+    """Split one side into blocks at vertical gaps wider than a line's own leading."""
+    segs = sorted(segs, key=lambda s: (s.top, s.x0))
+    blocks: list[list[Seg]] = [[segs[0]]]
+    for prev, s in zip(segs, segs[1:], strict=False):
+        if s.top - prev.bottom > 0.45 * prev.size or s.top < prev.top - 1:
+            blocks.append([s])
+        else:
+            blocks[-1].append(s)
+    return blocks
+
+
+def _line_starts(segs: list[Seg]) -> list[float]:
+    """Tops of the lines that start a block (first line, or after a gap)."""
+    segs = sorted(segs, key=lambda s: s.top)
+    starts = [segs[0].top]
+    prev = segs[0]
+    for s in segs[1:]:
+        if s.top > prev.bottom + 0.45 * prev.size:
+            starts.append(s.top)
+        if s.bottom > prev.bottom:
+            prev = s
+    return starts
+
+
+def _table_order(left: list[Seg], right: list[Seg]) -> list[Seg] | None:
+    """Read a label column beside content row by row, or return None for true columns.
+
+    Europass labels and the date column beside CV entries are narrow, and each label block
+    starts on the same baseline as a content line and ends before the next content block.
+    A sidebar's sections ignore the main column's rhythm, so they fail that test.
+    """
+    wl, wr = _width(left), _width(right)
+    narrow, wide = (left, right) if wl <= wr else (right, left)
+    if _width(narrow) > _NARROW * _width(wide):
+        return None
+    starts = _line_starts(wide)
+    blocks = _blocks(narrow)
+    good = counted = 0
+    partners: list[Seg | None] = []
+    for b in blocks:
+        first = b[0]
+        tol = _SAME_LINE * first.size
+        partner = next((w for w in wide if abs(w.bottom - first.bottom) <= tol), None)
+        partners.append(partner)
+        block_bottom = max(s.bottom for s in b)
+        if partner is None:
+            if any(_overlaps(w, first.top, block_bottom) for w in wide):
+                counted += 1
+            continue
+        counted += 1
+        inside = any(first.bottom < t < block_bottom - 1 for t in starts)
+        if not inside:
+            good += 1
+    if not good or good < 0.75 * counted:
+        return None
+
+    # Cut the region into row groups at the top of every label block.
+    cuts = [min(s.top for s in b) for b in blocks]
+    groups: list[list[Seg]] = [[] for _ in range(len(blocks) + 1)]
+    for w in wide:
+        g = 0
+        for k, c in enumerate(cuts):
+            if w.bottom > c + _SAME_LINE * w.size:
+                g = k + 1
+        groups[g].append(w)
+    out = order(groups[0])
+    narrow_left = narrow is left
+    for k, b in enumerate(blocks):
+        body = order(groups[k + 1])
+        if narrow_left:
+            out += b + body
+        else:
+            p = partners[k]
+            at = body.index(p) + 1 if p is not None and p in body else 0
+            out += body[:at] + b + body[at:]
+    return out
+
+
+def page_order(segs: list[Seg]) -> list[Seg]:
+    """Return one page's segments in reading order."""
+    return order(segs)

@@ -1,0 +1,675 @@
+"""Read a CV (PDF or DOCX bytes) into normalised text in reading order, or say why not.
+
+`read_document` never raises for bad input: every failure is a `ReadResult` whose
+`DocumentError` carries a code (see ARCHITECTURE.md) and a message for the candidate.
+
+PDFs are parsed with pdfminer (pdfplumber's engine) through a lean device that keeps only
+characters and counts images: on CV pages, building pdfplumber's per-object dicts and
+curve objects costs more than our whole layout pass. The parse runs in a forked child with
+a hard time limit and an address-space limit, so a hostile file cannot hang or exhaust the
+worker that calls us.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import gc
+import hashlib
+import io
+import os
+import pickle
+import re
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pdfminer.pdfdevice import PDFTextDevice
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import apply_matrix_rect
+
+from recruit.core import layout
+from recruit.core.contacts import find_emails, find_links, find_phones
+from recruit.core.language import detect_language
+from recruit.core.normalise import BULLET, is_bullet, joins_hyphenated, normalise_word
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+MESSAGES = {
+    "not_a_pdf": "This file is not a PDF or Word document, whatever its name says{what}. "
+    "Please upload your CV as a PDF (or DOCX) exported from your editor.",
+    "encrypted": "This PDF is protected by a password, so we cannot read it. "
+    "Please upload a copy without a password.",
+    "corrupt": "This file is damaged or incomplete (perhaps the upload was cut off), so we "
+    "cannot read it. Please export your CV again and upload the new file.",
+    "no_text_layer": "This PDF is a scanned image with no text we can read. Please upload the "
+    "PDF exported from your editor (Word, Google Docs, Europass).",
+    "too_large": "This file is larger than the {limit} MB limit. Please upload a smaller PDF "
+    "(export it again without large pictures).",
+    "too_many_pages": "This document has {pages} pages; we accept at most {limit}. "
+    "Please upload only your CV.",
+    "timeout": "This file took too long to read, so we stopped. Please export your CV again "
+    "as a plain PDF and upload it.",
+    "unsupported_type": "We cannot read {what} files. Please upload your CV as a PDF or DOCX{how}.",
+}
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 10 * 1024 * 1024
+    max_pages: int = 20
+    timeout_s: float = 30.0
+    max_memory_mb: int = 1024  # address space a parse may add to the caller's
+    isolate: bool = True  # parse in a forked child (hard timeout); False: in-process, soft
+
+
+# (start, end, page, x0, top, x1, bottom): where one word of `text` sits on its page.
+Span = tuple[int, int, int, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    status: str  # "ok" | "error" | "needs_review"
+    error: DocumentError | None
+    sha256: str
+    media_type: str | None
+    pages: int = 0
+    text: str = ""
+    page_starts: tuple[int, ...] = ()
+    language: str | None = None
+    doc_date: datetime.date | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    cid_count: int = 0  # glyphs with no Unicode mapping, dropped from the text
+    replacement_count: int = 0  # U+FFFD characters, dropped from the text
+    ocr: bool = False  # the text came from OCR
+    page_sizes: tuple[tuple[float, float], ...] = ()  # (width, height) in points, PDF only
+    spans: tuple[Span, ...] = field(default=(), repr=False)
+
+    def page_of(self, offset: int) -> int:
+        """Return the 1-based page holding character `offset` of `text`."""
+        if not self.page_starts:
+            return 1
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    def boxes(self, start: int, end: int) -> list[tuple[int, float, float, float, float]]:
+        """Return (page, x0, top, x1, bottom) rectangles covering text[start:end], per line."""
+        out: list[tuple[int, float, float, float, float]] = []
+        i = bisect.bisect_right(self.spans, (start, 1 << 62)) - 1
+        i = max(i, 0)
+        for s0, s1, page, x0, top, x1, bottom in self.spans[i:]:
+            if s0 >= end:
+                break
+            if s1 <= start:
+                continue
+            # Clip a partly covered word by the share of its characters (glyphs vary little).
+            w = (x1 - x0) / max(s1 - s0, 1)
+            a = x0 + w * max(0, start - s0)
+            b = x1 - w * max(0, s1 - end)
+            if out and out[-1][0] == page and abs(out[-1][2] - top) < 2 and a >= out[-1][3]:
+                p, ox0, otop, _, obottom = out[-1]
+                out[-1] = (p, ox0, min(otop, top), b, max(obottom, bottom))
+            else:
+                out.append((page, a, top, b, bottom))
+        return out
+
+
+def read_document(data: bytes, filename: str = "", *, limits: Limits | None = None) -> ReadResult:
+    """Read a CV's bytes into normalised text, or a result that says what is wrong."""
+    limits = limits or Limits()
+    sha = hashlib.sha256(data).hexdigest()
+    media = sniff_media_type(data)
+    if len(data) > limits.max_bytes:
+        return _error(sha, media, "too_large", limit=limits.max_bytes // (1024 * 1024))
+    if media == PDF:
+        parse: Callable[[bytes, Limits], dict[str, Any]] = _parse_pdf
+    elif media == DOCX:
+        parse = _parse_docx
+    else:
+        return _wrong_type(sha, media, filename)
+    fields = _run_guarded(parse, data, limits)
+    if "error" in fields:
+        code = fields.pop("error")
+        return _error(sha, media, code, **fields)
+    return _finish(sha, media, fields)
+
+
+def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
+    text: str = f["text"]
+    result = ReadResult(
+        status="ok",
+        error=None,
+        sha256=sha,
+        media_type=media,
+        pages=f["pages"],
+        text=text,
+        page_starts=f["page_starts"],
+        language=detect_language(text),
+        doc_date=f.get("doc_date"),
+        emails=find_emails(text),
+        phones=find_phones(text),
+        links=find_links(text),
+        cid_count=f.get("cid", 0),
+        replacement_count=f.get("fffd", 0),
+        ocr=f.get("ocr", False),
+        page_sizes=f.get("page_sizes", ()),
+        spans=f.get("spans", ()),
+    )
+    if f.get("no_text"):
+        msg = MESSAGES["no_text_layer"]
+        msg += (
+            " We read it with OCR; a recruiter will check the text."
+            if result.ocr
+            else " (Automatic text recognition, OCR, is not installed here.)"
+        )
+        result = replace(result, status="needs_review", error=DocumentError("no_text_layer", msg))
+    return result
+
+
+def _error(sha: str, media: str | None, code: str, **fmt: Any) -> ReadResult:
+    message = fmt.pop("message", None) or MESSAGES[code].format(**fmt)
+    status = "needs_review" if code == "no_text_layer" else "error"
+    return ReadResult(
+        status=status,
+        error=DocumentError(code, message),
+        sha256=sha,
+        media_type=media,
+        pages=fmt.get("pages", 0) if isinstance(fmt.get("pages"), int) else 0,
+    )
+
+
+# --- what the bytes really are -----------------------------------------------------------
+
+_NAMES = {
+    "application/msword": ("Word 97-2003 (.doc)", ": in Word choose File > Save As > PDF"),
+    "application/vnd.oasis.opendocument.text": (
+        "OpenDocument (.odt)",
+        ": in LibreOffice choose File > Export as PDF",
+    ),
+    "application/rtf": ("RTF", ": open it in your editor and save it as PDF"),
+    "image/png": ("image (PNG)", " exported from your editor, not a photo or scan"),
+    "image/jpeg": ("image (JPEG)", " exported from your editor, not a photo or scan"),
+    "image/gif": ("image (GIF)", " exported from your editor, not a photo or scan"),
+    "image/tiff": ("image (TIFF)", " exported from your editor, not a photo or scan"),
+    "image/webp": ("image (WebP)", " exported from your editor, not a photo or scan"),
+    "image/heic": ("image (HEIC)", " exported from your editor, not a photo or scan"),
+    "text/html": ("web page (HTML)", ": print the page to PDF"),
+    "text/plain": ("plain text", ""),
+    "application/zip": ("ZIP archive", ": send the CV itself, not an archive"),
+    "application/x-encrypted-office": ("password-protected Office", " without a password"),
+}
+
+
+def sniff_media_type(data: bytes) -> str | None:
+    """Return the media type the bytes really have, whatever the file is called."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return PDF
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+                if "word/document.xml" in names:
+                    return DOCX
+                if "mimetype" in names:
+                    return z.read("mimetype").decode("ascii", "replace").strip() or None
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "application/zip"
+        return "application/zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # An OLE file: a legacy .doc, or a password-protected DOCX (its package is encrypted).
+        if "EncryptedPackage".encode("utf-16-le") in data[:65536]:
+            return "application/x-encrypted-office"
+        return "application/msword"
+    for magic, media in (
+        (b"\x89PNG", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF8", "image/gif"),
+        (b"II*\x00", "image/tiff"),
+        (b"MM\x00*", "image/tiff"),
+        (b"{\\rtf", "application/rtf"),
+    ):
+        if data.startswith(magic):
+            return media
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "image/heic"
+    lower = head.lstrip().lower()
+    if lower.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    if not data:
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "text/plain"
+
+
+def _wrong_type(sha: str, media: str | None, filename: str) -> ReadResult:
+    what, how = _NAMES.get(media or "", ("", ""))
+    if media == "application/x-encrypted-office":
+        return _error(sha, media, "encrypted")
+    claims = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if claims in ("pdf", "docx") or not what:
+        # The name promises a CV format the bytes are not (or we cannot tell what they are).
+        return _error(sha, media, "not_a_pdf", what=f": it is really {a(what)}" if what else "")
+    return _error(sha, media, "unsupported_type", what=what, how=how)
+
+
+def a(noun: str) -> str:
+    """Prefix `noun` with its English indefinite article."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+# --- running the parse with a hard limit ----------------------------------------------------
+
+
+def _run_guarded(
+    parse: Callable[[bytes, Limits], dict[str, Any]], data: bytes, limits: Limits
+) -> dict[str, Any]:
+    if not limits.isolate or not hasattr(os, "fork"):
+        return _run_here(parse, data, limits)
+    return _run_forked(parse, data, limits)
+
+
+def _run_here(
+    parse: Callable[[bytes, Limits], dict[str, Any]], data: bytes, limits: Limits
+) -> dict[str, Any]:
+    try:
+        with warnings.catch_warnings():
+            # pdfminer warns about every oddity of real-world files; none of it is ours.
+            warnings.simplefilter("ignore")
+            return parse(data, limits)
+    except _Timeout:
+        return {"error": "timeout"}
+    except MemoryError:
+        return {"error": "too_large", "limit": limits.max_bytes // (1024 * 1024)}
+    except Exception:  # noqa: BLE001 - any parser failure on untrusted bytes is "corrupt"
+        return {"error": "corrupt"}
+
+
+def _run_forked(
+    parse: Callable[[bytes, Limits], dict[str, Any]], data: bytes, limits: Limits
+) -> dict[str, Any]:
+    """Parse in a forked child killed at the deadline; fork costs ~1-3 ms, a parse 30+ ms."""
+    rfd, wfd = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a threaded process may deadlock the child; the
+        # child only parses and exits, and the deadline below kills it if it ever blocks.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # child: never return into the caller's code
+        code = 0
+        try:
+            os.close(rfd)
+            gc.freeze()  # don't let the collector touch (and copy) the parent's heap
+            _limit_memory(limits.max_memory_mb)
+            out = pickle.dumps(_run_here(parse, data, limits), pickle.HIGHEST_PROTOCOL)
+            view = memoryview(out)
+            while view:
+                view = view[os.write(wfd, view) :]
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(wfd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + limits.timeout_s
+    timed_out = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([rfd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(rfd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(rfd)
+        if timed_out:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if timed_out:
+        return {"error": "timeout"}
+    if not chunks or os.waitstatus_to_exitcode(status) != 0:
+        # Killed by the memory limit (or crashed in C code): the file is not readable.
+        return {"error": "corrupt"}
+    result: dict[str, Any] = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child
+    return result
+
+
+def _limit_memory(extra_mb: int) -> None:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:
+            current = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        cap = current + extra_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (OSError, ValueError, ImportError):
+        pass  # no /proc or no rlimit: the deadline still holds
+
+
+class _Timeout(Exception):
+    pass
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+
+def _parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
+    deadline = time.monotonic() + limits.timeout_s
+    if data.rfind(b"%%EOF", -4096) < 0 and data.rfind(b"%%EOF") < 0:
+        return {"error": "corrupt"}  # cut off before its end: an interrupted upload
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFEncryptionError:
+        return {"error": "encrypted"}
+    pages = list(PDFPage.create_pages(doc))
+    if not pages:
+        return {"error": "corrupt"}
+    if len(pages) > limits.max_pages:
+        return {"error": "too_many_pages", "pages": len(pages), "limit": limits.max_pages}
+    rsrc = PDFResourceManager(caching=True)
+    device = _CharDevice(rsrc)
+    interp = PDFPageInterpreter(rsrc, device)
+    seg_pages: list[list[layout.Seg]] = []
+    sizes: list[tuple[float, float]] = []
+    images = 0
+    for page in pages:
+        if time.monotonic() > deadline:
+            raise _Timeout
+        interp.process_page(page)
+        words = layout.build_words(device.chars)
+        seg_pages.append(layout.build_segments(words, is_bullet) if words else [])
+        sizes.append((round(device.width, 2), round(device.height, 2)))
+        images += device.images
+    seg_pages = layout.drop_running_lines(seg_pages, [h for _, h in sizes])
+    ordered = [layout.page_order(segs) for segs in seg_pages]
+    fields = _build_text(ordered)
+    fields["pages"] = len(pages)
+    fields["page_sizes"] = tuple(sizes)
+    fields["doc_date"] = _pdf_date(doc)
+    alnum = sum(ch.isalnum() for ch in fields["text"])
+    garbage = fields["cid"] + fields["fffd"]
+    if alnum < 40 * len(pages) or garbage > alnum:
+        fields["no_text"] = True
+        ocred = _ocr(data, deadline)
+        if ocred is not None:
+            ocr_fields = _parse_pdf(ocred, replace(limits, timeout_s=deadline - time.monotonic()))
+            if "error" not in ocr_fields:
+                ocr_fields.update(no_text=True, ocr=True)
+                return ocr_fields
+    return fields
+
+
+def _ocr(data: bytes, deadline: float) -> bytes | None:
+    """OCR a scanned PDF with ocrmypdf (Romanian + English) when it is installed."""
+    exe = shutil.which("ocrmypdf")
+    if exe is None or shutil.which("tesseract") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "in.pdf"), os.path.join(tmp, "out.pdf")
+        with open(src, "wb") as f:
+            f.write(data)
+        try:
+            subprocess.run(
+                [exe, "-q", "-l", "ron+eng", "--skip-text", src, dst],
+                timeout=max(1.0, deadline - time.monotonic()),
+                check=True,
+                capture_output=True,
+            )
+            with open(dst, "rb") as f:
+                return f.read()
+        except (subprocess.SubprocessError, OSError):
+            return None
+
+
+def _pdf_date(doc: Any) -> datetime.date | None:
+    for info in getattr(doc, "info", []) or []:
+        raw = resolve1(info.get("CreationDate")) if isinstance(info, dict) else None
+        if isinstance(raw, bytes):
+            raw = raw.decode("latin-1", "replace")
+        m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", raw or "")
+        if m:
+            try:
+                return datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+            except ValueError:
+                return None
+    return None
+
+
+class _CharDevice(PDFTextDevice):  # type: ignore[misc]
+    """Collect horizontal characters as tuples; count images; ignore vector graphics."""
+
+    def __init__(self, rsrcmgr: PDFResourceManager) -> None:
+        super().__init__(rsrcmgr)
+        self.chars: list[layout.Char] = []
+        self.images = 0
+        self.width = self.height = 0.0
+
+    def begin_page(self, page: Any, ctm: Any) -> None:
+        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
+        self.width, self.height = abs(x1 - x0), abs(y1 - y0)
+        self.chars = []
+        self.images = 0
+
+    def render_image(self, name: Any, stream: Any) -> None:
+        self.images += 1
+
+    def paint_path(self, *args: Any) -> None:
+        return None
+
+    def render_char(
+        self,
+        matrix: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        rise: float,
+        cid: int,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> float:
+        adv: float = font.char_width(cid) * fontsize * scaling
+        a, b, c, d, e, f = matrix
+        # Rotated or vertical text is decoration on CVs ("CURRICULUM VITAE" up a margin).
+        if b or c or a <= 0 or d <= 0 or font.is_vertical():
+            return adv
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = f"(cid:{cid})"
+        low = font.get_descent() * fontsize + rise
+        y0 = d * low + f
+        y1 = d * (low + fontsize) + f
+        h = self.height
+        self.chars.append((text, e, e + a * adv, h - y1, h - y0, y1 - y0))
+        return adv
+
+
+# --- text assembly ---------------------------------------------------------------------------
+
+
+def _build_text(pages: list[list[layout.Seg]]) -> dict[str, Any]:
+    """Join ordered segments into text, keeping each word's box and page."""
+    # token: [text, separator before it, page, x0, top, x1, bottom, raw text]
+    toks: list[list[Any]] = []
+    page_tok: list[int] = []
+    breaks: list[int] = []  # tokens that follow a line ending in a hyphen
+    cid = fffd = 0
+    for pno, segs in enumerate(pages, start=1):
+        page_tok.append(len(toks))
+        prev: layout.Seg | None = None
+        for seg in segs:
+            if prev is None:
+                sep = "\n\n"
+            elif seg.top < prev.bottom - 0.5 * prev.size and seg.x0 >= prev.x1:
+                sep = " "  # the next cell of the same row (label, then its content)
+            elif seg.top - prev.bottom > 0.9 * prev.size or seg.top < prev.top - 1:
+                sep = "\n\n"
+            else:
+                sep = "\n"
+            first = True
+            for w in seg.words:
+                t, c, f = normalise_word(w.text)
+                cid += c
+                fffd += f
+                if not t:
+                    continue
+                if first and is_bullet(t):
+                    t = BULLET
+                if first and sep == "\n" and toks and toks[-1][7].endswith("\u00ad"):
+                    sep = ""  # a soft hyphen ended the line (normalising dropped it)
+                elif first and sep == "\n" and toks and toks[-1][0].endswith("-"):
+                    breaks.append(len(toks))
+                toks.append([t, sep if first else " ", pno, w.x0, w.top, w.x1, w.bottom, w.text])
+                first = False
+            prev = seg
+    if breaks:
+        vocabulary = frozenset(tok[0].rstrip(".,;:)").lower() for tok in toks)
+        for i in breaks:
+            left, right = toks[i - 1][0], toks[i][0]
+            joined = joins_hyphenated(left, right, vocabulary)
+            if joined is not None:
+                if joined != left + right:
+                    toks[i - 1][0] = left[:-1]  # the hyphen only broke the line
+                toks[i][1] = ""
+    parts: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    starts: list[int] = []
+    k = 0
+    for i, tok in enumerate(toks):
+        while k < len(page_tok) and page_tok[k] <= i:
+            starts.append(pos + (len(tok[1]) if i else 0))
+            k += 1
+        sep = tok[1] if i else ""
+        parts.append(sep)
+        pos += len(sep)
+        spans.append(
+            (
+                pos,
+                pos + len(tok[0]),
+                tok[2],
+                round(tok[3], 1),
+                round(tok[4], 1),
+                round(tok[5], 1),
+                round(tok[6], 1),
+            )
+        )
+        parts.append(tok[0])
+        pos += len(tok[0])
+    while len(starts) < len(page_tok):
+        starts.append(pos)
+    return {
+        "text": "".join(parts),
+        "spans": tuple(spans),
+        "page_starts": tuple(starts),
+        "cid": cid,
+        "fffd": fffd,
+    }
+
+
+# --- DOCX ----------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _parse_docx(data: bytes, limits: Limits) -> dict[str, Any]:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - python-docx raises many types on broken packages
+        return {"error": "corrupt"}
+    lines: list[str] = []
+    # Contact details often sit in the page header of DOCX templates.
+    for section in document.sections[:1]:
+        lines.extend(_docx_lines(section.header._element))
+    lines.extend(_docx_lines(document.element.body))
+    cid = fffd = 0
+    out_lines: list[str] = []
+    for line in lines:
+        words = []
+        for raw in line.split():
+            t, c, f = normalise_word(raw)
+            cid += c
+            fffd += f
+            if t:
+                words.append(t)
+        if words and is_bullet(words[0]):
+            words[0] = BULLET
+        if words:
+            out_lines.append(" ".join(words))
+    text = "\n".join(out_lines)
+    pages = 1
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            app = z.read("docProps/app.xml").decode("utf-8", "replace")
+        m = re.search(r"<Pages>(\d+)</Pages>", app)
+        pages = max(1, int(m[1])) if m else 1
+    except (KeyError, zipfile.BadZipFile, ValueError):
+        pass
+    created = document.core_properties.created
+    fields: dict[str, Any] = {
+        "text": text,
+        "pages": pages,
+        "page_starts": (0,),
+        "cid": cid,
+        "fffd": fffd,
+        "doc_date": created.date() if created else None,
+    }
+    if sum(ch.isalnum() for ch in text) < 40:
+        fields["error"] = "corrupt"
+        fields["message"] = (
+            "This Word document has no text we can read. Please upload your CV as a PDF."
+        )
+    return fields
+
+
+def _docx_lines(root: Any) -> list[str]:
+    """Return the text of every paragraph (body, tables, text boxes) in document order."""
+    lines = []
+    for p in root.iter(f"{_W}p"):
+        if any(anc.tag == _MC_FALLBACK for anc in p.iterancestors()):
+            continue  # the VML copy of a text box already read from mc:Choice
+        if p.find(f".//{_W}p") is not None:
+            continue  # a paragraph holding a text box: its inner paragraphs come next
+        buf = []
+        for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+            if el.tag == f"{_W}t":
+                buf.append(el.text or "")
+            else:
+                buf.append("\n" if el.tag in (f"{_W}br", f"{_W}cr") else " ")
+        lines.extend("".join(buf).split("\n"))
+    return lines

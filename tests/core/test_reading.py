@@ -1,0 +1,165 @@
+"""The reader: true reading order on every layout, every bad file handled, determinism."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from recruit.core import reading
+from recruit.core.reading import Limits, ReadResult, read_document
+from tests import cvgen
+
+DOCS = cvgen.sample_cvs()
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+REAL_CVS = SHARED / "data" / "cvs" / "livecareer"
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+@pytest.mark.parametrize("file_order", ["flow", "rows"])
+@pytest.mark.parametrize("layout", cvgen.LAYOUTS)
+@pytest.mark.parametrize("lang", sorted(DOCS))
+def test_reading_order_is_the_true_text(lang: str, layout: str, file_order: str) -> None:
+    doc = DOCS[lang]
+    result = read_document(cvgen.render_pdf(doc, layout, file_order=file_order), "cv.pdf")
+    assert result.status == "ok", result.error
+    assert _words(result.text) == _words(cvgen.expected_text(doc, layout))
+    assert result.language == ("en" if lang == "en" else "ro")
+
+
+@pytest.mark.parametrize("file_order", ["flow", "rows"])
+@pytest.mark.parametrize("layout", cvgen.LAYOUTS)
+def test_running_header_footer_and_page_numbers_are_dropped(layout: str, file_order: str) -> None:
+    doc = cvgen.with_running(DOCS["ro"], "Ana-Maria Popescu — Curriculum Vitae", "CV")
+    data = cvgen.render_pdf(doc, layout, file_order=file_order, min_pages=2)
+    result = read_document(data, "cv.pdf")
+    assert result.pages == 2
+    assert _words(result.text) == _words(cvgen.expected_text(doc, layout, min_pages=2))
+    assert "Curriculum Vitae" not in result.text
+
+
+def test_romanian_text_has_only_comma_below_letters() -> None:
+    for lang in ("ro", "ro_cedilla"):
+        text = read_document(cvgen.render_pdf(DOCS[lang], "europass")).text
+        assert not set("şţŞŢ") & set(text)
+        assert "Științe" in text and "experiență" in text
+
+
+def test_contacts_are_found() -> None:
+    result = read_document(cvgen.render_pdf(DOCS["en"], "sidebar_left"))
+    assert result.emails == ("john.smith@example.com",)
+    assert result.phones == ("+40745987654", "+40213124567")
+    assert result.links == (
+        "https://www.linkedin.com/in/john-smith-sales",
+        "https://johnsmith.example.com",
+    )
+
+
+def test_same_document_read_twice_is_identical() -> None:
+    data = cvgen.render_pdf(DOCS["ro"], "sidebar_right", file_order="rows")
+    first, second = read_document(data, "a.pdf"), read_document(data, "a.pdf")
+    assert first == second
+    assert first.spans == second.spans
+
+
+def test_page_of_and_boxes_locate_the_evidence() -> None:
+    doc = DOCS["en"]
+    result = read_document(cvgen.render_pdf(doc, "single", min_pages=2))
+    assert result.page_starts[0] == 0 and len(result.page_starts) == 2
+    start = result.text.index("Orange Romania")
+    assert result.page_of(start) == 1
+    [(page, x0, top, x1, bottom)] = result.boxes(start, start + len("Orange Romania"))
+    width, height = result.page_sizes[0]
+    assert page == 1 and 0 < x0 < x1 < width and 0 < top < bottom < height
+    last = result.text.rindex("Dynamics")
+    assert result.page_of(last) == 2
+    assert result.boxes(last, last + 8)[0][0] == 2
+
+
+def test_docx_reads_paragraphs_and_tables_in_order() -> None:
+    doc = DOCS["ro_cedilla"]
+    result = read_document(cvgen.render_docx(doc), "cv.docx")
+    assert result.status == "ok"
+    assert result.media_type == reading.DOCX
+    assert _words(result.text) == _words(cvgen.expected_text(doc, "single"))
+    assert result.language == "ro"
+    assert result.phones == ("+40722123456",)
+
+
+def _assert_error(result: ReadResult, code: str, status: str = "error") -> None:
+    assert result.status == status
+    assert result.error is not None and result.error.code == code
+    assert len(result.error.message) > 40  # a sentence for the candidate, not a code
+    assert len(result.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "filename", "code"),
+    [
+        ("encrypted", cvgen.encrypted_pdf, "cv.pdf", "encrypted"),
+        ("truncated", cvgen.truncated_pdf, "cv.pdf", "corrupt"),
+        ("png renamed", cvgen.png_bytes, "cv.pdf", "not_a_pdf"),
+        ("png", cvgen.png_bytes, "photo.png", "unsupported_type"),
+        ("doc", cvgen.doc_bytes, "cv.doc", "unsupported_type"),
+        ("odt", cvgen.odt_bytes, "cv.odt", "unsupported_type"),
+        ("doc renamed", cvgen.doc_bytes, "cv.pdf", "not_a_pdf"),
+        ("empty", lambda: b"", "cv.pdf", "not_a_pdf"),
+        ("garbage", lambda: b"%PDF-1.4\n garbage \n%%EOF", "cv.pdf", "corrupt"),
+        ("200 pages", cvgen.many_pages_pdf, "cv.pdf", "too_many_pages"),
+    ],
+)
+def test_bad_files_get_their_error(name: str, make, filename: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    _assert_error(read_document(make(), filename), code)
+
+
+def test_empty_password_pdf_opens() -> None:
+    result = read_document(cvgen.empty_password_pdf(), "cv.pdf")
+    assert result.status == "ok"
+    assert "Ana-Maria Popescu" in result.text
+
+
+def test_scanned_pdf_needs_review() -> None:
+    result = read_document(cvgen.image_only_pdf(), "scan.pdf")
+    _assert_error(result, "no_text_layer", status="needs_review")
+    assert result.pages == 1
+    if not result.ocr:
+        assert "OCR" in result.error.message  # type: ignore[union-attr]
+
+
+def test_size_limit() -> None:
+    data = cvgen.render_pdf(DOCS["en"], "single")
+    _assert_error(
+        read_document(data, "cv.pdf", limits=Limits(max_bytes=len(data) - 1)), "too_large"
+    )
+
+
+def test_hostile_pdf_times_out() -> None:
+    start = time.monotonic()
+    result = read_document(cvgen.slow_pdf(300_000), "cv.pdf", limits=Limits(timeout_s=1.0))
+    _assert_error(result, "timeout")
+    assert time.monotonic() - start < 5
+
+
+def test_in_process_mode_reads_the_same() -> None:
+    data = cvgen.render_pdf(DOCS["ro_plain"], "two_column", file_order="rows")
+    assert read_document(data, limits=Limits(isolate=False)) == read_document(data)
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+@pytest.mark.skipif(not REAL_CVS.is_dir(), reason="../shared/data/cvs is absent")
+def test_real_cvs_read_cleanly() -> None:
+    files = sorted(REAL_CVS.glob("*/*.pdf"))
+    assert files
+    for path in files:
+        result = read_document(path.read_bytes(), path.name)
+        assert result.status == "ok", (path, result.error)
+        assert result.language == "en", path
+        assert len(result.text) > 500, path
+        # Conversion debris is repaired or dropped, never passed on.
+        assert "ï¼" not in result.text and "â€" not in result.text, path
+        assert len(result.page_starts) == result.pages

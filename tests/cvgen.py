@@ -1,0 +1,795 @@
+"""Generate test CVs whose true reading order is known: PDFs in several layouts, DOCX, bad files.
+
+Every layout is built as a list of placed lines, each with its reading-order rank, so the
+same plan renders the PDF (in reading order or row by row across the columns, as design tools
+write it) and gives `expected_text`.
+
+Reading order decided here ("true" text):
+- header lines first (page 1 only), then per page the columns left to right: a left sidebar is
+  read before the main column, a right sidebar after it;
+- a dated entry `"date\\tentry"` is read date first, then the entry (row by row, as a human
+  reads a table); in narrow columns the date is a line of its own above the entry;
+- Europass: the narrow left column holds section labels and dates, the right column the
+  content: read row by row, the label then its content;
+- running headers, footers and page numbers are not part of the text.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from functools import cache
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+PAGE_W, PAGE_H = A4
+LAYOUTS = ("single", "two_column", "sidebar_left", "sidebar_right", "europass")
+BULLETS = {"single": "•", "two_column": "▪", "sidebar_left": "➢", "sidebar_right": "●"}
+CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
+COMMA = str.maketrans("şţŞŢ", "șțȘȚ")
+
+
+@dataclass
+class Section:
+    heading: str
+    lines: list[str]
+
+
+@dataclass
+class CvDocument:
+    header: list[str]  # name, headline, contact lines at the top
+    main: list[Section]
+    side: list[Section] = field(default_factory=list)  # sidebar / second column
+    running_header: str | None = None  # repeated on every page
+    running_footer: str | None = None  # repeated on every page, with the page number
+
+
+@dataclass
+class _Line:
+    page: int
+    x: float
+    y: float  # baseline, PDF coordinates
+    text: str
+    font: str
+    size: float
+    align: str = "left"  # left | right | center (x is the anchor)
+    rank: tuple = ()  # reading order
+    flow: tuple = ()  # file order in "flow" mode
+    true_text: str | None = None  # what a reader should produce, when it differs from text
+
+
+@cache
+def _fonts() -> None:
+    pdfmetrics.registerFont(TTFont(REGULAR, f"{FONT_DIR}/DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(BOLD, f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    _fonts()
+    out: list[str] = []
+    cur = ""
+    for word in text.split():
+        cand = f"{cur} {word}" if cur else word
+        if cur and pdfmetrics.stringWidth(cand, font, size) > width:
+            out.append(cur)
+            cur = word
+        else:
+            cur = cand
+    if cur:
+        out.append(cur)
+    return out or [""]
+
+
+def _spaced(text: str) -> str:
+    """Letter-space a heading the way designer templates do: "E X P   P R O"."""
+    return "   ".join(" ".join(word) for word in text.split())
+
+
+class _Plan:
+    """Places lines on pages; each column keeps its own cursor and page."""
+
+    def __init__(self, top: float, bottom: float) -> None:
+        self.lines: list[_Line] = []
+        self.top = top
+        self.bottom = bottom
+        self.seq = 0
+
+    def put(self, line: _Line) -> None:
+        self.seq += 1
+        line.flow = (*line.flow, self.seq)
+        line.rank = (*line.rank, self.seq)
+        self.lines.append(line)
+
+    @property
+    def pages(self) -> int:
+        return max((ln.page for ln in self.lines), default=1)
+
+
+class _Column:
+    def __init__(self, plan: _Plan, x0: float, x1: float, size: float, lead: float, col: int):
+        self.plan, self.x0, self.x1, self.size, self.lead, self.col = plan, x0, x1, size, lead, col
+        self.page = 1
+        self.y = plan.top
+
+    def start_at(self, y: float) -> None:
+        self.y = min(self.y, y)
+
+    def new_page(self) -> None:
+        self.page += 1
+        self.y = self.plan.top
+
+    def space(self, pts: float) -> None:
+        self.y -= pts
+
+    def text(
+        self,
+        text: str,
+        *,
+        font: str = REGULAR,
+        size: float | None = None,
+        true_text: str | None = None,
+        indent: float = 0.0,
+    ) -> None:
+        size = size or self.size
+        lines = _wrap(text, font, size, self.x1 - self.x0 - indent)
+        for i, piece in enumerate(lines):
+            if self.y - self.lead < self.plan.bottom:
+                self.new_page()
+            self.y -= self.lead * size / self.size
+            tt = true_text if (true_text is not None and i == 0 and len(lines) == 1) else None
+            self.plan.put(
+                _Line(
+                    self.page,
+                    self.x0 + (indent if i else 0.0),
+                    self.y,
+                    piece,
+                    font,
+                    size,
+                    rank=(self.page, self.col),
+                    flow=(self.page, self.col),
+                    true_text=tt,
+                )
+            )
+
+
+def _bullet(line: str, layout: str) -> str:
+    if line.startswith("• "):
+        return BULLETS.get(layout, "•") + line[1:]
+    return line
+
+
+def _plan(doc: CvDocument, layout: str, min_pages: int) -> _Plan:
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    top = PAGE_H - (58 if doc.running_header else 42)
+    plan = _Plan(top, 50 if doc.running_footer else 40)
+    # Spread the main sections over min_pages pages by forcing page breaks before some.
+    breaks_before = (
+        {
+            i
+            for i in range(1, len(doc.main))
+            if (i * min_pages) // len(doc.main) != ((i - 1) * min_pages) // len(doc.main)
+        }
+        if min_pages > 1
+        else set()
+    )
+
+    # Header: full width at the top of page 1.
+    head = _Column(plan, 45, PAGE_W - 45, 10, 13.5, 0)
+    for i, text in enumerate(doc.header):
+        if i == 0:
+            head.text(text, font=BOLD, size=18)
+        else:
+            head.text(text)
+    y_body = head.y - 10
+
+    if layout == "single":
+        _rows(
+            plan,
+            doc.main + doc.side,
+            45,
+            130,
+            140,
+            PAGE_W - 45,
+            y_body,
+            layout,
+            breaks_before,
+            spaced=True,
+        )
+    elif layout == "europass":
+        _rows(
+            plan,
+            doc.main + doc.side,
+            40,
+            165,
+            180,
+            PAGE_W - 40,
+            y_body,
+            layout,
+            breaks_before,
+            europass=True,
+        )
+    elif layout == "two_column":
+        left = _Column(plan, 45, 285, 10, 13, 1)
+        right = _Column(plan, 310, PAGE_W - 45, 10, 13, 2)
+        for col in (left, right):
+            col.start_at(y_body)
+        _stack(left, doc.main, layout, breaks_before)
+        _stack(right, doc.side, layout, set())
+    elif layout == "sidebar_left":
+        side = _Column(plan, 38, 180, 9, 11.5, 1)
+        main = _Column(plan, 205, PAGE_W - 40, 10, 13.5, 2)
+        for col in (side, main):
+            col.start_at(y_body)
+        _stack(side, doc.side, layout, set())
+        _stack(main, doc.main, layout, breaks_before)
+    else:  # sidebar_right: main with a date column inside, narrow sidebar on the right
+        _rows(plan, doc.main, 40, 105, 113, 395, y_body, layout, breaks_before, col=1)
+        side = _Column(plan, 420, PAGE_W - 35, 9, 11.5, 2)
+        side.start_at(y_body)
+        _stack(side, doc.side, layout, set())
+
+    while plan.pages < min_pages:
+        # Pad with an (almost) blank page: running header and footer only.
+        plan.put(
+            _Line(
+                plan.pages + 1,
+                45,
+                plan.top - 12,
+                "",
+                REGULAR,
+                10,
+                rank=(plan.pages + 1, 9),
+                flow=(plan.pages + 1, 9),
+            )
+        )
+    return plan
+
+
+def _stack(col: _Column, sections: list[Section], layout: str, breaks: set[int]) -> None:
+    """Fill one column: headings, then lines; a dated entry puts its date on a line above."""
+    for i, sec in enumerate(sections):
+        if i in breaks:
+            col.new_page()
+        elif i:
+            col.space(col.lead * 0.8)
+        col.text(sec.heading.upper(), font=BOLD, size=col.size + 1)
+        col.space(2)
+        for line in sec.lines:
+            if "\t" in line:
+                date, entry = line.split("\t", 1)
+                col.space(3)
+                col.text(date, font=BOLD, size=col.size - 1)
+                col.text(entry, font=BOLD)
+            else:
+                col.text(_bullet(line, layout), indent=8 if line.startswith("• ") else 0)
+
+
+def _rows(
+    plan: _Plan,
+    sections: list[Section],
+    lx0: float,
+    lx1: float,
+    rx0: float,
+    rx1: float,
+    y: float,
+    layout: str,
+    breaks: set[int],
+    *,
+    spaced: bool = False,
+    europass: bool = False,
+    col: int = 1,
+) -> None:
+    """Lay sections out as rows of a label column (dates, Europass labels) and content."""
+    page = 1
+    lead = 13.5
+    label_size = 9.0
+
+    def room(need: float) -> None:
+        nonlocal page, y
+        if y - need < plan.bottom:
+            page += 1
+            y = plan.top
+
+    def put(
+        x: float,
+        yy: float,
+        text: str,
+        font: str,
+        size: float,
+        sub: int,
+        seq: int,
+        align: str = "left",
+        true_text: str | None = None,
+    ) -> None:
+        # Europass files (from word processors) are written row by row; keep the label column
+        # first in "flow" order anyway so that the file order differs from reading order.
+        flow = (page, col, sub if europass else 0, seq)
+        plan.put(
+            _Line(
+                page,
+                x,
+                yy,
+                text,
+                font,
+                size,
+                align,
+                rank=(page, col, seq),
+                flow=flow,
+                true_text=true_text,
+            )
+        )
+
+    seq = 0
+    for i, sec in enumerate(sections):
+        if i in breaks:
+            page += 1
+            y = plan.top
+        else:
+            y -= 8 if i else 0
+        # Group lines into rows: a dated line starts a row, plain lines continue it.
+        rows: list[tuple[str | None, list[str]]] = []
+        for line in sec.lines:
+            if "\t" in line:
+                date, entry = line.split("\t", 1)
+                rows.append((date, [entry]))
+            elif rows and rows[-1][0] is not None:
+                rows[-1][1].append(line)
+            else:
+                rows.append((None, [line]))
+        heading = sec.heading.upper()
+        room(lead * 2)
+        y -= lead
+        seq += 1
+        if europass:
+            put(lx1, y, heading, BOLD, 10, 0, seq, align="right")
+            y -= 4
+        else:
+            text = _spaced(heading) if spaced else heading
+            put(lx0, y, text, BOLD, 11, 0, seq, true_text=heading if spaced else None)
+            y -= 6
+        for label, contents in rows:
+            left = _wrap(label, REGULAR, label_size, lx1 - lx0) if label else []
+            right: list[tuple[str, str, float]] = []
+            for j, c in enumerate(contents):
+                font = BOLD if (label and j == 0) else REGULAR
+                ind = 8 if c.startswith("• ") else 0
+                for k, piece in enumerate(_wrap(_bullet(c, layout), font, 10, rx1 - rx0 - ind)):
+                    right.append((piece, font, ind if k else 0))
+            height = max(len(left) * 11.5, len(right) * lead)
+            room(height + 4)
+            y -= 4
+            seq += 1
+            for k, piece in enumerate(left):
+                yy = y - 10 - k * 11.5
+                if europass:
+                    put(lx1, yy, piece, REGULAR, label_size, 0, seq, align="right")
+                else:
+                    put(lx0, yy, piece, REGULAR, label_size, 0, seq)
+            seq += 1
+            for k, (piece, font, ind) in enumerate(right):
+                put(rx0 + ind, y - 10 - k * lead, piece, font, 10, 1, seq)
+                seq += 1
+            y -= height
+
+
+def _true(line: _Line) -> str:
+    return line.true_text if line.true_text is not None else line.text
+
+
+def expected_text(doc: CvDocument, layout: str, *, min_pages: int = 1) -> str:
+    """Return the true reading-order text of `render_pdf(doc, layout)`, normalised."""
+    plan = _plan(doc, layout, min_pages)
+    lines = sorted(plan.lines, key=lambda ln: ln.rank)
+    text = "\n".join(_true(ln) for ln in lines if ln.text)
+    return _normal(text)
+
+
+def _normal(text: str) -> str:
+    # What the reader promises: NFC, comma-below ș ț, one bullet glyph.
+    text = unicodedata.normalize("NFC", text).translate(COMMA)
+    for b in set(BULLETS.values()):
+        text = text.replace(b + " ", "• ")
+    return text
+
+
+def render_pdf(
+    doc: CvDocument,
+    layout: str,
+    *,
+    file_order: str = "flow",
+    min_pages: int = 1,
+    encrypt: str | None = None,
+) -> bytes:
+    """Render `doc` as a PDF; `file_order="rows"` writes lines row by row across columns."""
+    _fonts()
+    plan = _plan(doc, layout, min_pages)
+    if file_order == "flow":
+        key = lambda ln: ln.flow  # noqa: E731
+    elif file_order == "rows":
+        key = lambda ln: (ln.page, -round(ln.y, 1), ln.x)  # noqa: E731
+    else:
+        raise ValueError(f"unknown file_order {file_order!r}")
+    buf = io.BytesIO()
+    enc = None
+    if encrypt is not None:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        enc = StandardEncryption(encrypt, ownerPassword="owner-" + encrypt, strength=128)
+    c = canvas.Canvas(buf, pagesize=A4, encrypt=enc, invariant=1)
+    c.setTitle("Curriculum Vitae")
+    npages = plan.pages
+    by_page: dict[int, list[_Line]] = {}
+    for ln in plan.lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    for p in range(1, npages + 1):
+        extras = []
+        if doc.running_header:
+            extras.append(
+                _Line(
+                    p,
+                    PAGE_W / 2,
+                    PAGE_H - 30,
+                    doc.running_header,
+                    REGULAR,
+                    8,
+                    "center",
+                    flow=(p, -1),
+                )
+            )
+        if doc.running_footer:
+            extras.append(
+                _Line(
+                    p,
+                    PAGE_W / 2,
+                    25,
+                    f"{doc.running_footer} · {p}/{npages}",
+                    REGULAR,
+                    8,
+                    "center",
+                    flow=(p, 99),
+                )
+            )
+        page_lines = sorted(by_page.get(p, []), key=key)
+        # Header and footer written last in rows mode would still be rows: keep them in place.
+        for ln in (
+            sorted(extras + page_lines, key=key)
+            if file_order == "rows"
+            else (extras[:1] + page_lines + extras[1:])
+        ):
+            if not ln.text:
+                continue
+            c.setFont(ln.font, ln.size)
+            if ln.align == "right":
+                c.drawRightString(ln.x, ln.y, ln.text)
+            elif ln.align == "center":
+                c.drawCentredString(ln.x, ln.y, ln.text)
+            else:
+                c.drawString(ln.x, ln.y, ln.text)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def render_docx(doc: CvDocument) -> bytes:
+    """Render `doc` as a DOCX: paragraphs, with dated entries as two-cell table rows."""
+    import docx
+
+    d = docx.Document()
+    for text in doc.header:
+        d.add_paragraph(text)
+    for sec in doc.main + doc.side:
+        d.add_heading(sec.heading.upper(), level=2)
+        table = None
+        for line in sec.lines:
+            if "\t" in line:
+                date, entry = line.split("\t", 1)
+                table = d.add_table(rows=0, cols=2)
+                cells = table.add_row().cells
+                cells[0].text = date
+                cells[1].text = entry
+            elif table is not None:
+                table.rows[-1].cells[1].add_paragraph(line)
+            else:
+                d.add_paragraph(line)
+        # A plain line after a table starts a new paragraph flow in the next section only.
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def bigram_recall(expected: str, got: str) -> float:
+    """Return the share of the true word bigrams (as a multiset) that `got` keeps."""
+    from collections import Counter
+
+    def grams(s: str) -> Counter[tuple[str, str]]:
+        w = s.split()
+        return Counter(zip(w, w[1:], strict=False))
+
+    want, have = grams(expected), grams(got)
+    total = sum(want.values())
+    if not total:
+        return 1.0
+    return sum(min(n, have[g]) for g, n in want.items()) / total
+
+
+# --- sample content -----------------------------------------------------------------------
+
+_RO = CvDocument(
+    header=[
+        "Ana-Maria Popescu",
+        "Manager de cont — vânzări B2B și relația cu clienții corporativi",
+        "Telefon: 0722 123 456 · E-mail: ana.popescu@example.ro",
+        "Strada Fabricii 12, Cluj-Napoca · linkedin.com/in/ana-maria-popescu",
+    ],
+    main=[
+        Section(
+            "Profil",
+            [
+                "Manager de cont cu peste șapte ani de experiență în vânzări către clienți "
+                "corporativi, negociere și fidelizarea clienților. Îmi place să construiesc "
+                "relații de lungă durată și să ating ținte ambițioase de vânzări.",
+            ],
+        ),
+        Section(
+            "Experiență profesională",
+            [
+                "ian. 2021 – prezent\tKey Account Manager — Orange România, București",
+                "• Gestionez un portofoliu de 120 de clienți corporativi cu venituri anuale de "
+                "peste două milioane de euro",
+                "• Am crescut vânzările cu 18% în 2023 prin ofertare personalizată și upselling",
+                "mar. 2017 – dec. 2020\tManager relații cu clienții — Banca Transilvania, "
+                "Cluj-Napoca",
+                "• Am coordonat o echipă de șase consultanți și am redus timpul de răspuns la "
+                "reclamații",
+                "• Analiza nevoilor clienților și prezentarea produselor de creditare",
+                "iun. 2015 – feb. 2017\tConsultant vânzări — Vodafone, magazinul din Iulius Mall",
+                "• Consiliere pentru abonamente de telefonie mobilă și încheierea contractelor",
+            ],
+        ),
+        Section(
+            "Educație și formare",
+            [
+                "2013 – 2016\tLicență în Științe Economice — Universitatea Babeș-Bolyai, "
+                "Cluj-Napoca",
+                "2009 – 2013\tDiplomă de bacalaureat — Colegiul Național „Emil Racoviță”",
+            ],
+        ),
+    ],
+    side=[
+        Section(
+            "Competențe",
+            [
+                "Negociere și închiderea vânzărilor",
+                "CRM: Salesforce, Microsoft Dynamics",
+                "Microsoft Excel avansat",
+                "Prezentări în fața clienților",
+            ],
+        ),
+        Section("Limbi străine", ["Engleză — C1 (utilizator experimentat)", "Franceză — B1"]),
+        Section("Permis de conducere", ["Categoria B, din 2012"]),
+        Section("Contact", ["Mobil: +40 (0)722-123-456", "github.com/anapopescu"]),
+    ],
+)
+
+_EN = CvDocument(
+    header=[
+        "John Smith",
+        "Key Account Manager — B2B sales and corporate client relationships",
+        "Phone: +40 (0)745-987-654 · E-mail: john.smith@example.com",
+        "Bucharest, Romania · https://www.linkedin.com/in/john-smith-sales",
+    ],
+    main=[
+        Section(
+            "Profile",
+            [
+                "Account manager with more than seven years of experience in corporate sales, "
+                "negotiation and customer retention. I enjoy building long-term relationships and "
+                "reaching ambitious sales targets for the company.",
+            ],
+        ),
+        Section(
+            "Professional experience",
+            [
+                "Jan 2021 – present\tKey Account Manager — Orange Romania, Bucharest",
+                "• Manage a portfolio of 120 corporate clients with annual revenue of more than "
+                "two million euro",
+                "• Grew sales by 18% in 2023 through tailored offers and upselling",
+                "Mar 2017 – Dec 2020\tCustomer Relationship Manager — Banca Transilvania, Cluj",
+                "• Led a team of six consultants and cut the response time to complaints",
+                "• Analysed customer needs and presented the lending products of the bank",
+                "Jun 2015 – Feb 2017\tSales Consultant — Vodafone, Iulius Mall store",
+                "• Advised customers on mobile phone plans and closed the contracts",
+            ],
+        ),
+        Section(
+            "Education and training",
+            [
+                "2013 – 2016\tBachelor of Economics — Babeș-Bolyai University, Cluj-Napoca",
+                "2009 – 2013\tBaccalaureate diploma — Emil Racoviță National College",
+            ],
+        ),
+    ],
+    side=[
+        Section(
+            "Skills",
+            [
+                "Negotiation and closing deals",
+                "CRM: Salesforce, Microsoft Dynamics",
+                "Advanced Microsoft Excel",
+                "Presentations to clients",
+            ],
+        ),
+        Section("Languages", ["English — C2 (native speaker)", "Romanian — B2"]),
+        Section("Driving licence", ["Category B, since 2012"]),
+        Section("Contact", ["Mobile: 0040 21 312 4567", "https://johnsmith.example.com"]),
+    ],
+)
+
+
+def _map(doc: CvDocument, fn) -> CvDocument:  # type: ignore[no-untyped-def]
+    return CvDocument(
+        header=[fn(t) for t in doc.header],
+        main=[Section(fn(s.heading), [fn(t) for t in s.lines]) for s in doc.main],
+        side=[Section(fn(s.heading), [fn(t) for t in s.lines]) for s in doc.side],
+        running_header=doc.running_header and fn(doc.running_header),
+        running_footer=doc.running_footer and fn(doc.running_footer),
+    )
+
+
+def strip_diacritics(text: str) -> str:
+    """Drop Romanian diacritics the way people typing on an English keyboard do."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
+def sample_cvs() -> dict[str, CvDocument]:
+    """Return the sample CVs: ro, ro_plain (no diacritics), ro_cedilla (ş ţ), en."""
+    return {
+        "ro": _map(_RO, str),
+        "ro_plain": _map(_RO, strip_diacritics),
+        "ro_cedilla": _map(_RO, lambda t: t.translate(CEDILLA)),
+        "en": _map(_EN, str),
+    }
+
+
+def with_running(doc: CvDocument, header: str, footer: str) -> CvDocument:
+    """Return `doc` with a running header and footer on every page."""
+    out = _map(doc, str)
+    out.running_header = header
+    out.running_footer = footer
+    return out
+
+
+# --- bad inputs ---------------------------------------------------------------------------
+
+
+def png_bytes(width: int = 64, height: int = 64) -> bytes:
+    """Return a small valid grey PNG."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
+
+    raw = b"".join(b"\x00" + bytes([200]) * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def encrypted_pdf(password: str = "secret") -> bytes:
+    """Return a CV PDF that needs `password` to open."""
+    return render_pdf(sample_cvs()["ro"], "single", encrypt=password)
+
+
+def empty_password_pdf() -> bytes:
+    """Return an encrypted CV PDF whose user password is empty (opens without asking)."""
+    return render_pdf(sample_cvs()["ro"], "single", encrypt="")
+
+
+def truncated_pdf() -> bytes:
+    """Return the first half of a CV PDF, as an interrupted upload leaves it."""
+    data = render_pdf(sample_cvs()["en"], "two_column")
+    return data[: len(data) // 2]
+
+
+def image_only_pdf() -> bytes:
+    """Return a scanned CV: one page holding only a picture of text."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    img = Image.new("L", (600, 800), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(sample_cvs()["en"].header):
+        draw.text((40, 40 + 30 * i), line, fill=0)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.drawImage(ImageReader(img), 0, 0, PAGE_W, PAGE_H)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def many_pages_pdf(pages: int = 200) -> bytes:
+    """Return a PDF with `pages` short text pages."""
+    _fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for p in range(pages):
+        c.setFont(REGULAR, 10)
+        c.drawString(50, 800, f"Pagina {p + 1}: experiență în vânzări")
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def doc_bytes() -> bytes:
+    """Return the start of a legacy Word .doc file (an OLE compound file)."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def odt_bytes() -> bytes:
+    """Return a minimal OpenDocument text file."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
+
+
+def _raw_pdf(objects: list[bytes]) -> bytes:
+    """Assemble numbered PDF objects (1..n, object 1 the catalog) with a valid xref."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def slow_pdf(operators: int = 3_000_000) -> bytes:
+    """Return a small PDF whose compressed page holds millions of text operators.
+
+    A few kilobytes on disk, minutes of work for a PDF parser: the hostile file the time
+    limit is for.
+    """
+    ops = b"BT /F1 1 Tf (x) Tj ET\n" * operators
+    stream = zlib.compress(ops, 9)
+    return _raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+            + stream
+            + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )

@@ -61,6 +61,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Bumped on password change and deactivation: sessions signed with an older epoch end.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # sha256 of a one-time invitation token; the token itself is only ever shown once.
+    invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    invite_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class Opening(Base):
@@ -249,3 +254,36 @@ class AuditEvent(Base):
     subject_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ConsentText(Base):
+    """One published version of the privacy notice a candidate consents to (never edited)."""
+
+    __tablename__ = "consent_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SiteSetting(Base):
+    """An admin-set value, such as the retention period, by key."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RateLimitHit(Base):
+    """One counted request for a rate-limit key (used when no Redis is configured)."""
+
+    __tablename__ = "rate_limit_hits"
+    __table_args__ = (Index("ix_rate_limit_hits_key_created", "key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

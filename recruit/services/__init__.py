@@ -1,6 +1,18 @@
 """Use cases: each takes a SQLAlchemy session (and storage), never opens one itself."""
 
-from recruit.services.accounts import audit, authenticate, create_user
+from recruit.services.accounts import (
+    accept_invite,
+    add_member,
+    audit,
+    authenticate,
+    change_password,
+    create_user,
+    invite_user,
+    remove_member,
+    set_active,
+    set_role,
+    user_for_invite,
+)
 from recruit.services.documents import (
     Submission,
     add_document,
@@ -11,6 +23,22 @@ from recruit.services.documents import (
     submit_application,
 )
 from recruit.services.errors import ServiceError
+from recruit.services.gdpr import (
+    Notice,
+    PurgeReport,
+    application_for_token,
+    current_notice,
+    erase_candidate,
+    export_candidate,
+    notice_version,
+    notice_versions,
+    publish_notice,
+    purge_expired,
+    purge_task,
+    refresh_retention,
+    retention_months,
+    set_retention_months,
+)
 from recruit.services.openings import (
     create_opening,
     current_profile,
@@ -18,6 +46,28 @@ from recruit.services.openings import (
 )
 
 __all__ = [
+    "Notice",
+    "PurgeReport",
+    "accept_invite",
+    "add_member",
+    "application_for_token",
+    "change_password",
+    "current_notice",
+    "erase_candidate",
+    "export_candidate",
+    "invite_user",
+    "notice_version",
+    "notice_versions",
+    "publish_notice",
+    "purge_expired",
+    "purge_task",
+    "refresh_retention",
+    "remove_member",
+    "retention_months",
+    "set_active",
+    "set_retention_months",
+    "set_role",
+    "user_for_invite",
     "ServiceError",
     "Submission",
     "add_document",

@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     csrf.init_app(app)
     login_manager.init_app(app)
+    from recruit.web.security import init_security
+
+    init_security(app, test_config.get("ENV"))
     app.teardown_appcontext(_close_session)
 
     from recruit.web import auth, public
@@ -64,6 +67,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_i18n(app)
     for blueprint in (candidates.bp, recruiter.bp, manager.bp):
         app.register_blueprint(blueprint)
+    from recruit.web import admin, privacy
+
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(privacy.bp)
 
     from recruit.cli import register
 
@@ -116,8 +123,15 @@ def _close_session(_exc: BaseException | None) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> Any:
-    user = db_session().get(User, int(user_id))
-    return StaffUser(user) if user is not None and user.active else None
+    # "id:epoch": a password change, role change or deactivation bumps the epoch and so
+    # ends every session signed in before it.
+    uid, _, epoch = user_id.partition(":")
+    if not uid.isdigit() or not epoch.isdigit():
+        return None
+    user = db_session().get(User, int(uid))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return StaffUser(user)
 
 
 class StaffUser:
@@ -135,4 +149,4 @@ class StaffUser:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.user.session_epoch}"

@@ -1,31 +1,54 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in, sign-out, password change and accepting an invitation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from recruit import services
 from recruit.web.app import StaffUser, db_session
-from recruit.web.forms import SignInForm
+from recruit.web.forms import ChangePasswordForm, SetPasswordForm, SignInForm
+from recruit.web.permissions import public_route
+from recruit.web.security import (
+    client_address,
+    rate_limit_hit,
+    rate_limit_reset,
+    rate_limited,
+    too_many,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+def _local_target(target: str) -> str:
+    # Only local paths: an open redirect would let a phishing link borrow our domain.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("public.openings")
+    return target
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public_route
 def sign_in() -> str | Response:
-    """Sign a staff member in."""
+    """Sign a staff member in; failures are limited per account and attempts per address."""
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(db_session(), form.email.data or "", form.password.data or "")
+        email = (form.email.data or "").strip().lower()
+        if not rate_limit_hit("sign_in_address", client_address()):
+            raise too_many("sign_in_address")
+        # Counted whether or not the account exists, so the limit reveals no accounts.
+        if rate_limited("sign_in_account", email):
+            raise too_many("sign_in_account")
+        session = db_session()
+        user = services.authenticate(session, email, form.password.data or "")
         if user is not None:
+            rate_limit_reset("sign_in_account", email)
+            services.audit(session, "user.signed_in", "user", user.id, actor=user)
+            session.commit()
             login_user(StaffUser(user))
-            target = request.args.get("next", "")
-            # Only local paths: an open redirect would let a phishing link borrow our domain.
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("public.openings")
-            return redirect(target)
+            return redirect(_local_target(request.args.get("next", "")))
+        rate_limit_hit("sign_in_account", email)
         flash("Wrong e-mail or password.", "error")
     return render_template("auth/sign_in.html", form=form)
 
@@ -36,3 +59,46 @@ def sign_out() -> Response:
     """Sign the current user out."""
     logout_user()
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response:
+    """Change one's own password; every other session of this account ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        session = db_session()
+        user = session.merge(current_user.user)
+        try:
+            services.change_password(session, user, form.current.data or "", form.new.data or "")
+        except services.ServiceError as exc:
+            form.current.errors = [str(exc)]
+        else:
+            session.commit()
+            login_user(StaffUser(user))  # this session carries the new epoch
+            flash("Your password was changed.", "ok")
+            return redirect(url_for("public.openings"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public_route
+def accept_invitation(token: str) -> str | Response:
+    """Let an invited person choose a password through their one-time link."""
+    session = db_session()
+    user = services.user_for_invite(session, token)
+    if user is None:
+        abort(404)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.accept_invite(session, token, form.new.data or "")
+        except services.ServiceError as exc:
+            form.new.errors = [str(exc)]
+        else:
+            session.commit()
+            logout_user()
+            login_user(StaffUser(user))
+            flash("Welcome. Your password is set.", "ok")
+            return redirect(url_for("public.openings"))
+    return render_template("auth/invitation.html", form=form, user=user)

@@ -25,8 +25,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
-    Email,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -35,9 +36,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from recruit.db.models import USER_ROLES
+
 
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    # No shape check: a wrong address fails like a wrong password, and needs no extra package.
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
@@ -159,3 +163,63 @@ class RequirementsForm(FlaskForm):
     criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=100)
     note = StringField(_l("What changed and why"), validators=[Optional(), Length(max=500)])
     add_type = SelectField(_l("Add a criterion"), choices=[], validate_choice=False)
+
+
+# --- accounts, admin and privacy (issue 8) ------------------------------------------------
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    new = PasswordField("New password (10 characters or more)", validators=[Length(10, 200)])
+    confirm = PasswordField("New password again", validators=[EqualTo("new", "Must match.")])
+
+
+class SetPasswordForm(FlaskForm):
+    new = PasswordField("Choose a password (10 characters or more)", validators=[Length(10, 200)])
+    confirm = PasswordField("The password again", validators=[EqualTo("new", "Must match.")])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "E-mail",
+        validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")],
+    )
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=list(USER_ROLES))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=list(USER_ROLES))
+
+
+class ActiveForm(FlaskForm):
+    active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class MemberForm(FlaskForm):
+    user_id = IntegerField("Add a person", validators=[InputRequired()])
+
+
+class BlindReviewForm(FlaskForm):
+    blind_review = BooleanField("Blind review: hide who candidates are until shortlisted")
+
+
+class RetentionForm(FlaskForm):
+    months = IntegerField(
+        "Keep candidates' data for this many months after the opening closes",
+        validators=[InputRequired(), NumberRange(1, 120)],
+    )
+
+
+class ConsentTextForm(FlaskForm):
+    version = StringField(
+        "Version", validators=[InputRequired(), Length(max=40), Regexp(r"^[\w.-]+$")]
+    )
+    body = TextAreaField("Privacy notice text", validators=[InputRequired(), Length(max=20000)])
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I understand that my application and CV will be erased and cannot be restored."),
+        validators=[InputRequired(_l("Tick the box to confirm."))],
+    )

@@ -1,0 +1,351 @@
+"""GDPR: consent texts, retention and purge, a candidate's export and erasure."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, String, Text, delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from recruit.db.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    ConsentText,
+    Document,
+    Note,
+    Opening,
+    Score,
+    SiteSetting,
+    User,
+    utcnow,
+)
+from recruit.services.accounts import audit
+from recruit.services.errors import ServiceError
+from recruit.storage import LocalStorage
+
+DEFAULT_RETENTION_MONTHS = 6
+BUILTIN_CONSENT_VERSION = "2026-11"
+BUILTIN_CONSENT_TEXT = """\
+We process the CV and the details you send us (name, e-mail, phone and what your CV says)
+only to consider your application for this opening, on the basis of your consent (GDPR
+art. 6(1)(a)). Our recruiters and the opening's hiring managers read them; a program reads
+your CV to rank applications against the opening's published requirements, and a person
+makes every decision.
+
+We keep your data until six months after the opening closes, then erase it automatically.
+With the private link you receive after applying you can at any time download everything we
+hold about you (art. 15 and 20) and erase it (art. 17); withdrawing consent does not affect
+what was done before. You may also complain to the national supervisory authority (ANSPDCP).
+"""
+
+
+@dataclass(frozen=True)
+class Notice:
+    version: str
+    body: str
+    published_at: dt.datetime | None  # None for the built-in text
+
+
+def current_notice(session: Session) -> Notice:
+    """Return the privacy notice a candidate consents to now: the latest published version."""
+    row = session.scalar(select(ConsentText).order_by(ConsentText.id.desc()).limit(1))
+    if row is None:
+        return Notice(BUILTIN_CONSENT_VERSION, BUILTIN_CONSENT_TEXT, None)
+    return Notice(row.version, row.body, row.created_at)
+
+
+def notice_versions(session: Session) -> list[Notice]:
+    """Return every version of the privacy notice, newest first, the built-in one last."""
+    rows = session.scalars(select(ConsentText).order_by(ConsentText.id.desc()))
+    return [Notice(r.version, r.body, r.created_at) for r in rows] + [
+        Notice(BUILTIN_CONSENT_VERSION, BUILTIN_CONSENT_TEXT, None)
+    ]
+
+
+def notice_version(session: Session, version: str) -> Notice | None:
+    """Return one version of the privacy notice, or None."""
+    return next((n for n in notice_versions(session) if n.version == version), None)
+
+
+def publish_notice(session: Session, version: str, body: str, *, actor: User | None) -> Notice:
+    """Publish a new privacy notice version; earlier ones stay readable, never edited."""
+    version, body = version.strip(), body.strip()
+    if not version or not body:
+        raise ServiceError("a notice needs a version and a text")
+    if notice_version(session, version) is not None:
+        raise ServiceError(f"version {version} exists already; choose a new version")
+    row = ConsentText(version=version, body=body, author_id=actor.id if actor else None)
+    session.add(row)
+    session.flush()
+    audit(session, "consent.published", "consent_text", version, actor=actor)
+    return Notice(row.version, row.body, row.created_at)
+
+
+# -- retention ----------------------------------------------------------------------------
+
+
+def retention_months(session: Session) -> int:
+    """Return how many months candidates' data is kept after their opening closes."""
+    row = session.get(SiteSetting, "retention")
+    return (
+        int(row.value.get("months", DEFAULT_RETENTION_MONTHS)) if row else DEFAULT_RETENTION_MONTHS
+    )
+
+
+def set_retention_months(session: Session, months: int, *, actor: User | None) -> None:
+    """Set the retention period (in months after an opening closes) and re-date candidates."""
+    if not 1 <= months <= 120:
+        raise ServiceError("choose between 1 and 120 months")
+    row = session.get(SiteSetting, "retention")
+    old = retention_months(session)
+    if row is None:
+        session.add(SiteSetting(key="retention", value={"months": months}))
+    else:
+        row.value = {"months": months}
+    session.flush()
+    audit(session, "retention.changed", "setting", "retention", actor=actor, old=old, new=months)
+    refresh_retention(session)
+
+
+def add_months(when: dt.datetime, months: int) -> dt.datetime:
+    """Return the same day `months` later (the month's last day when it is shorter)."""
+    index = when.month - 1 + months
+    year, month = when.year + index // 12, index % 12 + 1
+    return when.replace(
+        year=year, month=month, day=min(when.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every time we store is UTC.
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def refresh_retention(session: Session, now: dt.datetime | None = None) -> None:
+    """Date every candidate: `retention_months` after the last of their openings closes.
+
+    A candidate with an application on an opening that has not closed keeps no date: the
+    clock starts when it closes.
+    """
+    now = now or utcnow()
+    months = retention_months(session)
+    live = select(Candidate.id).where(Candidate.erased_at.is_(None))
+    on_open = (
+        select(Application.candidate_id)
+        .join(Opening, Opening.id == Application.opening_id)
+        .where(Opening.status != "closed")
+    )
+    session.execute(
+        update(Candidate)
+        .where(Candidate.id.in_(live), Candidate.id.in_(on_open))
+        .values(retain_until=None)
+    )
+    closed = session.scalars(select(Opening).where(Opening.status == "closed")).all()
+    for opening in closed:
+        if opening.closed_at is None:
+            opening.closed_at = now  # closed before closing was dated: start the clock today
+    # Latest closing last, so a candidate of several openings keeps the latest date.
+    for opening in sorted(closed, key=lambda o: _aware(o.closed_at or now)):
+        until = add_months(_aware(opening.closed_at or now), months)
+        session.execute(
+            update(Candidate)
+            .where(
+                Candidate.id.in_(live),
+                Candidate.id.in_(
+                    select(Application.candidate_id).where(Application.opening_id == opening.id)
+                ),
+                Candidate.id.not_in(on_open),
+            )
+            .values(retain_until=until)
+            .execution_options(synchronize_session=False)
+        )
+    session.flush()
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    candidates: int
+    files: int
+
+
+def purge_expired(
+    session: Session, storage: LocalStorage, now: dt.datetime | None = None
+) -> PurgeReport:
+    """Erase every candidate whose retention date has passed; commits, then deletes files."""
+    now = now or utcnow()
+    refresh_retention(session, now)
+    session.commit()
+    due = session.scalars(
+        select(Candidate).where(Candidate.erased_at.is_(None), Candidate.retain_until <= now)
+    ).all()
+    files = 0
+    for candidate in due:
+        files += erase_candidate(session, storage, candidate, reason="retention")
+    return PurgeReport(len(due), files)
+
+
+def purge_task(sessions: sessionmaker[Session], storage: LocalStorage) -> PurgeReport:
+    """Run the retention purge in a session of its own (for a daily scheduled task)."""
+    with sessions() as session:
+        return purge_expired(session, storage)
+
+
+# -- export and erasure -------------------------------------------------------------------
+
+
+def application_for_token(session: Session, token: str) -> Application | None:
+    """Return the application a candidate's status token opens, unless erased."""
+    if not token or len(token) > 64:
+        return None
+    application = session.scalar(select(Application).where(Application.status_token == token))
+    if application is None or application.candidate.erased_at is not None:
+        return None
+    return application
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return _aware(value).isoformat()
+    return value
+
+
+def _columns(row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        c.key: _plain(getattr(row, c.key)) for c in row.__mapper__.column_attrs if c.key not in skip
+    }
+
+
+def export_candidate(session: Session, candidate: Candidate) -> dict[str, Any]:
+    """Return everything held about a candidate, as JSON-ready data (GDPR art. 15 and 20)."""
+    applications = session.scalars(
+        select(Application).where(Application.candidate_id == candidate.id).order_by(Application.id)
+    ).all()
+    notice = notice_version(session, candidate.consent_version)
+    out: dict[str, Any] = {
+        "exported_at": utcnow().isoformat(),
+        "candidate": _columns(candidate),
+        "consent": {
+            "given_at": _plain(candidate.consent_at),
+            "version": candidate.consent_version,
+            "text": notice.body if notice else None,
+        },
+        "applications": [],
+    }
+    for application in applications:
+        documents = []
+        for document in application.documents:
+            scores = session.scalars(select(Score).where(Score.document_id == document.id))
+            documents.append(
+                {
+                    **_columns(document, skip=("storage_key", "lease_until", "attempts")),
+                    "scores": [_columns(s) for s in scores],
+                }
+            )
+        out["applications"].append(
+            {
+                **_columns(application, skip=("status_token",)),
+                "opening": {"id": application.opening.id, "title": application.opening.title},
+                "documents": documents,
+                # Staff notes about the candidate are their personal data too; authors stay out.
+                "notes": [
+                    {"created_at": _plain(n.created_at), "body": n.body} for n in application.notes
+                ],
+            }
+        )
+    return out
+
+
+# Columns of an erased candidate's rows that stay: they identify no one.
+_KEEP = {
+    "candidates": {"consent_version"},
+    "applications": {"status", "status_token"},
+}
+
+
+def _scrub(row: Any) -> None:
+    """Blank every text and JSON column of `row` but the few in _KEEP."""
+    keep = _KEEP.get(row.__tablename__, set())
+    for column in row.__table__.columns:
+        if column.key in keep or column.primary_key or column.foreign_keys:
+            continue
+        if isinstance(column.type, String | Text | JSON):
+            if column.nullable:
+                setattr(row, column.key, None)
+            elif isinstance(column.type, JSON):
+                setattr(row, column.key, {})
+            else:
+                setattr(row, column.key, "")
+
+
+def erase_candidate(
+    session: Session,
+    storage: LocalStorage,
+    candidate: Candidate,
+    *,
+    reason: str,
+    actor: User | None = None,
+) -> int:
+    """Erase a candidate's personal data, their documents and files; return files deleted.
+
+    Rows are anonymised and committed first, and only then are the files deleted, each only
+    when no remaining document shares its content-addressed key: a failed commit must leave
+    every file in place, and the same bytes uploaded by someone else must stay.
+    """
+    applications = session.scalars(
+        select(Application).where(Application.candidate_id == candidate.id)
+    ).all()
+    keys: set[str] = set()
+    documents = 0
+    for application in applications:
+        doc_ids = [d.id for d in application.documents]
+        keys.update(d.storage_key for d in application.documents)
+        documents += len(doc_ids)
+        if doc_ids:
+            session.execute(delete(Score).where(Score.document_id.in_(doc_ids)))
+            session.execute(delete(Document).where(Document.id.in_(doc_ids)))
+        session.execute(delete(Note).where(Note.application_id == application.id))
+        _scrub(application)
+        if hasattr(application, "scored_document_id"):
+            application.scored_document_id = None
+        # The old status link must open nothing now.
+        application.status_token = secrets.token_urlsafe(32)
+    _scrub(candidate)
+    candidate.retain_until = None
+    candidate.erased_at = utcnow()
+    audit(
+        session,
+        "candidate.purged" if reason == "retention" else "candidate.erased",
+        "candidate",
+        candidate.id,
+        actor=actor,
+        reason=reason,
+        applications=[a.id for a in applications],
+        documents=documents,
+    )
+    session.commit()
+    session.expire_all()
+    deleted = 0
+    for key in sorted(keys):
+        still_used = session.scalar(select(Document.id).where(Document.storage_key == key).limit(1))
+        if still_used is None and storage.exists(key):
+            storage.delete(key)
+            deleted += 1
+    return deleted
+
+
+def audit_events_for(session: Session, subject_type: str, subject_id: Any) -> list[AuditEvent]:
+    """Return the audit trail of one subject, oldest first."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.subject_type == subject_type, AuditEvent.subject_id == str(subject_id)
+            )
+            .order_by(AuditEvent.id)
+        )
+    )

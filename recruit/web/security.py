@@ -1,0 +1,356 @@
+"""Security headers, HTTPS-aware cookies, rate limits, upload-size and disk-space guards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import os
+import random
+import re
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, Protocol, TypeVar
+
+from flask import Flask, current_app, has_app_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from recruit.db.models import RateLimitHit, utcnow
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# No inline scripts anywhere. Inline style *attributes* stay allowed: they cannot run code,
+# and score bars set their width that way; <style> blocks and style="" are not HTML-escaped
+# input anyway because every template escapes CV text.
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+# (requests, seconds) per scope. Sign-in counts failures per account and every attempt per
+# address; the public forms count submissions per address.
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    "sign_in_account": (5, 15 * 60),
+    "sign_in_address": (30, 15 * 60),
+    "apply_address": (10, 60 * 60),
+    "privacy_address": (30, 60 * 60),
+}
+
+# POSTs to these endpoints are limited per address whoever wrote the view.
+LIMITED_ENDPOINTS: dict[str, str] = {
+    "candidates.apply": "apply_address",
+    "privacy.erase": "privacy_address",
+}
+
+# Refuse uploads when less than this much would stay free: the database, the logs and the
+# worker's temporary files need room too, and a full disk corrupts more than it refuses.
+DISK_RESERVE_BYTES = 512 * 1024 * 1024
+
+
+def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
+    """Install headers, proxy handling, HTTPS-aware cookies, rate limits and error pages."""
+    env = os.environ if env is None else env
+    hops = int(env.get("RECRUIT_PROXY_HOPS") or app.config.get("RECRUIT_PROXY_HOPS") or 0)
+    if hops:
+        # Trust X-Forwarded-* only from that many proxies, or any client could fake its address.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
+    app.config.setdefault(
+        "SESSION_COOKIE_SECURE", (env.get("RECRUIT_SECURE_COOKIES") or "") in ("1", "true")
+    )
+    app.config.setdefault("RECRUIT_RATE_LIMITS", dict(DEFAULT_LIMITS))
+    app.config.setdefault("RECRUIT_RATE_LIMIT_ENABLED", True)
+    app.config.setdefault("RECRUIT_DISK_RESERVE_BYTES", DISK_RESERVE_BYTES)
+    app.session_interface = HttpsAwareSessionInterface()
+    settings = app.config.get("RECRUIT_SETTINGS")
+    redis_url = getattr(settings, "redis_url", None)
+    app.extensions["recruit.limiter"] = (
+        RedisLimiter(redis_url, app.secret_key or "")
+        if redis_url
+        else DatabaseLimiter(app.extensions["recruit.sessions"], app.secret_key or "")
+    )
+    app.after_request(_headers)
+    app.before_request(_limit_endpoints)
+    app.register_error_handler(401, _unauthorized)
+    app.register_error_handler(413, _error_page)
+    app.register_error_handler(429, _error_page)
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def _headers(response: Any) -> Any:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Same-origin keeps status-link tokens out of other sites' logs, and keeps the Referer
+    # that Flask-WTF checks on HTTPS form posts.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if response.mimetype == "text/html" and request.endpoint not in (None, "static"):
+        # Pages carry personal data: never keep them in shared caches or the back button.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(error: HTTPException) -> Any:
+    messages = {
+        413: "The file is too large. Please upload a CV of at most "
+        f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.",
+        429: "Too many attempts from here. Please wait a while and try again.",
+    }
+    code = error.code or 500
+    message = getattr(error, "description", None) if code == 429 else None
+    body = render_template(
+        "security/error.html", code=code, message=message or messages.get(code, error.name)
+    )
+    response = current_app.response_class(body, status=code, mimetype="text/html")
+    if code == 429:
+        response.headers["Retry-After"] = str(getattr(error, "retry_after", 900) or 900)
+    return response
+
+
+def _unauthorized(error: HTTPException) -> Any:
+    # Browsers go to the sign-in page; API clients get a plain 401.
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        return {"error": "sign in first"}, 401
+    return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+
+
+# Served types by what the bytes are, never by the uploaded name or the browser's guess.
+_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+_SAFE_NAME = re.compile(r"[^\w.() -]+")
+
+
+def media_type_of(data: bytes) -> str:
+    """Return the media type of a CV file judged by its first bytes."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf\r\n\t ")
+    if head.startswith(b"%PDF-"):
+        return _MEDIA_TYPES["pdf"]
+    if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
+        return _MEDIA_TYPES["docx"]
+    return "application/octet-stream"
+
+
+def send_original(store: Any, document: Any) -> Any:
+    """Serve a stored original as a download of its real type, never rendered inline."""
+    from flask import send_file
+
+    data = store.get(document.storage_key)
+    name = _SAFE_NAME.sub("_", document.original_filename or "cv").strip(" .") or "cv"
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=media_type_of(data),
+        as_attachment=True,
+        download_name=name[:120],
+        max_age=0,
+    )
+    # Even if a browser were talked into rendering it, it runs no script and reaches nothing.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- rate limiting ------------------------------------------------------------------------
+
+
+class Limiter(Protocol):
+    def hit(self, key: str, window: int) -> int: ...
+
+    def count(self, key: str, window: int) -> int: ...
+
+    def reset(self, key: str) -> None: ...
+
+
+def _digest(secret: str, key: str) -> str:
+    # Keys hold addresses and e-mails: store a keyed hash, not the personal data itself.
+    return hmac.new(secret.encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
+class DatabaseLimiter:
+    """Sliding-window counts in the rate_limit_hits table, in a session of its own."""
+
+    def __init__(self, sessions: sessionmaker[Session], secret: str) -> None:
+        self.sessions = sessions
+        self.secret = secret
+
+    def hit(self, key: str, window: int) -> int:
+        """Count one request for `key`; return the requests in the window, this one included."""
+        digest = _digest(self.secret, key)
+        now = utcnow()
+        with self.sessions() as session:
+            session.add(RateLimitHit(key=digest, created_at=now))
+            if random.random() < 0.01:  # keep the table small without a scheduled job
+                session.execute(
+                    delete(RateLimitHit).where(RateLimitHit.created_at < now - dt.timedelta(days=1))
+                )
+            session.commit()
+            return self._count(session, digest, window, now)
+
+    def count(self, key: str, window: int) -> int:
+        """Return the requests counted for `key` in the window."""
+        with self.sessions() as session:
+            return self._count(session, _digest(self.secret, key), window, utcnow())
+
+    def reset(self, key: str) -> None:
+        """Forget the requests counted for `key`."""
+        with self.sessions() as session:
+            session.execute(
+                delete(RateLimitHit).where(RateLimitHit.key == _digest(self.secret, key))
+            )
+            session.commit()
+
+    @staticmethod
+    def _count(session: Session, digest: str, window: int, now: dt.datetime) -> int:
+        since = now - dt.timedelta(seconds=window)
+        return session.scalar(
+            select(func.count())
+            .select_from(RateLimitHit)
+            .where(RateLimitHit.key == digest, RateLimitHit.created_at > since)
+        )
+
+
+class RedisLimiter:
+    """Fixed-window counters in Redis, shared by every web process."""
+
+    def __init__(self, url: str, secret: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.secret = secret
+
+    def _key(self, key: str, window: int) -> str:
+        return f"recruit:rl:{_digest(self.secret, key)}:{window}:{int(time.time()) // window}"
+
+    def hit(self, key: str, window: int) -> int:
+        """Count one request for `key`; return the requests in the window, this one included."""
+        name = self._key(key, window)
+        pipe = self.redis.pipeline()
+        pipe.incr(name)
+        pipe.expire(name, window)
+        return int(pipe.execute()[0])
+
+    def count(self, key: str, window: int) -> int:
+        """Return the requests counted for `key` in the window."""
+        return int(self.redis.get(self._key(key, window)) or 0)
+
+    def reset(self, key: str) -> None:
+        """Forget the requests counted for `key`."""
+        for name in self.redis.scan_iter(f"recruit:rl:{_digest(self.secret, key)}:*"):
+            self.redis.delete(name)
+
+
+def _limiter() -> Limiter:
+    return current_app.extensions["recruit.limiter"]
+
+
+def _limit(scope: str) -> tuple[int, int]:
+    return current_app.config["RECRUIT_RATE_LIMITS"][scope]
+
+
+def client_address() -> str:
+    """Return the client's address (the proxy's view of it when RECRUIT_PROXY_HOPS is set)."""
+    return request.remote_addr or "unknown"
+
+
+def rate_limit_hit(scope: str, key: str) -> bool:
+    """Count a request in `scope` for `key`; tell whether it is still within the limit."""
+    if not current_app.config["RECRUIT_RATE_LIMIT_ENABLED"]:
+        return True
+    limit, window = _limit(scope)
+    return _limiter().hit(f"{scope}:{key}", window) <= limit
+
+
+def rate_limited(scope: str, key: str) -> bool:
+    """Tell whether `key` has used up its requests in `scope`, without counting one."""
+    if not current_app.config["RECRUIT_RATE_LIMIT_ENABLED"]:
+        return False
+    limit, window = _limit(scope)
+    return _limiter().count(f"{scope}:{key}", window) >= limit
+
+
+def rate_limit_reset(scope: str, key: str) -> None:
+    """Forget the requests counted in `scope` for `key` (after a successful sign-in)."""
+    _limiter().reset(f"{scope}:{key}")
+
+
+def too_many(scope: str) -> TooManyRequests:
+    """Return a 429 error that tells the client when to retry."""
+    error = TooManyRequests()
+    error.retry_after = _limit(scope)[1]  # type: ignore[attr-defined]
+    return error
+
+
+def limit_per_address(scope: str) -> Callable[[F], F]:
+    """Refuse a view's POSTs with 429 once this address used up its requests in `scope`."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if request.method == "POST" and not rate_limit_hit(scope, client_address()):
+                raise too_many(scope)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def _limit_endpoints() -> None:
+    scope = LIMITED_ENDPOINTS.get(request.endpoint or "")
+    if scope and request.method == "POST" and not rate_limit_hit(scope, client_address()):
+        raise too_many(scope)
+
+
+# -- disk space ---------------------------------------------------------------------------
+
+
+def storage_has_room(path: str | os.PathLike[str], needed: int, reserve: int | None = None) -> bool:
+    """Tell whether `needed` more bytes fit under `path` and still leave the reserve free."""
+    probe = os.fspath(path)
+    # The upload folder may not exist before the first upload: ask about its nearest parent.
+    while not os.path.exists(probe):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    if reserve is None:
+        reserve = (
+            current_app.config.get("RECRUIT_DISK_RESERVE_BYTES", DISK_RESERVE_BYTES)
+            if has_app_context()
+            else DISK_RESERVE_BYTES
+        )
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return False
+    return free - needed >= reserve

@@ -6,6 +6,7 @@ Run: .venv/bin/python bench/extraction.py [--no-pdf] [--no-real]
 from __future__ import annotations
 
 import argparse
+import datetime
 import importlib
 import json
 import sys
@@ -130,10 +131,13 @@ def _real_table() -> None:
         return
     import pdfplumber
 
-    labels: dict[str, dict[str, Any]] = json.loads(REAL_LABELS.read_text())["cvs"]
+    data = json.loads(REAL_LABELS.read_text())
+    labels: dict[str, dict[str, Any]] = data["cvs"]
+    doc_date = datetime.date.fromisoformat(data["doc_date"])
     read = _reader()
     rows: dict[str, Counter[str]] = {f: Counter() for f in ("name", "total_months", "education")}
     misses = []
+    texts = []
     for path in sorted(REAL_CVS.rglob("*.pdf")):
         label = labels.get(path.stem)
         if label is None:
@@ -144,12 +148,13 @@ def _real_table() -> None:
                 result.text,
                 language=result.language,
                 page_starts=result.page_starts,
-                doc_date=result.doc_date,
+                doc_date=result.doc_date or doc_date,
             )
         else:
             with pdfplumber.open(path) as pdf:
                 text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-            profile = extract_profile(text, language="en")
+            profile = extract_profile(text, language="en", doc_date=doc_date)
+        texts.append(result.text if read is not None else text)
         ok_name = _key(profile.name) == _key(label["name"])
         rows["name"]["tp" if ok_name and label["name"] else "tn" if ok_name else "miss"] += 1
         ok_months = abs(profile.experience.total_months - label["total_months"]) <= 3
@@ -172,6 +177,18 @@ def _real_table() -> None:
         print(f"{field_name:<14}{right:>4}/{total}  ({right / total:.2f})")
     print("misses (got/expected):")
     print("\n".join(misses) or "  none")
+    rounds, started = 0, time.perf_counter()
+    while time.perf_counter() - started < 2.0:
+        for text in texts:
+            extract_profile(text, language="en", doc_date=doc_date)
+        rounds += 1
+    elapsed = time.perf_counter() - started
+    words = sum(len(t.split()) for t in texts) * rounds
+    print(
+        f"speed on these real CVs ({sum(len(t.split()) for t in texts) // len(texts)} words "
+        f"each on average): {rounds * len(texts) / elapsed:.0f} CVs/s, "
+        f"{words / elapsed / 1000:.0f}k words/s"
+    )
 
 
 def main() -> None:

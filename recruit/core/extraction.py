@@ -295,11 +295,21 @@ def _continues(previous: str, line: Line, parts: int, full: bool) -> bool:
     return bool(_CONNECTOR.search(fold(previous))) or (parts >= 2 and len(words) <= 2)
 
 
+def _dates_entry(line: Line, when: dates.DateRange) -> bool:
+    # "Configure Windows Server 2003-2008 ..." is no job: years inside a sentence are not
+    # an entry's dates unless the line is as short as an entry heading.
+    before = line.text[: when.start_char].strip(" |,;:-–—()[]•")
+    after = line.text[when.end_char :].strip(" |,;:-–—()[].")
+    if not before or not after:
+        return True
+    return len(line.text.split()) <= 14 and not (when.year_only and before[-1:].islower())
+
+
 def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
     lines = _join_wrapped_dates(lines, today)
     anchors: list[tuple[int, dates.DateRange]] = []
     for index, line in enumerate(lines):
-        found = dates.find_date_ranges(line.text, today)
+        found = [r for r in dates.find_date_ranges(line.text, today) if _dates_entry(line, r)]
         if found:
             anchors.append((index, found[0]))
     blocks = []

@@ -16,7 +16,7 @@ from typing import Any
 import spacy
 import spacy_lookups_data
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from recruit.core.assets import models_path
@@ -137,22 +137,29 @@ class RecruitSkills:
 
     def __init__(self, nlp: Language) -> None:
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.tokens = Matcher(nlp.vocab)
+        # Token patterns here are exact words ("Word", "Excel"): a PhraseMatcher on ORTH
+        # does them many times faster than the Matcher, which builds a Token per token.
+        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         normalizer = RecruitNormalizer(nlp.lang or "en")
         by_id: dict[str, list[Doc]] = {}
+        cased: dict[str, list[Doc]] = {}
         for language in LANGUAGES:
             for row in load_jsonl("patterns", language, "skills.jsonl"):
-                if isinstance(row["pattern"], str):
-                    by_id.setdefault(row["id"], []).extend(
-                        _pattern_docs(nlp, normalizer, row["pattern"])
-                    )
+                pattern = row["pattern"]
+                if isinstance(pattern, str):
+                    by_id.setdefault(row["id"], []).extend(_pattern_docs(nlp, normalizer, pattern))
+                elif all(set(token) == {"ORTH"} for token in pattern):
+                    words = [token["ORTH"] for token in pattern]
+                    cased.setdefault(row["id"], []).append(Doc(nlp.vocab, words=words))
                 else:
-                    self.tokens.add(row["id"], [row["pattern"]])
+                    raise ValueError(f"only ORTH token patterns are supported: {row}")
         for skill_id, docs in by_id.items():
             self.phrases.add(skill_id, docs)
+        for skill_id, docs in cased.items():
+            self.cased.add(skill_id, docs)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = list(self.phrases(doc)) + list(self.tokens(doc))
+        matches = list(self.phrases(doc)) + list(self.cased(doc))
         doc.spans["skills"] = list(_longest_per_label(doc, matches))
         return doc
 

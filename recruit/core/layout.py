@@ -19,7 +19,8 @@ _CHAR_GAP = 0.18  # a wider gap between glyphs with no space char is a word brea
 _SEG_GAP = 0.8  # a wider gap between words on a row separates two columns
 _GUTTER_PT = 3.0  # a left-column line must end this far before the right column starts
 _ALIGN_PT = 1.5  # column starts aligned within this
-_NARROW = 0.6  # a side narrower than this share of the other is a label/date column
+_NARROW = 0.45  # a side narrower than this share of both is a label/date column
+_ALIGNED = 0.15  # baselines of one table row agree within this
 
 
 @dataclass(slots=True)
@@ -293,16 +294,21 @@ def _score(
     right = [s for s in segs[i0:i1] if s.x0 >= lim_r]
     if not left or not right:
         return None
-    top = max(min(s.top for s in left), min(s.top for s in right))
-    bottom = min(max(s.bottom for s in left), max(s.bottom for s in right))
-    if bottom <= top:
-        return None
-    if not any(_overlaps(s, top, bottom) for s in left):
-        return None
-    if not any(_overlaps(s, top, bottom) for s in right):
+    if not _side_by_side(segs[i0:i1], lim_l):
         return None
     height = max(s.bottom for s in segs[i0:i1]) - segs[i0].top
     return height, i1 - i0
+
+
+def _side_by_side(run: list[Seg], lim_l: float) -> bool:
+    """Tell whether some line left of the corridor shares a row with one right of it."""
+    low = {True: -1e9, False: -1e9}  # lowest bottom seen so far, per side
+    for s in run:  # sorted by top
+        is_left = s.x1 <= lim_l
+        if low[not is_left] > s.top + 0.5:
+            return True
+        low[is_left] = max(low[is_left], s.bottom)
+    return False
 
 
 def _width(segs: list[Seg]) -> float:
@@ -321,38 +327,50 @@ def _blocks(segs: list[Seg]) -> list[list[Seg]]:
     return blocks
 
 
-def _line_starts(segs: list[Seg]) -> list[float]:
-    """Tops of the lines that start a block (first line, or after a gap)."""
+def _line_starts(segs: list[Seg]) -> list[Seg]:
+    """The lines that start a block: the first, and any after a wider gap than usual."""
     segs = sorted(segs, key=lambda s: s.top)
-    starts = [segs[0].top]
+    gaps = sorted(b.top - a.bottom for a, b in zip(segs, segs[1:], strict=False))
+    # The tightest spacing is that inside paragraphs; entries and rows sit further apart.
+    usual = min((g for g in gaps if g > 0.5), default=0.0)
+    starts = [segs[0]]
     prev = segs[0]
     for s in segs[1:]:
-        if s.top > prev.bottom + 0.45 * prev.size:
-            starts.append(s.top)
+        if s.top > prev.bottom + usual + 0.2 * prev.size:
+            starts.append(s)
         if s.bottom > prev.bottom:
             prev = s
     return starts
+
+
+def _aligned(a: Seg, b: Seg) -> bool:
+    # Cells of one table row share a baseline to within a point or so, even in two sizes.
+    return abs(a.bottom - b.bottom) <= _ALIGNED * max(a.size, b.size)
 
 
 def _table_order(left: list[Seg], right: list[Seg]) -> list[Seg] | None:
     """Read a label column beside content row by row, or return None for true columns.
 
     Europass labels and the date column beside CV entries are narrow, and each label block
-    starts on the same baseline as a content line and ends before the next content block.
-    A sidebar's sections ignore the main column's rhythm, so they fail that test.
+    starts on the baseline of a content line that itself starts an entry (after a gap, or
+    in a row of a dense table) and ends before the next entry. A sidebar's sections ignore
+    the main column's rhythm, so they fail that test.
     """
     wl, wr = _width(left), _width(right)
     narrow, wide = (left, right) if wl <= wr else (right, left)
-    if _width(narrow) > _NARROW * _width(wide):
+    span = max(s.x1 for s in left + right) - min(s.x0 for s in left + right)
+    if _width(narrow) > _NARROW * span:
         return None
+    wide = sorted(wide, key=lambda s: s.top)
     starts = _line_starts(wide)
+    start_ids = {id(s) for s in starts}
     blocks = _blocks(narrow)
     good = counted = 0
     partners: list[Seg | None] = []
     for b in blocks:
         first = b[0]
-        tol = _SAME_LINE * first.size
-        partner = next((w for w in wide if abs(w.bottom - first.bottom) <= tol), None)
+        k = next((i for i, w in enumerate(wide) if _aligned(w, first)), -1)
+        partner = wide[k] if k >= 0 else None
         partners.append(partner)
         block_bottom = max(s.bottom for s in b)
         if partner is None:
@@ -360,8 +378,14 @@ def _table_order(left: list[Seg], right: list[Seg]) -> list[Seg] | None:
                 counted += 1
             continue
         counted += 1
-        inside = any(first.bottom < t < block_bottom - 1 for t in starts)
-        if not inside:
+        inside = any(first.bottom < t.top < block_bottom - 1 for t in starts)
+        above = wide[k - 1] if k > 0 else None
+        entry = (
+            id(partner) in start_ids
+            or above is None
+            or any(_aligned(above, n) for n in narrow)  # a dense table: a label every row
+        )
+        if entry and not inside:
             good += 1
     if not good or good < 0.75 * counted:
         return None

@@ -226,7 +226,7 @@ def _split_parts(text: str) -> list[str]:
 
 def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Line]:
     # A narrow date column wraps "Mar 2017 – Dec" / "2020" or "februarie" / "2023 –" /
-    # "prezent": join such short tails back when a range then spans the line break.
+    # "prezent": join the next line (or two short ones) when a range then spans the break.
     out: list[Line] = []
     index = 0
     while index < len(lines):
@@ -235,7 +235,7 @@ def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Lin
         if not dates.find_date_ranges(line.text, today):
             joined = line.text
             for size in (1, 2):
-                if index + size >= len(lines) or len(lines[index + size].text) > 20:
+                if index + size >= len(lines) or (size == 2 and len(lines[index + 1].text) > 20):
                     break
                 nxt = lines[index + size]
                 first_break = len(line.text)

@@ -52,14 +52,37 @@ def _headings() -> tuple[dict[str, str], dict[str, str]]:
     return headings, fields
 
 
+# Text extractors glue a capitalised heading to the line before it ("Own car EMPLOYMENT
+# HISTORY", "Bacalaureat APTITUDINI"): an all-caps tail that is a heading is a line of its own.
+_CAPS_TAIL = re.compile(r"\s((?:[A-ZĂÂÎȘȚŞŢ(][A-ZĂÂÎȘȚŞŢ()/&,-]*\s*){1,6})$")
+
+
+def _heading_tail(line: str, headings: dict[str, str]) -> int:
+    # Where a glued heading starts ("B, BE EXPERIENTA PROFESIONALA" -> at "EXPERIENTA"), or 0.
+    tail = _CAPS_TAIL.search(line)
+    if tail is None:
+        return 0
+    for word in re.finditer(r"\S+", line[tail.start(1) :]):
+        at = tail.start(1) + word.start()
+        if at and heading_key(line[at:]) in headings:
+            return at
+    return 0
+
+
 def split_lines(text: str) -> list[Line]:
     """Return the non-blank lines of `text` with their offsets."""
     lines = []
     offset = 0
+    headings, _ = _headings()
     for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped:
             start = offset + raw.index(stripped[0])
+            cut = _heading_tail(stripped, headings)
+            if cut:
+                head = stripped[:cut].rstrip()
+                lines.append(Line(start, start + len(head), head))
+                start, stripped = start + cut, stripped[cut:]
             lines.append(Line(start, start + len(stripped), stripped))
         offset += len(raw) + 1
     return lines

@@ -229,6 +229,19 @@ def test_text_is_not_a_heading() -> None:
         assert classify_heading(Line(0, len(text), text)) is None
 
 
+def test_a_heading_glued_to_the_line_before() -> None:
+    text = (
+        "Permis B, BE EXPERIENȚĂ PROFESIONALĂ\n2019 - 2020 Agent\n"
+        "Own car EDUCATION\nI use MS OFFICE\n"
+    )
+    kinds = [(s.kind, [x.text for x in s.lines]) for s in find_sections(text)]
+    assert kinds == [
+        ("header", ["Permis B, BE"]),
+        ("experience", ["2019 - 2020 Agent", "Own car"]),
+        ("education", ["I use MS OFFICE"]),
+    ]
+
+
 def test_europass_headings_split_the_cv() -> None:
     text = """Curriculum Vitae Europass
 INFORMAȚII PERSONALE Popescu Ana
@@ -282,6 +295,31 @@ def test_title_and_employer_around_the_dates(extract: Extract, block: str) -> No
     (position,) = extract(text.replace("\t", " | ")).experience.positions
     assert (position.title, position.employer) == ("Key Account Manager", "Siemens SRL")
     assert (position.start, position.current) == ("2019-03", True)
+
+
+def test_dates_wrapped_in_a_narrow_column(extract: Extract) -> None:
+    text = (
+        "Experience\nMar 2017 – Dec\n2020\nSales Agent — Altex\n"
+        "februarie\n2015 –\nmartie 2017\nCasier — Lidl\n"
+        "07/2013 –\n05/2014 Account Manager — Orange Romania, București\n"
+    )
+    positions = extract(text).experience.positions
+    assert [(p.title, p.start, p.end) for p in positions] == [
+        ("Sales Agent", "2017-03", "2020-12"),
+        ("Casier", "2015-02", "2017-03"),
+        ("Account Manager", "2013-07", "2014-05"),
+    ]
+
+
+def test_years_inside_a_sentence_are_no_job(extract: Extract) -> None:
+    text = (
+        "Experience\nIT Support Officer\nMarch 2011 to August 2015 Company Name\n"
+        "Configure Windows server 2003-2008 with Active Directory and group policies.\n"
+        "Design: DNS and DHCP servers in 2003-2008 Server.\n"
+    )
+    exp = extract(text).experience
+    assert [(p.start, p.end) for p in exp.positions] == [("2011-03", "2015-08")]
+    assert exp.total_months == 54
 
 
 def test_dates_outside_the_experience_section_are_not_jobs(extract: Extract) -> None:

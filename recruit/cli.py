@@ -219,16 +219,19 @@ def _progress(total: int, label: str) -> Any:
 
 
 def _wait_for_reading(app: Flask, document_ids: dict[int, str]) -> None:
-    """Wait until every document is read: by RQ workers, or by threads here without Redis."""
+    """Wait until every document is read: by RQ workers, or by processes here without Redis."""
+    import os
     import time
 
-    from recruit.runner import LocalRunner
+    from recruit.queue import QueueSettings
+    from recruit.runner import ProcessRunner
     from recruit.services import ingest
 
     settings = _settings()
     runner = None
     if not settings.redis_url:
-        runner = LocalRunner(_task_context(app), threads=settings.worker_threads, idle_sleep=0.2)
+        lease = QueueSettings.from_env("").lease
+        runner = ProcessRunner(settings, os.cpu_count() or 1, lease=lease)
         runner.start()
     else:
         click.echo("waiting for `recruit worker` processes; Ctrl-C stops waiting", err=True)
@@ -241,11 +244,13 @@ def _wait_for_reading(app: Flask, document_ids: dict[int, str]) -> None:
                     pending = ingest.summarise(session, document_ids).pending
                 bar.update(total - pending - done)
                 done = total - pending
-                if pending == 0:
+                # Our readers stop when nothing is left to claim; whatever is still pending
+                # then is another process's (a running `recruit serve`): reported as not read.
+                if pending == 0 or (runner is not None and not runner.alive()):
                     break
                 time.sleep(0.5)
     except KeyboardInterrupt:
-        click.echo("stopped waiting; run the same import again to resume", err=True)
+        click.echo("stopped; run the same import again to resume", err=True)
     finally:
         if runner is not None:
             runner.stop()

@@ -10,7 +10,6 @@ enqueue, a flushed Redis) from the database, which stays the source of truth.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 import os
 import threading
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruit.db.models import Document, utcnow
 from recruit.settings import Settings, default_instance_path
-from recruit.tasks import TaskContext, claim_and_read, rescore_opening
+from recruit.tasks import TaskContext, claim_and_read, rescore_opening, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ class TaskQueue:
             Queue.prepare_data(
                 read_document_job,
                 args=(document_id,),
-                job_id=job_id(document_id, attempts),
+                job_id=self.job_id(document_id, attempts),
                 timeout=self.settings.job_timeout,
                 retry=RETRY,
                 result_ttl=600,
@@ -84,16 +83,18 @@ class TaskQueue:
             self.rq.enqueue_many(jobs)
         return len(jobs)
 
+    def job_id(self, document_id: int, attempts: int) -> str:
+        """Name a document's job by its claim count, so each re-delivery after a crash is new.
+
+        The queue name comes first: two deployments (or test runs) may share one Redis.
+        """
+        return f"{self.settings.name}-doc-{document_id}-{attempts}"
+
     def enqueue_rescore(self, opening_id: int) -> Job:
         """Enqueue re-scoring an opening's stored profiles (after its requirements changed)."""
         return self.rq.enqueue(
             rescore_opening_job, opening_id, job_timeout=self.settings.job_timeout, retry=RETRY
         )
-
-
-def job_id(document_id: int, attempts: int) -> str:
-    """Name a document's job by its claim count, so each re-delivery after a crash is new."""
-    return f"recruit-doc-{document_id}-{attempts}"
 
 
 def install(sessions: sessionmaker[Session], queue: TaskQueue) -> None:
@@ -144,7 +145,7 @@ def sweep(ctx: TaskContext, queue: TaskQueue, *, grace: float = 30.0, limit: int
         ).all()
     if not rows:
         return 0
-    ids = [job_id(doc_id, attempts) for doc_id, attempts in rows]
+    ids = [queue.job_id(doc_id, attempts) for doc_id, attempts in rows]
     existing = Job.fetch_many(ids, connection=queue.rq.connection)
     missing = [
         (doc_id, attempts)
@@ -181,73 +182,6 @@ def read_document_job(document_id: int) -> str | None:
 def rescore_opening_job(opening_id: int) -> int:
     """RQ job: re-score an opening's stored profiles."""
     return rescore_opening(worker_context(), opening_id)
-
-
-def warm_up() -> None:
-    """Read two tiny CVs (ro, en) so the first real job does not pay for loading, then freeze.
-
-    Loading spaCy, the lexicons and pdfplumber takes seconds; a worker pays it here, once.
-    """
-    try:
-        from recruit.core.pipeline import analyse
-
-        for lines in WARM_UP_CVS:
-            analyse(tiny_pdf(lines), "warm-up.pdf")
-    except Exception:  # a missing model must not stop the worker: the first job will say why
-        log.exception("warm-up failed")
-    # Long-lived spaCy objects make every collection re-scan them while pdfplumber allocates.
-    gc.freeze()
-
-
-WARM_UP_CVS = (
-    (
-        "Ana Popescu",
-        "Manager de cont",
-        "Experienta profesionala",
-        "2019 - prezent Manager de cont, Banca Transilvania, Cluj-Napoca",
-        "Educatie: Licenta in Stiinte Economice, 2013 - 2016",
-        "Competente: negociere, vanzari, Microsoft Excel, limba engleza C1, permis B",
-    ),
-    (
-        "John Smith",
-        "Key Account Manager",
-        "Professional experience",
-        "Jan 2021 - present Key Account Manager, Orange Romania, Bucharest",
-        "Education: Bachelor of Economics, 2013 - 2016",
-        "Skills: negotiation, sales, Microsoft Excel, English C2, driving licence B",
-    ),
-)
-
-
-def tiny_pdf(lines: Iterable[str]) -> bytes:
-    """Return a one-page PDF with these ASCII lines in Helvetica (no PDF library needed)."""
-    ops = ["BT /F1 11 Tf 14 TL 56 780 Td"]
-    for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(f"({escaped}) Tj T*")
-    ops.append("ET")
-    content = "\n".join(ops).encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> None:

@@ -7,13 +7,17 @@ production server is gunicorn with several worker processes, each building its o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from recruit.tasks import TaskContext, run_next
+from recruit.settings import Settings
+from recruit.tasks import TaskContext, run_next, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,55 @@ class LocalRunner:
             except Exception:  # the database may be briefly locked or away: keep serving
                 log.exception("worker loop error")
                 self._stop.wait(self.idle_sleep)
+
+
+class ProcessRunner:
+    """Read queued documents on several processes until none is left (embedded, no Redis).
+
+    Reading is pure Python (pdfplumber), so threads share one core; processes use them all.
+    Each process builds its own engine; the claim on the document row keeps them apart.
+    """
+
+    def __init__(self, settings: Settings, processes: int, *, lease: dt.timedelta) -> None:
+        self.settings = settings
+        self.processes = processes
+        self.lease = lease
+        self._mp = multiprocessing.get_context("spawn")  # no inherited connections or threads
+        self._stop = self._mp.Event()
+        self._procs: list[Any] = []
+
+    def start(self) -> None:
+        """Start the processes; each warms up, then reads until the queue is empty."""
+        for n in range(self.processes):
+            proc = self._mp.Process(
+                target=_drain,
+                args=(self.settings, self.lease, self._stop),
+                name=f"recruit-reader-{n}",
+                daemon=True,
+            )
+            proc.start()
+            self._procs.append(proc)
+
+    def alive(self) -> bool:
+        """Tell whether any process is still reading."""
+        return any(p.is_alive() for p in self._procs)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let each process finish its current document, then wait for them."""
+        self._stop.set()
+        for proc in self._procs:
+            proc.join(timeout)
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _drain(settings: Settings, lease: dt.timedelta, stop: Any) -> None:
+    # Ctrl-C reaches the whole terminal group: the parent decides, we finish our document.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ctx = TaskContext.from_settings(settings, lease=lease)
+    warm_up()
+    while not stop.is_set() and run_next(ctx) is not None:
+        pass
 
 
 def default_web_workers() -> int:

@@ -62,9 +62,9 @@ def build_world(session, storage) -> World:
     services.add_member(session, opening_a, target)
     _, invite_token = services.invite_user(session, "invited@example.com", "recruiter")
     subs = []
-    for opening, name, email in (
-        (opening_a, "Ana Popescu", "ana.popescu@example.com"),
-        (opening_b, "Bogdan Ionescu", "bogdan.ionescu@example.com"),
+    for opening, name, email, phone in (
+        (opening_a, "Ana Popescu", "ana.popescu@example.com", "+40722123456"),
+        (opening_b, "Bogdan Ionescu", "bogdan.ionescu@example.com", "+40744987654"),
     ):
         subs.append(
             services.submit_application(
@@ -73,7 +73,7 @@ def build_world(session, storage) -> World:
                 opening,
                 name=name,
                 email=email,
-                phone="+40722123456",
+                phone=phone,
                 filename="cv.pdf",
                 data=PDF + email.encode(),
                 consent_version=services.current_notice(session).version,

@@ -32,6 +32,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+try:  # imported here, not in the forked child, where every import would cost each document
+    import resource
+except ImportError:  # not on Windows
+    resource = None  # type: ignore[assignment]
+
 from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 from pdfminer.pdffont import PDFUnicodeNotDefined
@@ -367,14 +372,14 @@ def _run_forked(
 
 
 def _limit_memory(extra_mb: int) -> None:
+    if resource is None:
+        return
     try:
-        import resource
-
         with open("/proc/self/statm") as f:
             current = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         cap = current + extra_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    except (OSError, ValueError, ImportError):
+    except (OSError, ValueError):
         pass  # no /proc or no rlimit: the deadline still holds
 
 

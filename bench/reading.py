@@ -1,0 +1,183 @@
+"""Measure the reader: ms per page against plain pdfplumber and pypdfium2, and reading order.
+
+Run: .venv/bin/python bench/reading.py [--repeat N] [--no-real] [--no-labelled]
+
+Every file is read by each method in turn, in the same run, `--repeat` times (the best time
+per file is kept, which filters out noise from other processes on the machine). Reading
+order quality is the share of the true word bigrams kept, per layout, on generated CVs whose
+true text `tests.cvgen.expected_text` knows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pdfplumber  # noqa: E402
+import pypdfium2  # noqa: E402
+
+from recruit.core.reading import Limits, read_document  # noqa: E402
+from tests import cvgen  # noqa: E402
+
+REAL_CVS = ROOT.parent / "shared" / "data" / "cvs" / "livecareer"
+
+
+def plumber_text(data: bytes) -> tuple[str, int]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(p.extract_text() or "" for p in pdf.pages), len(pdf.pages)
+
+
+def pdfium_text(data: bytes) -> tuple[str, int]:
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        parts = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            parts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return "\n".join(parts), len(pdf)
+    finally:
+        pdf.close()
+
+
+def recruit_text(data: bytes) -> tuple[str, int]:
+    r = read_document(data, "cv.pdf")
+    return r.text, r.pages
+
+
+def recruit_inproc_text(data: bytes) -> tuple[str, int]:
+    r = read_document(data, "cv.pdf", limits=Limits(isolate=False))
+    return r.text, r.pages
+
+
+METHODS: dict[str, Callable[[bytes], tuple[str, int]]] = {
+    "recruit": recruit_text,
+    "recruit (no fork)": recruit_inproc_text,
+    "pdfplumber": plumber_text,
+    "pypdfium2": pdfium_text,
+}
+
+
+def generated() -> list[tuple[str, bytes, str]]:
+    """(layout, pdf, true text) for the sample CVs in every layout and file order."""
+    out = []
+    docs = cvgen.sample_cvs()
+    for lang, doc in docs.items():
+        for layout in cvgen.LAYOUTS:
+            for order in ("flow", "rows"):
+                out.append(
+                    (
+                        layout,
+                        cvgen.render_pdf(doc, layout, file_order=order),
+                        cvgen.expected_text(doc, layout),
+                    )
+                )
+            running = cvgen.with_running(doc, f"{doc.header[0]} — CV", "Curriculum vitae")
+            out.append(
+                (
+                    layout,
+                    cvgen.render_pdf(running, layout, file_order="rows", min_pages=2),
+                    cvgen.expected_text(running, layout, min_pages=2),
+                )
+            )
+        del lang
+    return out
+
+
+def labelled() -> list[tuple[str, bytes, str]]:
+    """The 60 labelled CVs of tests/labelled.py (varied content), both file orders."""
+    try:
+        from tests.labelled import labelled_cvs
+    except ImportError:
+        return []
+    out = []
+    for cv in labelled_cvs():
+        for order in ("flow", "rows"):
+            out.append(
+                (
+                    cv.layout,
+                    cvgen.render_pdf(cv.doc, cv.layout, file_order=order),
+                    cvgen.expected_text(cv.doc, cv.layout),
+                )
+            )
+    return out
+
+
+def timed(files: list[bytes], repeat: int) -> dict[str, list[float]]:
+    """Return ms per page of each method on each file (best of `repeat`)."""
+    per_page: dict[str, list[float]] = defaultdict(list)
+    for data in files:
+        best: dict[str, float] = {}
+        pages: dict[str, int] = {}
+        for _ in range(repeat):
+            for name, fn in METHODS.items():  # interleaved: same machine state for all
+                t0 = time.perf_counter()
+                _, n = fn(data)
+                dt = time.perf_counter() - t0
+                best[name] = min(best.get(name, dt), dt)
+                pages[name] = max(n, 1)
+        for name in METHODS:
+            per_page[name].append(1000 * best[name] / pages[name])
+    return per_page
+
+
+def report_speed(title: str, per_page: dict[str, list[float]]) -> None:
+    base = statistics.median(per_page["pdfplumber"])
+    print(f"\n{title}: ms per page (median / p90), ratio to pdfplumber's median")
+    for name, values in per_page.items():
+        values = sorted(values)
+        med = statistics.median(values)
+        p90 = values[min(len(values) - 1, int(0.9 * len(values)))]
+        print(f"  {name:20s} {med:8.1f} {p90:8.1f}   x{med / base:.2f}")
+
+
+def report_quality(title: str, corpus: list[tuple[str, bytes, str]]) -> None:
+    scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for layout, data, truth in corpus:
+        for name in ("recruit", "pdfplumber", "pypdfium2"):
+            text, _ = METHODS[name](data)
+            scores[name][layout].append(cvgen.bigram_recall(truth, text))
+    print(f"\n{title}: reading order, share of true word bigrams kept (mean / worst)")
+    print("  " + "layout".ljust(16) + "".join(n.rjust(22) for n in scores))
+    for layout in cvgen.LAYOUTS:
+        cells = []
+        for name in scores:
+            v = scores[name][layout]
+            cells.append(f"{statistics.mean(v):.3f} / {min(v):.3f}".rjust(22) if v else "-")
+        print("  " + layout.ljust(16) + "".join(cells))
+
+
+def main() -> None:
+    """Print the speed and quality tables."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-real", action="store_true")
+    ap.add_argument("--no-labelled", action="store_true")
+    args = ap.parse_args()
+
+    corpus = generated()
+    print(f"generated corpus: {len(corpus)} PDFs (4 CVs x 5 layouts x flow/rows/2-page)")
+    report_quality("generated sample CVs", corpus)
+    if not args.no_labelled:
+        extra = labelled()
+        if extra:
+            report_quality(f"labelled CVs ({len(extra)} PDFs)", extra)
+    report_speed("generated corpus", timed([d for _, d, _ in corpus], args.repeat))
+    if not args.no_real and REAL_CVS.is_dir():
+        files = [p.read_bytes() for p in sorted(REAL_CVS.glob("*/*.pdf"))]
+        report_speed(f"real CVs, ../shared ({len(files)} PDFs)", timed(files, args.repeat))
+
+
+if __name__ == "__main__":
+    main()

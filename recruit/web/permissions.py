@@ -153,7 +153,7 @@ _LABELS = (
     r"|stare\s+civil[aă]|marital\s+status"
     r"|adres[aă]|address|domiciliu(?:l)?|re[sșş]edin[tțţ][aă]|cnp"
 )
-_LABELLED = re.compile(rf"(?im)^[ \t•*-]*(?:{_LABELS})\b\s*[:|-]?[ \t]*(?P<value>[^\n]*)")
+_LABELLED = re.compile(rf"(?im)^[ \t•*-]*(?:{_LABELS})\b\s*[:|-]?[ \t]*(?P<value>[^\n|;•]*)")
 # Europass puts several on one line: "Sex Feminin | Data nașterii 12/03/1990 | ...".
 _INLINE = re.compile(rf"(?i)(?:^|[|;•])\s*(?:{_LABELS})\b\s*[:-]?\s*(?P<value>[^|;•\n]*)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -13,6 +13,8 @@ Run: .venv/bin/python bench/typos.py [--cvs N] [--seed S] [--per-cv K]
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import random
 import re
 import sys
@@ -31,6 +33,7 @@ from tests.core.typos_corpus import cv_texts  # noqa: E402
 
 SHARED_CVS = ROOT.parent / "shared" / "data" / "cvs"
 SHARED_ARTICLE = ROOT.parent / "shared" / "data" / "domain" / "manager-de-cont-ro.txt"
+SHARED_ESCO = ROOT.parent / "shared" / "data" / "taxonomy" / "esco_occupations_labels_en_ro.csv"
 WORD = re.compile(r"[^\W\d_]+")
 # A token glued to these is part of an e-mail, a URL or a path: never a place to inject.
 ADDRESS = re.compile(r"\S*[@/]\S*|\S+\.[a-z]{2,4}\b")
@@ -42,6 +45,7 @@ CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
 class Corpus:
     name: str
     docs: list[tuple[str, str, list[int]]]  # (language, text, page starts)
+    cvs: bool = True  # CV-shaped, so timed for CVs/s
 
 
 def _shared_docs() -> list[tuple[str, str, list[int]]]:
@@ -106,7 +110,17 @@ def corpora(count: int, seed: int) -> list[Corpus]:
     if SHARED_ARTICLE.is_file():
         # Real Romanian prose, not a CV: its glued words ("afaceriși") are real flags.
         text = SHARED_ARTICLE.read_text(encoding="utf-8")
-        out.append(Corpus("shared ro article (not a CV)", [("ro", text, [0])]))
+        out.append(Corpus("shared ro article (not a CV)", [("ro", text, [0])], cvs=False))
+    if SHARED_ESCO.is_file():
+        # Real occupation names, one per line: rare trade words next to our key terms.
+        with SHARED_ESCO.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for lang in ("ro", "en"):
+            labels = [r[f"preferred_label_{lang}"] for r in rows]
+            labels += [a for r in rows for a in r[f"alt_labels_{lang}"].split(" | ") if a]
+            docs = [(lang, "\n".join(labels[i : i + 300]) + "\n", [0])
+                    for i in range(0, len(labels), 300)]  # fmt: skip
+            out.append(Corpus(f"shared ESCO occupation labels, {lang}", docs, cvs=False))
     return out
 
 
@@ -159,7 +173,7 @@ class Injected:
 
 
 def inject(
-    text: str, language: str, per_cv: int, rng: random.Random
+    text: str, language: str, per_cv: int, rng: random.Random, *, edits_per_word: int = 1
 ) -> tuple[str, list[Injected], int]:
     """Return `text` with up to `per_cv` key terms misspelt, the edits, and the rejects."""
     _, targets = _keys(language)
@@ -168,7 +182,7 @@ def inject(
     spots = [
         m
         for m in WORD.finditer(text)
-        if len(m.group()) >= 4
+        if len(m.group()) >= (4 if edits_per_word == 1 else 8)
         and not m.group().isupper()
         and _fold(m.group().lower().translate(CEDILLA)) in targets
         and not any(a <= m.start() < b for a, b in addresses)
@@ -177,9 +191,12 @@ def inject(
     pieces, edits, rejected, shift, last = [], [], 0, 0, 0
     for m in chosen:
         word = m.group()
-        kind = rng.choice(KINDS)
+        kinds = [rng.choice(KINDS) for _ in range(edits_per_word)]
+        kind = "+".join(kinds)
         for _ in range(10):
-            new = _edit(word, kind, rng)
+            new = word
+            for k in kinds:
+                new = _edit(new, k, rng)
             if new != word and not _undetectable(new, exact, folded_forms):
                 break
             rejected += new != word  # spelt a real word: drawn again
@@ -259,7 +276,36 @@ def measure(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
     print("\n".join(clean_examples) or "  none")
     print("\nfalse flags and misses on the injected texts:")
     print("\n".join(false_examples) or "  none")
+    _two_slips(corpora_, per_cv, seed)
+    print()
     _speed(corpora_)
+
+
+def _two_slips(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
+    # Not a target: words of 8+ letters with two edits, to show what _LONG_LIMIT gives up.
+    rng = random.Random(seed)
+    c = Counter[str]()
+    for corpus in corpora_:
+        for lang, text, starts in corpus.docs:
+            dirty, edits, _ = inject(text, lang, per_cv, rng, edits_per_word=2)
+            spans = {(e.start, e.end): e for e in edits}
+            c["injected"] += len(edits)
+            for t in find_typos(dirty, lang, starts).typos:
+                e = spans.pop((t.start, t.end), None)
+                if e is None:
+                    continue
+                c["found"] += 1
+                cheap = sum(k in ("substitution", "transposition", "doubled")
+                            for k in e.kind.split("+"))  # fmt: skip
+                c[f"found_{cheap}_cheap"] += 1
+            for e in edits:
+                cheap = sum(k in ("substitution", "transposition", "doubled")
+                            for k in e.kind.split("+"))  # fmt: skip
+                c[f"injected_{cheap}_cheap"] += 1
+    print(f"\ntwo edits in one word (not a target): found {c['found']}/{c['injected']}", end="")
+    print(" = " + ", ".join(
+        f"{c[f'found_{n}_cheap']}/{c[f'injected_{n}_cheap']} with {n} cheap slips"
+        for n in (0, 1, 2)))  # fmt: skip
 
 
 def _row(name: str, c: Counter[str]) -> None:
@@ -275,19 +321,24 @@ def _row(name: str, c: Counter[str]) -> None:
 
 
 def _speed(corpora_: list[Corpus]) -> None:
-    docs = [d for c in corpora_ for d in c.docs]
+    # CVs only: the article and the ESCO label lists are not CV-shaped.
     find_typos("", "ro")  # load the vocabulary outside the timing
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < 3.0:
-        for lang, text, starts in docs:
-            find_typos(text, lang, starts)
-        n += len(docs)
-    dt = time.perf_counter() - t0
-    words = sum(len(WORD.findall(t)) for _, t, _ in docs) * n / len(docs)
-    print(
-        f"\nspeed, one core: {n / dt:.0f} CVs/s ({words / dt / 1000:.0f}k words/s) "
-        f"over {len(docs)} CVs of {words / n:.0f} words on average"
-    )
+    for corpus in corpora_:
+        if not corpus.cvs:
+            continue
+        docs = corpus.docs
+        n, t0 = 0, time.process_time()
+        while time.process_time() - t0 < 2.0:
+            for lang, text, starts in docs:
+                find_typos(text, lang, starts)
+            n += len(docs)
+        dt = time.process_time() - t0
+        words = sum(len(WORD.findall(t)) for _, t, _ in docs) * n / len(docs)
+        print(
+            f"speed, one core (CPU time): {n / dt:6.0f} CVs/s, {words / dt / 1000:4.0f}k words/s"
+            f" - {corpus.name}, {words / n:.0f} words per CV"
+        )
+    print(f"(load average while measuring: {os.getloadavg()[0]:.1f})")
 
 
 def main() -> None:

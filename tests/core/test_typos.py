@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import random
 from pathlib import Path
 
@@ -229,3 +230,21 @@ def test_real_cvs_have_few_flags_and_keep_injected_ones() -> None:
     assert words > 3000
     # These CVs do misspell key terms; every flag must be one of those real misspellings.
     assert set(flagged) <= {"Managment", "bussines", "Deposite"}
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(
+    not (SHARED_DATA / "taxonomy").is_dir(), reason="../shared/data/taxonomy absent"
+)
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_real_occupation_names_are_rarely_flagged(language: str) -> None:
+    # ESCO's occupation labels are full of rare trade words ("sablare", "digestor",
+    # "lettings") that sit two edits from key terms; a few labels are misspelt themselves.
+    path = SHARED_DATA / "taxonomy" / "esco_occupations_labels_en_ro.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    labels = [r[f"preferred_label_{language}"] for r in rows]
+    labels += [a for r in rows for a in r[f"alt_labels_{language}"].split(" | ") if a]
+    report = find_typos("\n".join(labels), language)
+    assert report.words > 50_000
+    assert len(report.typos) / report.words * 1000 < 0.2

@@ -6,6 +6,7 @@ import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from recruit.core.nlp import fold
 
@@ -38,9 +39,16 @@ _PRESENT = (
     r"(?:(?:pana\s+)?(?:in\s+)?prezent|present|current(?:ly)?|now|today|to\s+date|ongoing"
     r"|(?:pana\s+)?azi|acum)"
 )
+# Month-precise dates may stand side by side with no dash ("08/2013 01/2016", "02/2016
+# Current" in real resumes); bare years may not ("2010 2014" is too often something else).
+_MONTH_DATE = (
+    rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]{_YEAR}|\d{{1,2}}\s?[./-]\s?{_YEAR}"
+    rf"|(?:{_MONTH_NAME})\.?,?\s*{_YEAR})"
+)
 _DASH = r"(?:\s*[-‐‑–—−>→]+\s*|\s+(?:to|till|until|pana\s+(?:in|la)|la)\s+)"
 _RANGE = re.compile(
-    rf"(?<![\w./-])(?:(?:din|from|de\s+la|between)\s+)?(?P<start>{_DATE}){_DASH}"
+    rf"(?<![\w./-])(?:(?:din|from|de\s+la|between)\s+)?(?:(?P<start>{_DATE}){_DASH}"
+    rf"|(?P<start2>{_MONTH_DATE})\s+)"
     rf"(?:(?P<end>{_DATE})|(?P<present>{_PRESENT}))(?![\w/])"
 )
 # "since 2019", "din martie 2019", "începând cu 2019": a job still held.
@@ -91,12 +99,20 @@ def _parse(token: str, *, is_end: bool) -> tuple[tuple[int, int], bool] | None:
 
 def find_date_ranges(text: str, doc_date: datetime.date) -> list[DateRange]:
     """Find the date ranges in `text` ("03/2019 - prezent", "Jan 2018 – Mar 2021", ...)."""
+    return list(_date_ranges(text, doc_date))
+
+
+@lru_cache(maxsize=4096)
+def _date_ranges(text: str, doc_date: datetime.date) -> tuple[DateRange, ...]:
+    # Cached: the entry finder asks about the same lines several times.
     folded = fold(text)
     today = (doc_date.year, doc_date.month)
     ranges: list[DateRange] = []
     taken: list[tuple[int, int]] = []
     for found in _RANGE.finditer(folded):
-        start = _parse(found["start"], is_end=False)
+        if found["start2"] and found["end"] and not re.fullmatch(_MONTH_DATE, found["end"]):
+            continue  # "08/2013 2016": without a dash both dates must name a month
+        start = _parse(found["start"] or found["start2"], is_end=False)
         if start is None:
             continue
         if found["present"]:
@@ -126,7 +142,7 @@ def find_date_ranges(text: str, doc_date: datetime.date) -> list[DateRange]:
         if start is None or start[0] > today:
             continue
         ranges.append(DateRange(start[0], today, True, found.start(), found.end(), start[1]))
-    return sorted(ranges, key=lambda r: r.start_char)
+    return tuple(sorted(ranges, key=lambda r: r.start_char))
 
 
 def _index(month: tuple[int, int]) -> int:

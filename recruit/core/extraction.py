@@ -96,6 +96,7 @@ class _Lexicon:
     title: frozenset[str]
     employer: frozenset[str]
     sales_re: re.Pattern[str]
+    sales_work_re: re.Pattern[str]
 
 
 @cache
@@ -126,6 +127,7 @@ def _lexicons() -> _Lexicon:
         title=frozenset(fold(r["pattern"]) for r in jobs if r["label"] == "TITLE"),
         employer=frozenset(fold(r["pattern"]) for r in jobs if r["label"] == "EMPLOYER"),
         sales_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES"),
+        sales_work_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES_WORK"),
     )
 
 
@@ -343,6 +345,17 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
             above = [a for a in above if _is_header_line(a)]
             header = above + header
             texts = [a.text for a in above] + texts
+        elif len(header) == 1 and not texts[0].strip() and index > floor:
+            # "Account Manager" / "February 2013 to Current Company Name, City": the title
+            # sits alone above a line that starts with the dates and names the employer.
+            title_line = lines[index - 1]
+            if (
+                _is_header_line(title_line)
+                and _title_score(title_line.text) > 0
+                and not any(_title_score(p) > 0 for p in _split_parts(texts[1]))
+            ):
+                header.insert(0, title_line)
+                texts.insert(0, title_line.text)
         parts = _split_parts("  |  ".join(texts))
         used = {h.start for h in header}
         body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)
@@ -350,13 +363,20 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
     return blocks
 
 
+def _score(part: str, words: frozenset[str]) -> int:
+    return sum(w in words for w in _WORD.findall(fold(part)))
+
+
+def _title_score(part: str) -> int:
+    lex = _lexicons()
+    return _score(part, lex.title) - _score(part, lex.employer)
+
+
 def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
     lex = _lexicons()
     title_words = lex.title
     employer_words = lex.employer
-
-    def score(part: str, words: frozenset[str]) -> int:
-        return sum(w in words for w in _WORD.findall(fold(part)))
+    score = _score
 
     candidates = list(parts[:3])
     if not candidates:
@@ -373,16 +393,20 @@ def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
 
 
 def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> Experience:
-    sales_re = _lexicons().sales_re
+    lex = _lexicons()
+    chosen = [s for s in sections if s.kind == "experience"]
+    if not chosen:
+        # No experience heading was read (a reader glued it to another column's line):
+        # take dated entries from anywhere but education and the extras.
+        chosen = [s for s in sections if s.kind in ("header", "summary", "skills", "personal")]
     positions = []
-    for section in sections:
-        if section.kind != "experience":
-            continue
+    for section in chosen:
         for block in _blocks(section.lines, today):
             title, employer = _title_and_employer(block.parts)
             body = fold(" ".join(line.text for line in block.body))
-            sales = bool(title and sales_re.search(fold(title))) or (
-                len(set(sales_re.findall(body))) >= 2
+            # The title decides; a description needs two kinds of commercial work.
+            sales = bool(title and lex.sales_re.search(fold(title))) or (
+                len({re.sub(r"\s+", " ", w) for w in lex.sales_work_re.findall(body)}) >= 2
             )
             positions.append(
                 Position(

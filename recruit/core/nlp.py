@@ -11,12 +11,15 @@ import json
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
+import numpy
 import spacy
 import spacy_lookups_data
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from recruit.core.assets import models_path
@@ -95,6 +98,7 @@ class RecruitNormalizer:
     def __init__(self, language: str) -> None:
         self.lemmas = folded_lemmas(language) if language in LANGUAGES else {}
         self.cache: dict[str, str] = {}
+        self.ids: dict[int, int] = {}  # orth id -> norm id
 
     def key(self, word: str) -> str:
         """Return the matching key of one word."""
@@ -107,11 +111,27 @@ class RecruitNormalizer:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            token.norm_ = self.key(token.text)
+        if len(doc):
+            # Through arrays: a Token object per token costs more than the lookup itself.
+            strings = doc.vocab.strings
+            orths = doc.to_array([ORTH])
+            norms = numpy.fromiter(
+                (self._norm_id(int(orth), strings) for orth in orths),
+                dtype="uint64",
+                count=len(orths),
+            )
+            doc.from_array([NORM], cast(Any, norms.reshape(-1, 1)))  # thinc's Ints2d
         for start, end, suggestion in doc.user_data.get(TYPOS_KEY, ()):
             self._credit_typo(doc, start, end, suggestion)
         return doc
+
+    def _norm_id(self, orth: int, strings: StringStore) -> int:
+        found = self.ids.get(orth)
+        if found is None:
+            found = strings.add(self.key(strings[orth]))
+            if len(self.ids) < 200_000:
+                self.ids[orth] = found
+        return found
 
     def _credit_typo(self, doc: Doc, start: int, end: int, suggestion: str) -> None:
         span = doc.char_span(start, end, alignment_mode="expand")

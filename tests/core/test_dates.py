@@ -34,6 +34,8 @@ DOC_DATE = datetime.date(2024, 6, 15)
         ("Team Leader 02/2015 to 02/2017 Company Name City", "2015-02", "2017-02", False),
         ("decembrie 2019 - noiembrie 2021", "2019-12", "2021-11", False),
         ("octombrie 2020 – now", "2020-10", "2024-06", True),
+        ("Consultant , 08/2013 01/2016 Company Name", "2013-08", "2016-01", False),
+        ("Consultant , 02/2016 Current Company Name", "2016-02", "2024-06", True),
     ],
 )
 def test_each_date_format(text: str, start: str, end: str, current: bool) -> None:
@@ -48,7 +50,15 @@ def test_present_resolves_to_the_document_date() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Tel. 0722 123 456", "2,000 clients", "18% in 2023", "Strada Unirii 2019", "1/2 time"],
+    [
+        "Tel. 0722 123 456",
+        "2,000 clients",
+        "18% in 2023",
+        "Strada Unirii 2019",
+        "1/2 time",
+        "2010 2014 results",
+        "03/2011 2013 awards",
+    ],
 )
 def test_numbers_that_are_not_ranges(text: str) -> None:
     assert find_date_ranges(text, DOC_DATE) == []

@@ -322,6 +322,38 @@ def test_years_inside_a_sentence_are_no_job(extract: Extract) -> None:
     assert exp.total_months == 54
 
 
+def test_a_title_alone_above_a_line_of_dates_and_employer(extract: Extract) -> None:
+    text = (
+        "Experience\nAccount Manager\nFebruary 2013 to Current Company Name City , State\n"
+        "• Managed accounts\nMedia Coordinator\nJune 2012 to January 2013 Company Name\n"
+    )
+    positions = extract(text).experience.positions
+    assert [(p.title, p.employer, p.sales) for p in positions] == [
+        ("Account Manager", "Company Name City", True),
+        ("Media Coordinator", "Company Name", False),
+    ]
+
+
+def test_jobs_without_an_experience_heading(extract: Extract) -> None:
+    text = (
+        "Summary\nMarketing lead.\nPublic Relations Director , 01/2016 to Current Company Name\n"
+        "Education\nBachelor of Arts 2001 - 2005\nProfessional Affiliations\n"
+        "Public Relations Society of America- 2009 to present\n"
+    )
+    (position,) = extract(text).experience.positions
+    assert (position.title, position.start) == ("Public Relations Director", "2016-01")
+
+
+def test_sales_from_the_title_or_the_commercial_work(extract: Extract) -> None:
+    text = (
+        "Experience\n2019 - 2020 | Office Assistant — Alpha SRL\n"
+        "• Sales support: prospecting new clients and negotiation of contracts\n"
+        "2017 - 2018 | Operator — Beta SA\n• Answered customer calls\n"
+        "2015 - 2016 | Agent vânzări — Gama SRL\n"
+    )
+    assert [p.sales for p in extract(text).experience.positions] == [True, False, True]
+
+
 def test_dates_outside_the_experience_section_are_not_jobs(extract: Extract) -> None:
     text = "Educație\n2010 - 2014 Universitatea din București\nCursuri\n2019 - 2020 Curs Excel\n"
     assert extract(text).experience.positions == ()

@@ -61,11 +61,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # 401 for a staff page sends the visitor to the sign-in page.
     login_manager.unauthorized_handler(_unauthorized)
     app.register_blueprint(auth.bp)
-    from recruit.web import candidates, manager, recruiter
+    from recruit.web import api, candidates, manager, recruiter
     from recruit.web.i18n import init_i18n
 
     init_i18n(app)
-    for blueprint in (candidates.bp, recruiter.bp, manager.bp):
+    for blueprint in (candidates.bp, recruiter.bp, manager.bp, api.bp):
         app.register_blueprint(blueprint)
     from recruit.web import admin, privacy
 

@@ -1,0 +1,412 @@
+"""The JSON API under /api/v1: what the pages do, with the same sign-in and permissions.
+
+Authentication is the staff session cookie (sign in at /auth/sign-in); write requests carry
+the CSRF token from GET /api/v1/csrf-token in an X-CSRFToken header, as the pages' scripts do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from recruit import services
+from recruit.db.models import APPLICATION_STATUSES, Application, Opening
+from recruit.services import ServiceError, current_profile, requirements, review
+from recruit.services.requirements import ProfileError
+from recruit.web.app import db_session, storage
+from recruit.web.forms import cv_kind
+from recruit.web.permissions import (
+    application_or_404,
+    display_name,
+    identity_hidden,
+    opening_or_404,
+    public_route,
+    roles_required,
+    visible_openings_query,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+STAFF = ("recruiter", "admin")
+MANAGERS = ("hiring_manager", "admin")
+ANY_STAFF = ("recruiter", "hiring_manager", "admin")
+
+
+@bp.errorhandler(HTTPException)
+def _json_error(exc: HTTPException) -> tuple[Response, int]:
+    return jsonify({"error": exc.name, "message": exc.description}), exc.code or 500
+
+
+def _bad(message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify({"error": "Bad Request", "message": message, **extra}), 400
+
+
+def _opening(o: Opening) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "title": o.title,
+        "role": o.role_id,
+        "status": o.status,
+        "location": o.location,
+        "current_version": o.current_version,
+        "blind_review": o.blind_review,
+        "url": url_for("api.opening", opening_id=o.id),
+    }
+
+
+def _application(a: Application) -> dict[str, Any]:
+    hidden = identity_hidden(a)
+    return {
+        "id": a.id,
+        "opening_id": a.opening_id,
+        "name": display_name(a),
+        "email": None if hidden else a.candidate.email,
+        "status": a.status,
+        "score": a.score,
+        "knocked_out": a.knocked_out,
+        "knockouts": [k for k in a.knockouts.split(",") if k],
+        "headline": a.headline,
+        "facts": {
+            "sales_months": a.sales_months,
+            "education": a.education,
+            "english": a.english_level,
+            "licence": [c for c in a.licence.split(",") if c],
+            "typos": a.typo_count,
+            "language": a.language,
+        },
+        "applied_at": a.created_at.isoformat(),
+        "url": url_for("api.application", application_id=a.id),
+    }
+
+
+@bp.get("/openapi.json")
+@public_route
+def openapi() -> Response:
+    """Describe the API (OpenAPI 3.1)."""
+    return jsonify(OPENAPI)
+
+
+@bp.get("/csrf-token")
+@roles_required(*ANY_STAFF)
+def csrf_token() -> Response:
+    """Return a CSRF token for this session's write requests."""
+    return jsonify({"csrf_token": generate_csrf()})
+
+
+@bp.get("/openings")
+@roles_required(*ANY_STAFF)
+def openings() -> Response:
+    """List the openings the caller works on, with counts."""
+    rows = list(db_session().scalars(visible_openings_query().order_by(Opening.id)))
+    stats = {s.opening.id: s.to_dict() for s in review.dashboard(db_session(), rows)}
+    return jsonify({"items": [_opening(o) | {"counts": stats.get(o.id)} for o in rows]})
+
+
+@bp.get("/openings/<int:opening_id>")
+@roles_required(*ANY_STAFF)
+def opening(opening_id: int) -> Response:
+    """Return one opening with its current requirement profile."""
+    o = opening_or_404(opening_id)
+    return jsonify(_opening(o) | {"requirements": current_profile(db_session(), o).criteria})
+
+
+@bp.get("/openings/<int:opening_id>/applications")
+@roles_required(*STAFF)
+def applications(opening_id: int) -> Response | tuple[Response, int]:
+    """Return one page of the ranked shortlist; filters as on the page, `after` to go on."""
+    from recruit.web.recruiter import filter_from_args
+
+    o = opening_or_404(opening_id)
+    try:
+        limit = max(1, min(200, int(request.args.get("limit", review.PAGE_SIZE))))
+        page = review.shortlist(db_session(), o, filter_from_args(request.args), limit)
+    except (ValueError, ServiceError) as exc:
+        return _bad(str(exc))
+    return jsonify(
+        {
+            "items": [_application(a) for a in page.rows],
+            "next": page.next_cursor,
+            "counts": page.counts,
+        }
+    )
+
+
+@bp.get("/applications/<int:application_id>")
+@roles_required(*STAFF)
+def application(application_id: int) -> Response:
+    """Return an application with its score breakdown (points, weight, evidence)."""
+    a = application_or_404(application_id)
+    detail = review.candidate_detail(db_session(), a)
+    score = detail.score
+    return jsonify(
+        _application(a)
+        | {
+            "score_detail": None
+            if score is None
+            else {
+                "version": detail.version,
+                "total": score.total,
+                "knockouts": score.knockouts,
+                "criteria": score.breakdown,
+            },
+            "documents": [
+                {
+                    "id": d.id,
+                    "status": d.status,
+                    "error": {"code": d.error_code, "message": d.error_message}
+                    if d.error_code
+                    else None,
+                    "received_at": d.created_at.isoformat(),
+                }
+                for d in a.documents
+            ],
+        }
+    )
+
+
+@bp.post("/applications/<int:application_id>/status")
+@roles_required(*STAFF)
+def set_status(application_id: int) -> Response | tuple[Response, int]:
+    """Change the status; a rejection needs "confirm": true (a person decides)."""
+    a = application_or_404(application_id)
+    body = request.get_json(silent=True) or {}
+    status = body.get("status")
+    if status not in APPLICATION_STATUSES:
+        return _bad(f"status must be one of {', '.join(APPLICATION_STATUSES)}")
+    if status == "rejected" and body.get("confirm") is not True:
+        return _bad('a rejection needs "confirm": true')
+    review.set_status(db_session(), a, status, current_user.user)
+    db_session().commit()
+    return jsonify(_application(a))
+
+
+@bp.post("/openings/<int:opening_id>/documents")
+@roles_required(*STAFF)
+def upload(opening_id: int) -> tuple[Response, int]:
+    """Add a CV received outside the site (multipart: file, name, email, phone, consent)."""
+    o = opening_or_404(opening_id)
+    file = request.files.get("file")
+    name, email = request.form.get("name", "").strip(), request.form.get("email", "").strip()
+    errors = {}
+    if file is None or not file.filename:
+        errors["file"] = "attach the CV as 'file'"
+    if not name or len(name) > 200:
+        errors["name"] = "give the candidate's name"
+    if "@" not in email or len(email) > 254:
+        errors["email"] = "give the candidate's e-mail"
+    if request.form.get("consent") not in ("true", "1", "yes"):
+        errors["consent"] = "confirm the candidate consented ('consent=true')"
+    if errors:
+        return _bad("invalid upload", fields=errors)
+    data = file.read()  # type: ignore[union-attr]
+    if cv_kind(data) is None:
+        return _bad("the file is not a PDF or DOCX", fields={"file": "not a PDF or DOCX"})
+    try:
+        submission = services.submit_application(
+            db_session(),
+            storage(),
+            o,
+            name=name,
+            email=email,
+            phone=request.form.get("phone", "")[:40],
+            filename=file.filename or "cv",  # type: ignore[union-attr]
+            data=data,
+            consent_version="staff-upload",
+        )
+    except ServiceError as exc:
+        db_session().rollback()
+        return _bad(str(exc))
+    db_session().commit()
+    return jsonify(
+        {
+            "application_id": submission.application.id,
+            "document_id": submission.document.id,
+            "status": submission.document.status,
+            "url": url_for("api.application", application_id=submission.application.id),
+        }
+    ), 201
+
+
+@bp.get("/openings/<int:opening_id>/profiles")
+@roles_required(*ANY_STAFF)
+def profiles(opening_id: int) -> Response:
+    """List the requirement-profile versions, newest first."""
+    o = opening_or_404(opening_id)
+    rows = requirements.versions(db_session(), o)
+    return jsonify(
+        {
+            "current_version": o.current_version,
+            "items": [
+                {
+                    "version": r.version,
+                    "author_id": r.author_id,
+                    "note": r.note,
+                    "created_at": r.created_at.isoformat(),
+                    "criteria": r.criteria,
+                }
+                for r in rows
+            ],
+        }
+    )
+
+
+def _requirements_from_body(o: Opening) -> tuple[dict[str, Any] | None, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("criteria"), list):
+        return None, _bad('send JSON with a "criteria" list, as in GET .../profiles')
+    base = current_profile(db_session(), o).criteria
+    data = {k: v for k, v in base.items() if k != "criteria"} | {"criteria": body["criteria"]}
+    try:
+        requirements.validate(data)
+    except ProfileError as exc:
+        return None, _bad(str(exc))
+    return data, body
+
+
+@bp.post("/openings/<int:opening_id>/profiles")
+@roles_required(*MANAGERS)
+def new_profile(opening_id: int) -> Response | tuple[Response, int]:
+    """Save a new requirement version (then the opening is re-scored)."""
+    o = opening_or_404(opening_id, MANAGERS)
+    data, body = _requirements_from_body(o)
+    if data is None:
+        return body
+    row = requirements.save_version(
+        db_session(), o, data, current_user.user, str(body.get("note", ""))[:500]
+    )
+    db_session().commit()
+    return jsonify({"version": row.version, "criteria": row.criteria}), 201
+
+
+@bp.post("/openings/<int:opening_id>/preview")
+@roles_required(*MANAGERS)
+def preview(opening_id: int) -> Response | tuple[Response, int]:
+    """Re-rank under unsaved criteria; return the top 20 and who moved."""
+    o = opening_or_404(opening_id, MANAGERS)
+    data, _ = _requirements_from_body(o)
+    if data is None:
+        return _
+    result = requirements.preview(db_session(), o, requirements.validate(data))
+    return jsonify(
+        {
+            "top": [
+                {
+                    "application_id": r.application_id,
+                    "score": r.score,
+                    "rank": r.rank,
+                    "previous_rank": r.previous_rank,
+                }
+                for r in result.top
+            ],
+            "ranked": result.ranked,
+            "knocked_out": result.knocked_out,
+            "histogram": result.histogram,
+        }
+    )
+
+
+def _op(summary: str, roles: tuple[str, ...] | None, **extra: Any) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {"200": {"description": "OK"}}}
+    if roles:
+        op["description"] = f"Roles: {', '.join(roles)}. Only openings the caller is a member of."
+        op["security"] = [{"session": []}]
+        op["responses"] |= {
+            "401": {"description": "not signed in"},
+            "403": {"description": "role not allowed"},
+            "404": {"description": "unknown, or not the caller's opening"},
+        }
+    op.update(extra)
+    return op
+
+
+_ID = {"in": "path", "required": True, "schema": {"type": "integer"}}
+_JSON = {"content": {"application/json": {"schema": {"type": "object"}}}}
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "recruit API", "version": "1"},
+    "components": {
+        "securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        }
+    },
+    "paths": {
+        "/api/v1/csrf-token": {"get": _op("A CSRF token for write requests", ANY_STAFF)},
+        "/api/v1/openings": {"get": _op("Openings with counts", ANY_STAFF)},
+        "/api/v1/openings/{opening_id}": {
+            "get": _op(
+                "One opening and its current requirements",
+                ANY_STAFF,
+                parameters=[_ID | {"name": "opening_id"}],
+            )
+        },
+        "/api/v1/openings/{opening_id}/applications": {
+            "get": _op(
+                "Ranked shortlist page",
+                STAFF,
+                parameters=[_ID | {"name": "opening_id"}]
+                + [
+                    {"in": "query", "name": n, "schema": {"type": "string"}}
+                    for n in (
+                        "view",
+                        "status",
+                        "min_score",
+                        "typos",
+                        "lang",
+                        "q",
+                        "sort",
+                        "after",
+                        "limit",
+                    )
+                ],
+            )
+        },
+        "/api/v1/openings/{opening_id}/documents": {
+            "post": _op(
+                "Upload a CV (multipart: file, name, email, phone, consent=true)",
+                STAFF,
+                parameters=[_ID | {"name": "opening_id"}],
+                requestBody={"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+            )
+        },
+        "/api/v1/applications/{application_id}": {
+            "get": _op(
+                "An application with its score breakdown",
+                STAFF,
+                parameters=[_ID | {"name": "application_id"}],
+            )
+        },
+        "/api/v1/applications/{application_id}/status": {
+            "post": _op(
+                'Set the status ({"status", "confirm"})',
+                STAFF,
+                parameters=[_ID | {"name": "application_id"}],
+                requestBody=_JSON,
+            )
+        },
+        "/api/v1/openings/{opening_id}/profiles": {
+            "get": _op(
+                "Requirement versions", ANY_STAFF, parameters=[_ID | {"name": "opening_id"}]
+            ),
+            "post": _op(
+                'Save a new version ({"criteria": [...], "note"})',
+                MANAGERS,
+                parameters=[_ID | {"name": "opening_id"}],
+                requestBody=_JSON,
+            ),
+        },
+        "/api/v1/openings/{opening_id}/preview": {
+            "post": _op(
+                'Re-rank under unsaved criteria ({"criteria": [...]})',
+                MANAGERS,
+                parameters=[_ID | {"name": "opening_id"}],
+                requestBody=_JSON,
+            )
+        },
+        "/api/v1/openapi.json": {"get": _op("This description", None)},
+    },
+}

@@ -1,0 +1,118 @@
+"""The JSON API: same sign-in and permissions as the pages, an OpenAPI description."""
+
+from __future__ import annotations
+
+import io
+
+from tests.web import factories as f
+from tests.web.test_candidates import PDF
+
+
+def setup(session):
+    recruiter = f.staff(session, "recruiter")
+    manager = f.staff(session, "hiring_manager")
+    o = f.opening(session, recruiter, manager)
+    a = f.read_application(session, o, "Ana Popescu", {"negotiation": "negociere", "crm": "CRM"})
+    b = f.read_application(session, o, "Bogdan Ionescu", {"negotiation": "negociere"})
+    session.commit()
+    return recruiter, manager, o, a, b
+
+
+def test_openapi_lists_the_paths(wclient):
+    spec = wclient.get("/api/v1/openapi.json").get_json()
+    assert (
+        spec["openapi"].startswith("3.")
+        and "/api/v1/openings/{opening_id}/applications" in spec["paths"]
+    )
+
+
+def test_anonymous_and_outsiders_are_refused_in_json(wclient, session):
+    recruiter, manager, o, a, b = setup(session)
+    r = wclient.get("/api/v1/openings")
+    assert r.status_code == 401 and r.is_json
+    outsider = f.staff(session, "recruiter")
+    session.commit()
+    f.sign_in(wclient, outsider)
+    assert wclient.get("/api/v1/openings").get_json()["items"] == []
+    assert wclient.get(f"/api/v1/openings/{o.id}/applications").status_code == 404
+    assert wclient.get(f"/api/v1/applications/{a.id}").status_code == 404
+
+
+def test_recruiter_reads_the_shortlist_and_scores(wclient, session):
+    recruiter, manager, o, a, b = setup(session)
+    f.sign_in(wclient, recruiter)
+    items = wclient.get("/api/v1/openings").get_json()["items"]
+    assert items[0]["id"] == o.id and items[0]["counts"]["applications"] == 2
+    page = wclient.get(f"/api/v1/openings/{o.id}/applications?limit=1").get_json()
+    assert page["items"][0]["name"] == "Ana Popescu" and page["next"]
+    rest = wclient.get(
+        f"/api/v1/openings/{o.id}/applications", query_string={"limit": 1, "after": page["next"]}
+    ).get_json()
+    assert rest["items"][0]["name"] == "Bogdan Ionescu" and rest["next"] is None
+    detail = wclient.get(f"/api/v1/applications/{a.id}").get_json()
+    crm = next(c for c in detail["score_detail"]["criteria"] if c["id"] == "crm")
+    assert crm["points"] == 10 and crm["weight"] == 4 and crm["evidence"]
+    assert wclient.get(f"/api/v1/openings/{o.id}/applications?min_score=x").status_code == 200
+
+
+def test_status_upload_and_validation(wclient, session):
+    recruiter, manager, o, a, b = setup(session)
+    f.sign_in(wclient, recruiter)
+    url = f"/api/v1/applications/{a.id}/status"
+    assert wclient.post(url, json={"status": "rejected"}).status_code == 400
+    assert wclient.post(url, json={"status": "interview"}).get_json()["status"] == "interview"
+    up = f"/api/v1/openings/{o.id}/documents"
+    bad = wclient.post(
+        up,
+        data={
+            "name": "X",
+            "email": "x@example.com",
+            "consent": "true",
+            "file": (io.BytesIO(b"hello"), "cv.pdf"),
+        },
+    )
+    assert bad.status_code == 400 and "file" in bad.get_json()["fields"]
+    ok = wclient.post(
+        up,
+        data={
+            "name": "Dan Pop",
+            "email": "dan@example.com",
+            "consent": "true",
+            "file": (io.BytesIO(PDF), "cv.pdf"),
+        },
+    )
+    assert ok.status_code == 201 and ok.get_json()["status"] == "queued"
+    assert (
+        wclient.post(f"/api/v1/openings/{o.id}/profiles", json={"criteria": []}).status_code == 403
+    )
+
+
+def test_manager_previews_and_saves_versions(wclient, session):
+    recruiter, manager, o, a, b = setup(session)
+    f.sign_in(wclient, manager)
+    versions = wclient.get(f"/api/v1/openings/{o.id}/profiles").get_json()
+    criteria = versions["items"][0]["criteria"]["criteria"]
+    changed = [{**c, "weight": 0} if c["id"] == "crm" else c for c in criteria]
+    preview = wclient.post(f"/api/v1/openings/{o.id}/preview", json={"criteria": changed})
+    assert preview.status_code == 200 and len(preview.get_json()["top"]) == 2
+    bad = wclient.post(
+        f"/api/v1/openings/{o.id}/profiles", json={"criteria": [{**criteria[0], "weight": 99}]}
+    )
+    assert bad.status_code == 400 and "out of range" in bad.get_json()["message"]
+    saved = wclient.post(
+        f"/api/v1/openings/{o.id}/profiles", json={"criteria": changed, "note": "no CRM"}
+    )
+    assert saved.status_code == 201 and saved.get_json()["version"] == 2
+    assert wclient.get(f"/api/v1/applications/{a.id}").status_code == 403
+
+
+def test_writes_need_the_csrf_token(client, session):
+    recruiter, manager, o, a, b = setup(session)
+    client.application.config["WTF_CSRF_ENABLED"] = False
+    f.sign_in(client, recruiter)
+    client.application.config["WTF_CSRF_ENABLED"] = True
+    url = f"/api/v1/applications/{a.id}/status"
+    assert client.post(url, json={"status": "interview"}).status_code == 400
+    token = client.get("/api/v1/csrf-token").get_json()["csrf_token"]
+    r = client.post(url, json={"status": "interview"}, headers={"X-CSRFToken": token})
+    assert r.status_code == 200

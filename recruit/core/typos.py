@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -38,7 +37,6 @@ class TypoReport:
 # text from any other source (tests, the CLI on raw text) cannot turn them into flags.
 _CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
 _FOLD = str.maketrans("ăâîșțşţ", "aaistst")
-_RO_DIACRITICS = frozenset("ăâîșț")
 
 _WORD = re.compile(r"[^\W\d_]+")
 # Tokens inside these are never flagged: e-mails, URLs with or without a scheme, handles.
@@ -60,17 +58,16 @@ _EN_MIN_ZIPF = 2.5
 # "și" is 8 times commoner than "si" (a bare "și"), "să" under 6 times commoner than "sa"
 # (a word: "her"), "față" twice "fata" (a word: "the girl").
 _BARE_GAP = 0.8
-_TAIL = 3
 _MIN_LEN = 4  # shorter tokens have too many real neighbours to be flagged safely
 _SHORT = 6  # forms up to this length (folded) allow one edit, longer ones two
-# Keyboard slips, swapped and doubled letters are the commonest typos, so they cost less.
+# Keyboard slips (a neighbouring key), swapped and doubled letters are the commonest
+# typos, so they cost less than other edits.
 _CHEAP = 0.75
-# Two edits of a long form, as long as one of them is cheap and the other too, or... no:
-# measured on ESCO's Romanian and English labels (real text, 500k words), two plain edits
-# matched other real words far more often than double typos ("sablare" -> "răbdare",
-# "digestor" -> "director", "lettings" -> "meetings"), while two cheap slips did not. So a
-# long form allows one plain edit plus a cheap one short of two: 1.75 is over, 1.5 is in.
-_LONG_LIMIT = 1.5
+# Two edits of a long form only when both are cheap slips. On ESCO's occupation labels
+# (175k words of real Romanian and English) two plain edits, or a plain and a cheap one,
+# mostly reached other real words ("sablare" -> "răbdare", "digestor" -> "director",
+# "lettings" -> "meetings", "piledriver" -> "Pipedrive"); two cheap slips did not.
+_LONG_LIMIT = 2 * _CHEAP
 
 _QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
@@ -121,7 +118,8 @@ def _distance(a: str, b: str, limit: float) -> float:
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and ca != cb:
                 best = min(best, prev2[j - 2] + _CHEAP)
             cur.append(best)
-        if min(cur) > limit:
+        # A transposition reaches back two rows, so give up only when two rows are over.
+        if min(cur) > limit and min(prev) > limit:
             return limit + 1
         prev2, prev = prev, cur
     return prev[lb]
@@ -166,7 +164,7 @@ def _words_of(table: dict[str, object]) -> Iterable[str]:
 class _Vocabulary:
     words: frozenset[str]  # real words of Romanian or English, lower case, comma-below forms
     ro_dictionary: frozenset[str]  # Romanian forms of spaCy's lemma table, spelt properly
-    dictionary: frozenset[str]  # spaCy's Romanian and English lemma tables: no names in them
+    dictionary: frozenset[str]  # spaCy's Romanian and English lemma tables: few surnames
     ro_folded: frozenset[str]  # every Romanian word with its diacritics folded away
     ro_restore: dict[str, tuple[str, float]]  # folded -> (commonest word with diacritics, zipf)
     ro_zipf: dict[str, float]
@@ -239,14 +237,6 @@ def _languages(language: str | None) -> frozenset[str | None]:
     return frozenset({"ro", "en", None})
 
 
-def _same_stem_other_ending(token: str, form: str) -> bool:
-    """Tell whether `token` only swaps the last letters of `form` for others."""
-    # Two edits confined to the ending are another word on the same stem far more often
-    # than a double slip: "ofertare" (offering) is not "ofertele" misspelt.
-    common = len(os.path.commonprefix([token, form]))
-    return len(token) - common <= _TAIL and len(form) - common <= _TAIL
-
-
 def _best_match(
     folded: str,
     languages: frozenset[str | None],
@@ -267,7 +257,7 @@ def _best_match(
                 continue
             limit = min(max_cost, 1.0 if len(cand) <= _SHORT else _LONG_LIMIT)
             cost = _distance(folded, cand, limit)
-            if cost > limit or (cost > 1.0 and _same_stem_other_ending(folded, cand)):
+            if cost > limit:
                 continue
             usable = [kf for kf in lex.forms[cand] if kf.language in languages]
             if not usable:
@@ -284,13 +274,6 @@ def _best_match(
 
 
 _PRODUCTS: frozenset[str | None] = frozenset({None})
-
-
-def _prefixed(folded: str, lex: _Lexicon) -> bool:
-    """Tell whether the token is a key form behind a prefix ("renegocierea", "recontract")."""
-    # Dictionaries list few prefixed forms. Asked only of two-edit matches, so a one-letter
-    # slip inside a longer key form ("sciabilitate" holds "abilitate") is still a typo.
-    return any(folded[i:] in lex.forms for i in range(2, min(6, len(folded) - _MIN_LEN + 1)))
 
 
 def _joins_neighbour(text: str, start: int, end: int, low: str, words: frozenset[str]) -> bool:
@@ -395,7 +378,7 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
                     continue
         else:
             match = _best_match(folded, languages, language)
-        if match is None or (match[0] > 1.0 and _prefixed(folded, lex)):
+        if match is None:
             continue
         form = match[1]
         typos.append(

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -35,6 +36,7 @@ USER_ROLES = ("recruiter", "hiring_manager", "admin")
 OPENING_STATUSES = ("draft", "open", "closed")
 APPLICATION_STATUSES = ("new", "shortlisted", "interview", "offer", "hired", "rejected")
 DOCUMENT_STATUSES = ("queued", "reading", "ok", "needs_review", "error")
+CLAIMABLE = "status IN ('queued', 'reading')"
 
 
 def utcnow() -> dt.datetime:
@@ -195,7 +197,17 @@ class Document(Base):
     """An uploaded CV file: the original is kept in storage whatever happens when reading it."""
 
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_status_lease", "status", "lease_until"),)
+    __table_args__ = (
+        Index("ix_documents_status_lease", "status", "lease_until"),
+        # The claim and the sweep want the few queued or leased rows in id order: without this
+        # PostgreSQL walked the primary key past 139k read rows, 61 ms per claim (0.05 with).
+        Index(
+            "ix_documents_claimable",
+            "id",
+            postgresql_where=text(CLAIMABLE),
+            sqlite_where=text(CLAIMABLE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int | None] = mapped_column(

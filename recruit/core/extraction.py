@@ -314,6 +314,14 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         found = [r for r in dates.find_date_ranges(line.text, today) if _dates_entry(line, r)]
         if found:
             anchors.append((index, found[0]))
+    # "Account Manager" / "February 2013 to Current Company Name": a title alone above a
+    # line that starts with the dates and names the employer belongs to that entry.
+    titles_above = {
+        index - 1
+        for k, (index, when) in enumerate(anchors)
+        if index > (anchors[k - 1][0] + 1 if k else 0)
+        and _title_above(lines[index - 1], lines[index], when)
+    }
     blocks = []
     width = max((len(line.text) for line in lines), default=0)
     for k, (index, when) in enumerate(anchors):
@@ -322,8 +330,11 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         floor = anchors[k - 1][0] + 1 if k else 0
         texts = [line.text[: when.start_char], line.text[when.end_char :]]
         header: list[Line] = [line]
+        if index - 1 in titles_above:
+            header.insert(0, lines[index - 1])
+            texts.insert(0, lines[index - 1].text)
         cursor = index + 1
-        while cursor < min(limit, index + 4):
+        while cursor < min(limit, index + 4) and cursor not in titles_above:
             nxt = lines[cursor]
             count = len(_split_parts("  |  ".join(texts)))
             # A full previous line (with more than dates on it) was wrapped.
@@ -345,22 +356,22 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
             above = [a for a in above if _is_header_line(a)]
             header = above + header
             texts = [a.text for a in above] + texts
-        elif len(header) == 1 and not texts[0].strip() and index > floor:
-            # "Account Manager" / "February 2013 to Current Company Name, City": the title
-            # sits alone above a line that starts with the dates and names the employer.
-            title_line = lines[index - 1]
-            if (
-                _is_header_line(title_line)
-                and _title_score(title_line.text) > 0
-                and not any(_title_score(p) > 0 for p in _split_parts(texts[1]))
-            ):
-                header.insert(0, title_line)
-                texts.insert(0, title_line.text)
         parts = _split_parts("  |  ".join(texts))
         used = {h.start for h in header}
         body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)
         blocks.append(_Block(when, line, tuple(header), tuple(parts), body))
     return blocks
+
+
+def _title_above(above: Line, line: Line, when: dates.DateRange) -> bool:
+    rest = _split_parts(line.text[when.end_char :])
+    return (
+        not line.text[: when.start_char].strip(" |,;:-–—()[]•")
+        and bool(rest)
+        and _is_header_line(above)
+        and _title_score(above.text) > 0
+        and not any(_title_score(p) > 0 for p in rest)
+    )
 
 
 def _score(part: str, words: frozenset[str]) -> int:

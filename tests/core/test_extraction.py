@@ -334,6 +334,16 @@ def test_a_title_alone_above_a_line_of_dates_and_employer(extract: Extract) -> N
     ]
 
 
+def test_compact_entries_keep_their_own_titles(extract: Extract) -> None:
+    text = (
+        "Professional Experience\nIT Support Officer\nMarch 2011 to August 2015 Company Name\n"
+        "System Administrator\nApril 2010 to January 2011 Company Name\n"
+        "Lab Technician\nApril 2009 to March 2010 Company Name\n• Configured routers\n"
+    )
+    titles = [p.title for p in extract(text).experience.positions]
+    assert titles == ["IT Support Officer", "System Administrator", "Lab Technician"]
+
+
 def test_jobs_without_an_experience_heading(extract: Extract) -> None:
     text = (
         "Summary\nMarketing lead.\nPublic Relations Director , 01/2016 to Current Company Name\n"

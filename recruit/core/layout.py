@@ -32,6 +32,7 @@ class Word:
     bottom: float
     size: float
     spaced: int = 0  # id of the letter-spaced run it came from, 0 when none
+    bold: bool = False
 
 
 @dataclass(slots=True)
@@ -56,7 +57,8 @@ class Seg:
         self.text = " ".join(w.text for w in ws)
 
 
-Char = tuple[str, float, float, float, float, float]  # text, x0, x1, top, bottom, size
+# text, x0, x1, top, bottom, size, bold
+Char = tuple[str, float, float, float, float, float, bool]
 
 
 def build_words(chars: list[Char]) -> list[Word]:
@@ -64,32 +66,31 @@ def build_words(chars: list[Char]) -> list[Word]:
     words: list[Word] = []
     buf: list[str] = []
     x0 = x1 = top = bottom = size = 0.0
-    for text, cx0, cx1, ctop, cbottom, csize in chars:
+    bold = False
+    for text, cx0, cx1, ctop, cbottom, csize, cbold in chars:
         if not text or text.isspace():
             if buf:
-                words.append(Word("".join(buf), x0, x1, top, bottom, size))
+                words.append(Word("".join(buf), x0, x1, top, bottom, size, 0, bold))
                 buf = []
             continue
         if buf:
-            tol = _SAME_LINE * max(size, csize)
             gap = cx0 - x1
-            if (
-                abs(cbottom - bottom) <= tol and -0.5 * size <= gap <= _CHAR_GAP * max(size, csize)
-                # A repeated glyph drawn over itself fakes bold: keep one.
-            ):
+            if abs(cbottom - bottom) <= _SAME_LINE * max(
+                size, csize
+            ) and -0.5 * size <= gap <= _CHAR_GAP * max(size, csize):
                 if text == buf[-1] and abs(cx1 - x1) < 0.1 * csize:
-                    continue
+                    continue  # a glyph drawn again over itself to fake bold
                 buf.append(text)
                 x1 = max(x1, cx1)
                 top = min(top, ctop)
                 bottom = max(bottom, cbottom)
                 size = max(size, csize)
                 continue
-            words.append(Word("".join(buf), x0, x1, top, bottom, size))
+            words.append(Word("".join(buf), x0, x1, top, bottom, size, 0, bold))
         buf = [text]
-        x0, x1, top, bottom, size = cx0, cx1, ctop, cbottom, csize
+        x0, x1, top, bottom, size, bold = cx0, cx1, ctop, cbottom, csize, cbold
     if buf:
-        words.append(Word("".join(buf), x0, x1, top, bottom, size))
+        words.append(Word("".join(buf), x0, x1, top, bottom, size, 0, bold))
     return words
 
 
@@ -155,6 +156,7 @@ def _merge(ws: list[Word], run: int) -> Word:
         max(w.bottom for w in ws),
         max(w.size for w in ws),
         run,
+        ws[0].bold,
     )
 
 
@@ -343,6 +345,20 @@ def _line_starts(segs: list[Seg]) -> list[Seg]:
     return starts
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _dense_labels(block: list[Seg]) -> bool:
+    """Tell a run of row labels (flush right, or all dates) from a sidebar section."""
+    flush_right = max(s.x1 for s in block) - min(s.x1 for s in block) <= 2 * _ALIGN_PT
+    ragged_left = max(s.x0 for s in block) - min(s.x0 for s in block) > 2 * _ALIGN_PT
+    return (flush_right and ragged_left) or all(_YEAR.search(s.text) for s in block)
+
+
+def _style(s: Seg) -> tuple[float, bool]:
+    return round(s.size * 2) / 2, s.words[0].bold
+
+
 def _aligned(a: Seg, b: Seg) -> bool:
     # Cells of one table row share a baseline to within a point or so, even in two sizes.
     return abs(a.bottom - b.bottom) <= _ALIGNED * max(a.size, b.size)
@@ -361,10 +377,19 @@ def _table_order(left: list[Seg], right: list[Seg]) -> list[Seg] | None:
     span = max(s.x1 for s in left + right) - min(s.x0 for s in left + right)
     if _width(narrow) > _NARROW * span:
         return None
+    if narrow is right and max(s.x1 for s in right) - min(s.x1 for s in right) > 2 * _ALIGN_PT:
+        # Dates beside entries on the right are set flush right; a ragged right column is a
+        # sidebar, however well its lines happen to line up with the main column.
+        return None
     wide = sorted(wide, key=lambda s: s.top)
     starts = _line_starts(wide)
     start_ids = {id(s) for s in starts}
-    blocks = _blocks(narrow)
+    blocks: list[list[Seg]] = []
+    for b in _blocks(narrow):
+        if len(b) > 1 and _dense_labels(b) and all(any(_aligned(w, n) for w in wide) for n in b):
+            blocks.extend([n] for n in b)  # a dense table: a label on every row
+        else:
+            blocks.append(b)
     good = counted = 0
     partners: list[Seg | None] = []
     for b in blocks:
@@ -381,9 +406,12 @@ def _table_order(left: list[Seg], right: list[Seg]) -> list[Seg] | None:
         inside = any(first.bottom < t.top < block_bottom - 1 for t in starts)
         above = wide[k - 1] if k > 0 else None
         entry = (
-            id(partner) in start_ids
+            narrow is right  # flush-right dates, checked above
             or above is None
+            or id(partner) in start_ids
+            or _style(partner) != _style(above)  # a bold title after plain bullets
             or any(_aligned(above, n) for n in narrow)  # a dense table: a label every row
+            or (len(first.text) <= 32 and _YEAR.search(first.text) is not None)  # a date
         )
         if entry and not inside:
             good += 1

@@ -472,6 +472,9 @@ def _pdf_date(doc: Any) -> datetime.date | None:
     return None
 
 
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+
+
 class _CharDevice(PDFTextDevice):  # type: ignore[misc]
     """Collect horizontal characters as tuples; count images; ignore vector graphics."""
 
@@ -480,6 +483,7 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         self.chars: list[layout.Char] = []
         self.images = 0
         self.width = self.height = 0.0
+        self._bold: dict[Any, bool] = {}
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
@@ -517,7 +521,11 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         y0 = d * low + f
         y1 = d * (low + fontsize) + f
         h = self.height
-        self.chars.append((text, e, e + a * adv, h - y1, h - y0, y1 - y0))
+        bold = self._bold.get(font.fontname)
+        if bold is None:
+            name = str(font.fontname).lower()
+            bold = self._bold[font.fontname] = any(w in name for w in _BOLD_NAMES)
+        self.chars.append((text, e, e + a * adv, h - y1, h - y0, y1 - y0, bold))
         return adv
 
 

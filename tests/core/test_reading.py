@@ -163,3 +163,14 @@ def test_real_cvs_read_cleanly() -> None:
         # Conversion debris is repaired or dropped, never passed on.
         assert "ï¼" not in result.text and "â€" not in result.text, path
         assert len(result.page_starts) == result.pages
+
+
+@pytest.mark.slow
+def test_labelled_cvs_read_in_true_order() -> None:
+    from tests.labelled import labelled_cvs
+
+    for cv in labelled_cvs():
+        want = _words(cvgen.expected_text(cv.doc, cv.layout))
+        for order in ("flow", "rows"):
+            result = read_document(cvgen.render_pdf(cv.doc, cv.layout, file_order=order))
+            assert _words(result.text) == want, (cv.layout, order, cv.doc.header[:1])

@@ -1,0 +1,167 @@
+"""Reading order on hand-placed pages: the layouts real CVs use beyond tests.cvgen's five."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from recruit.core.reading import read_document
+from tests import cvgen
+
+Row = tuple[float, float, str, str, float, bool]  # x, baseline, text, align, size, bold
+
+
+def _pdf(rows: list[Row], *, shuffle: bool = False) -> bytes:
+    """Draw `rows`; `shuffle` writes them bottom-up, the opposite of reading order."""
+    cvgen._fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for x, y, text, align, size, bold in reversed(rows) if shuffle else rows:
+        c.setFont(cvgen.BOLD if bold else cvgen.REGULAR, size)
+        (c.drawRightString if align == "r" else c.drawString)(x, y, text)
+    c.save()
+    return buf.getvalue()
+
+
+def _read(rows: list[Row]) -> list[str]:
+    texts = {read_document(_pdf(rows, shuffle=s)).text for s in (False, True)}
+    assert len(texts) == 1  # the file's order does not matter
+    return texts.pop().split()
+
+
+def _want(*parts: str) -> list[str]:
+    return " ".join(parts).split()
+
+
+BULLETS = [
+    "• Gestionez un portofoliu de clienți corporativi cu venituri mari",
+    "• Am crescut vânzările cu 18% în 2023 prin ofertare personalizată",
+]
+
+
+def test_dates_flush_right_on_title_rows_follow_their_title() -> None:
+    rows: list[Row] = []
+    want = []
+    y = 780.0
+    for title, date in [
+        ("Key Account Manager — Orange", "2021 – prezent"),
+        ("Sales Consultant — Vodafone România", "iun. 2015 – feb. 2017"),
+    ]:
+        rows += [(50, y, title, "l", 10, True), (545, y, date, "r", 9, False)]
+        want += [title, date]
+        for b in BULLETS:
+            y -= 13
+            rows.append((50, y, b, "l", 10, False))
+            want.append(b)
+        y -= 13
+    assert _read(rows) == _want(*want)
+
+
+def test_dense_label_table_reads_row_by_row() -> None:
+    pairs = [
+        ("Nume", "Ana Popescu"),
+        ("Adresă", "Str. Fabricii 12, Cluj-Napoca"),
+        ("Telefon", "0722 123 456"),
+        ("Naționalitate", "română"),
+    ]
+    rows: list[Row] = []
+    for i, (label, value) in enumerate(pairs):
+        rows += [
+            (160, 780 - 13 * i, label, "r", 9, False),
+            (175, 780 - 13 * i, value, "l", 10, False),
+        ]
+    assert _read(rows) == _want(*(f"{a} {b}" for a, b in pairs))
+
+
+def test_dense_date_column_without_gaps() -> None:
+    entries = [
+        (
+            "2013 – 2016",
+            ["Licență în Științe Economice — Universitatea", "Babeș-Bolyai, Cluj-Napoca"],
+        ),
+        ("2009 – 2013", ["Diplomă de bacalaureat — Colegiul Național"]),
+        ("2005 – 2009", ["Școala generală nr. 5"]),
+    ]
+    rows: list[Row] = []
+    y = 780.0
+    for date, lines in entries:
+        rows.append((50, y, date, "l", 9, False))
+        for line in lines:
+            rows.append((130, y, line, "l", 10, False))
+            y -= 13
+    assert _read(rows) == _want(*(f"{d} {' '.join(ls)}" for d, ls in entries))
+
+
+def test_dates_beside_bold_titles_and_bullets() -> None:
+    rows: list[Row] = []
+    want = []
+    y = 780.0
+    for date, title in [("2021 – prezent", "Key Account Manager"), ("2015 – 2017", "Consultant")]:
+        rows += [(50, y, date, "l", 9, False), (140, y, title, "l", 10, True)]
+        want += [date, title]
+        for b in BULLETS:
+            y -= 13
+            rows.append((140, y, b, "l", 10, False))
+            want.append(b)
+        y -= 13
+    assert _read(rows) == _want(*want)
+
+
+def test_sidebar_with_the_main_columns_leading_is_still_a_column() -> None:
+    side = ["COMPETENȚE", "Negociere", "CRM Salesforce", "Excel avansat", "", "LIMBI", "Engleză C1"]
+    main = [
+        "EXPERIENȚĂ",
+        "Key Account Manager — Orange România",
+        "Gestionez un portofoliu de clienți corporativi",
+        "cu venituri anuale de peste două milioane",
+        "de euro și negociez contractele anuale.",
+        "Consultant vânzări — Vodafone",
+        "Consiliere pentru abonamente de telefonie",
+    ]
+    rows: list[Row] = []
+    for i, text in enumerate(side):
+        if text:
+            rows.append((40, 780 - 13 * i, text, "l", 10, text.isupper()))
+    for i, text in enumerate(main):
+        rows.append((200, 780 - 13 * i, text, "l", 10, text.isupper()))
+    assert _read(rows) == _want(*[t for t in side if t], *main)
+
+
+def test_wrapped_europass_label() -> None:
+    rows: list[Row] = [
+        (170, 780, "Activități și responsabilități", "r", 9, False),
+        (170, 769, "principale", "r", 9, False),
+        (185, 780, "Gestionarea portofoliului de clienți corporativi,", "l", 10, False),
+        (185, 767, "negocierea contractelor și urmărirea încasărilor.", "l", 10, False),
+        (170, 745, "Numele angajatorului", "r", 9, False),
+        (185, 745, "Orange România SA", "l", 10, False),
+    ]
+    assert _read(rows) == _want(
+        "Activități și responsabilități principale",
+        "Gestionarea portofoliului de clienți corporativi,",
+        "negocierea contractelor și urmărirea încasărilor.",
+        "Numele angajatorului Orange România SA",
+    )
+
+
+def test_letter_spaced_heading_and_tabbed_bullet() -> None:
+    rows: list[Row] = [
+        (50, 780, "E X P E R I E N Ț Ă   P R O F E S I O N A L Ă", "l", 11, True),
+        (50, 760, "▪", "l", 10, False),
+        (70, 760, "Negociere cu clienții", "l", 10, False),
+    ]
+    assert _read(rows) == ["EXPERIENȚĂ", "PROFESIONALĂ", "•", "Negociere", "cu", "clienții"]
+
+
+def test_line_end_hyphens() -> None:
+    rows: list[Row] = [
+        (50, 780, "Am crescut vân-", "l", 10, False),
+        (50, 767, "zările; vânzările cresc. Follow-", "l", 10, False),
+        (50, 754, "up lunar, în Cluj-", "l", 10, False),
+        (50, 741, "Napoca.", "l", 10, False),
+    ]
+    text = " ".join(_read(rows))
+    assert "vânzările;" in text  # the document spells the word whole elsewhere
+    assert "Follow-up" in text and "Cluj-Napoca." in text

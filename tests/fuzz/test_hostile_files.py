@@ -1,0 +1,60 @@
+"""The hostile-file corpus: each file is read within the time and memory limits, with a
+documented outcome, and the process that called the reader stays small."""
+
+from __future__ import annotations
+
+import resource
+import time
+
+import pytest
+
+from recruit.core.reading import Limits, read_document
+from tests.fuzz import hostile
+
+# ARCHITECTURE.md, "Error codes for documents".
+CODES = {
+    "not_a_pdf",
+    "encrypted",
+    "corrupt",
+    "no_text_layer",
+    "too_large",
+    "too_many_pages",
+    "timeout",
+    "unsupported_type",
+}
+LIMITS = Limits(timeout_s=4.0, max_memory_mb=512)
+# Forking, unpickling the result and killing a child add a little to the reader's deadline.
+SLACK_S = 3.0
+
+
+def _check(result) -> None:
+    assert result.status in ("ok", "error", "needs_review")
+    if result.status == "ok":
+        assert result.error is None
+    else:
+        assert result.error.code in CODES and result.error.message
+
+
+@pytest.mark.parametrize("name", sorted(hostile.CORPUS))
+def test_hostile_file_is_read_within_the_limits(name: str) -> None:
+    data = hostile.CORPUS[name]()
+    filename = "cv.docx" if name.startswith("docx") else "cv.pdf"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    result = read_document(data, filename, limits=LIMITS)
+    elapsed = time.monotonic() - started
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    _check(result)
+    assert elapsed < LIMITS.timeout_s + SLACK_S, f"{name} took {elapsed:.1f}s"
+    # The parse runs in a child: a bomb may fill the child, never the caller.
+    assert grown_mb < 200, f"{name} grew the caller by {grown_mb:.0f} MB"
+
+
+def test_expected_outcomes_of_the_clear_cases() -> None:
+    assert read_document(hostile.valid(), "cv.pdf", limits=LIMITS).status == "ok"
+    pages = read_document(hostile.many_pages(), "cv.pdf", limits=LIMITS)
+    assert pages.error is not None and pages.error.code == "too_many_pages"
+    cut = read_document(hostile.truncated(), "cv.pdf", limits=LIMITS)
+    assert cut.error is not None and cut.error.code == "corrupt"
+    big = read_document(b"%PDF-1.4\n" + b"0" * (LIMITS.max_bytes + 1), "cv.pdf", limits=LIMITS)
+    assert big.error is not None and big.error.code == "too_large"

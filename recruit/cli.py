@@ -84,6 +84,13 @@ def _scale_out(app: Flask) -> None:
 
     settings: Settings = app.config["RECRUIT_SETTINGS"]
     app.extensions["recruit.storage"] = make_storage(settings.upload_dir)
+    if not settings.database_url.startswith("sqlite"):
+        from recruit.tasks import pooled_engine
+
+        # The pool sized from RECRUIT_DB_POOL_SIZE / _MAX_OVERFLOW, for every session from here.
+        app.extensions["recruit.engine"].dispose()
+        app.extensions["recruit.engine"] = pooled_engine(settings.database_url)
+        app.extensions["recruit.sessions"].configure(bind=app.extensions["recruit.engine"])
     if settings.redis_url and "recruit.queue" not in app.extensions:
         from recruit.queue import QueueSettings, TaskQueue, install
 

@@ -138,6 +138,10 @@ def serve_production(
                 "max_requests": 2000,
                 "max_requests_jitter": 200,
             }
+            # gunicorn >= 25 opens a control socket at one fixed path per user: two servers on
+            # one machine would fight over it, and we do not use it.
+            if "control_socket_disable" in self.cfg.settings:
+                options["control_socket_disable"] = True
             for key, value in options.items():
                 self.cfg.set(key, value)
 

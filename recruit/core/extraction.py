@@ -167,7 +167,9 @@ def extract_profile(
     today = doc_date or datetime.date.today()
     pages = _Pages(text, tuple(page_starts) or (0,))
     sections = sorted(find_sections(text), key=lambda s: s.start)
-    doc = analyse(text, language or "en", [(t.start, t.end, t.suggestion) for t in typos])
+    # Lines wrap inside phrases ("savings\naccounts"): match across them; same offsets.
+    flat = text.replace("\n", " ")
+    doc = analyse(flat, language or "en", [(t.start, t.end, t.suggestion) for t in typos])
     name = find_name(sections)
     licence, licence_evidence = _licence(text, pages)
     own_car, car_evidence = _own_car(text, pages)

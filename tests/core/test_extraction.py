@@ -150,6 +150,17 @@ def test_skill_counts_and_labels_in_the_cv_language(extract: Extract) -> None:
     assert [(s.id, s.label, s.count) for s in english.skills] == [("negotiation", "Negotiation", 2)]
 
 
+def test_a_phrase_wrapped_over_two_lines(extract: Extract) -> None:
+    text = "• Advised clients on loans and savings\naccounts"
+    (deposits,) = [s for s in extract(text, language="en").skills if s.id == "deposits"]
+    assert deposits.evidence[0].text == "savings\naccounts"
+
+
+def test_ordinary_words_are_not_skills(extract: Extract) -> None:
+    text = "In order to cut cost savings we filed tax returns and planned the stock market plan."
+    assert extract(text, language="en").skills == ()
+
+
 def test_word_excel_need_their_capital(extract: Extract) -> None:
     ids = {s.id for s in extract("In other words, we excel at it.", language="en").skills}
     assert not {"word", "excel"} & ids

@@ -237,10 +237,44 @@ def order(segs: list[Seg]) -> list[Seg]:
     run = segs[i0:i1]
     left = [s for s in run if s.x1 <= x - _GUTTER_PT]
     right = [s for s in run if s.x0 >= x - _ALIGN_PT]
+    left, right, before, after = _trim_detached(left, right)
     middle = _table_order(left, right)
     if middle is None:
         middle = order(left) + order(right)
-    return order(segs[:i0]) + middle + order(segs[i1:])
+    return order(segs[:i0] + before) + middle + order(after + segs[i1:])
+
+
+_DETACHED = 3.0  # a gap of this many lines on one side ends that side's column
+
+
+def _trim_detached(
+    left: list[Seg], right: list[Seg]
+) -> tuple[list[Seg], list[Seg], list[Seg], list[Seg]]:
+    """Cut off lines that lie beyond the other column, across a wide gap on their own side.
+
+    HTML-to-PDF converters centre a short table cell beside a tall one; the lines after the
+    table then sit left of the corridor too but belong to the full-width text that follows.
+    A column that merely runs longer than its neighbour continues at its usual spacing.
+    """
+    before: list[Seg] = []
+    after: list[Seg] = []
+    top = max(left[0].top, right[0].top)  # both lists are sorted by top
+    bottom = min(max(s.bottom for s in left), max(s.bottom for s in right))
+    sides = []
+    for side in (left, right):
+        keep = side
+        for i in range(1, len(side)):
+            a, b = side[i - 1], side[i]
+            if b.top - a.bottom > _DETACHED * a.size:
+                if b.top >= bottom:
+                    after += side[i:]
+                    keep = side[:i]
+                    break
+                if a.bottom <= top:
+                    before += side[:i]
+                    keep = side[i:]
+        sides.append(keep)
+    return sides[0], sides[1], before, after
 
 
 def _row_order(segs: list[Seg]) -> list[Seg]:

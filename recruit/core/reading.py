@@ -545,7 +545,7 @@ def _build_text(pages: list[list[layout.Seg]]) -> dict[str, Any]:
         for seg in segs:
             if prev is None:
                 sep = "\n\n"
-            elif seg.top < prev.bottom - 0.5 * prev.size and seg.x0 >= prev.x1:
+            elif abs(seg.bottom - prev.bottom) < 0.5 * prev.size and seg.x0 >= prev.x1:
                 sep = " "  # the next cell of the same row (label, then its content)
             elif seg.top - prev.bottom > 0.9 * prev.size or seg.top < prev.top - 1:
                 sep = "\n\n"

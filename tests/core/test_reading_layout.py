@@ -165,3 +165,34 @@ def test_line_end_hyphens() -> None:
     text = " ".join(_read(rows))
     assert "vânzările;" in text  # the document spells the word whole elsewhere
     assert "Follow-up" in text and "Cluj-Napoca." in text
+
+
+def test_short_cell_centred_beside_a_tall_one_does_not_swallow_what_follows() -> None:
+    # wkhtmltopdf CVs: a skills paragraph centred beside a long list, then full-width text.
+    items = [f"Skill number {i}" for i in range(12)]
+    rows: list[Row] = [(50, 780, "Highlights", "l", 10, False)]
+    rows += [(435, 765 - 12 * i, item, "l", 10, False) for i, item in enumerate(items)]
+    rows += [(50, 700, "SAP, Dynamics AX and Quickbooks.", "l", 10, False)]
+    rows += [
+        (50, 600, "Experience", "l", 10, False),
+        (50, 585, "Finance Manager, 12/2011 to 05/2014", "l", 10, False),
+        (
+            50,
+            570,
+            "Provide financial reports for three plants in the region and more.",
+            "l",
+            10,
+            False,
+        ),
+        (
+            50,
+            555,
+            "Manage day to day operations, procurement, budget and the payroll of all plants.",
+            "l",
+            10,
+            False,
+        ),
+    ]
+    words = _read(rows)
+    assert words.index("Experience") > words.index("number", words.index("11") - 2)
+    assert words[-3:] == ["of", "all", "plants."]

@@ -323,7 +323,7 @@ def _date_range(
     (sy, sm), current = start, end is None
     ey, em = end or TODAY
     present = (
-        rng.choice(["prezent", "în prezent", "Prezent"])
+        rng.choice(["prezent", "în prezent", "Prezent", "până în prezent"])
         if lang == "ro"
         else rng.choice(["present", "Present", "current", "now"])
     )
@@ -426,8 +426,12 @@ def _one(index: int, rng: random.Random) -> LabelledCv:
         label = "Nume și prenume" if lang == "ro" else "Name"
         header = ["Curriculum Vitae"] if europass else [headline]
         headline_skills = set() if europass else headline_skills
-        personal = [f"{label}: {name}", contact]
+        # Europass puts the bare name under its heading; other CVs label it.
+        personal = [name if europass and index % 2 else f"{label}: {name}", contact]
         notes.append("name in personal section")
+    if name and header[0] == name and index % 10 == 7:
+        header[0] = name.upper()  # compared case-insensitively
+        notes.append("name in capitals")
     heading = {
         "personal": "Informații personale" if lang == "ro" else "Personal information",
         "exp": rng.choice(
@@ -568,6 +572,30 @@ def _one(index: int, rng: random.Random) -> LabelledCv:
                 level = rng.choice(LEVELS[:5])
                 lang_lines.append(f"{names[code]}: {level}")
                 languages.append((code, level))
+    if lang_lines and (europass or index % 4 == 1):
+        # The Europass self-assessment grid: its column headings and its legend.
+        grid_head, grid_legend = (
+            (
+                (
+                    "ÎNȚELEGERE VORBIRE SCRIERE",
+                    "Ascultare Citire Participare la conversație Discurs oral",
+                ),
+                "Niveluri: A1 și A2: Utilizator elementar - B1 și B2: Utilizator independent - "
+                "C1 și C2: Utilizator experimentat",
+            )
+            if lang == "ro"
+            else (
+                (
+                    "UNDERSTANDING SPEAKING WRITING",
+                    "Listening Reading Spoken interaction Spoken production",
+                ),
+                "Levels: A1 and A2: Basic user - B1 and B2: Independent user - "
+                "C1 and C2: Proficient user",
+            )
+        )
+        lang_lines[1:1] = list(grid_head)
+        lang_lines.append(grid_legend)
+        notes.append("Europass grid headings")
     # Licence and car.
     licence: tuple[str, ...] = ()
     own_car = False
@@ -602,9 +630,26 @@ def _one(index: int, rng: random.Random) -> LabelledCv:
         for line, ids in rng.sample(SKILL_LINES_RO if lang == "ro" else SKILL_LINES_EN, 4):
             skill_lines.append(line)
             skills |= ids
+    if licence and index % 6 == 1:
+        # The licence as a line of the skills section rather than a section of its own.
+        label = "Permis de conducere: categoria" if lang == "ro" else "Driving licence:"
+        skill_lines.append(f"{label} {', '.join(licence)}")
+        skill_lines += licence_lines[1:]
+        licence_lines = []
+        notes.append("licence among skills")
+    summary: list[str] = []
+    if not minimal and index % 4 == 2:
+        # Languages named in passing are no language skills.
+        summary = [
+            "Lucrez zilnic cu clienți vorbitori de limba engleză și germană."
+            if lang == "ro"
+            else "Worked every day with German and French speaking clients."
+        ]
 
     main: list[Section] = []
     side: list[Section] = []
+    if summary:
+        main.append(Section("Profil" if lang == "ro" else "Summary", summary))
     if personal:
         main.append(Section(heading["personal"], personal))
     if exp_lines:

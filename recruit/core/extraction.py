@@ -287,6 +287,8 @@ def _continues(previous: str, line: Line, parts: int, full: bool) -> bool:
     # A narrow column wraps "Customer Service Manager at" / "Telekom Romania" and
     # "Sales" / "Representative — Coca-Cola HBC"; `full` says the previous line filled it.
     words = fold(line.text).split()
+    if words[0] in ("at", "la", "@", "for", "pentru", "|", "—", "–") and len(words) <= 8:
+        return True  # "Junior Accountant" / "at PwC Romania"
     if not _is_header_line(line):
         return False
     if full and line.text[0].isupper():

@@ -132,10 +132,8 @@ def _keys(language: str | None = None) -> tuple[set[str], set[str]]:
 
 
 def _undetectable(word: str, exact: set[str], folded_forms: set[str]) -> bool:
-    vocab = _vocabulary()
     low = word.lower().translate(CEDILLA)
-    folded = _fold(low)
-    return low in vocab.words or folded in vocab.ro_folded or low in exact or folded in folded_forms
+    return _vocabulary().is_word(low) or low in exact or _fold(low) in folded_forms
 
 
 def _neighbour(ch: str, rng: random.Random, upper: bool) -> str:
@@ -261,7 +259,8 @@ def measure(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
             c["injected"] += len(edits)
             for e in spans.values():
                 false_examples.append(
-                    f"  missed {e.kind}: {dirty[e.start : e.end]!r} (for {e.original!r})"
+                    f"  missed {e.kind}: {dirty[e.start : e.end]!r} (for {e.original!r}): "
+                    f"...{dirty[max(0, e.start - 35) : e.end + 15]!r}"
                 )
         _row(corpus.name, c)
         total.update(c)

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from wordfreq import get_frequency_dict, zipf_frequency
+from wordfreq import get_frequency_list
 
 from recruit.core.lexicon import KeyForm, key_forms
 from recruit.core.profile import Typo
@@ -138,8 +137,18 @@ def _fold(word: str) -> str:
     return word.translate(_FOLD)
 
 
-def _zipf(freq: float) -> float:
-    return math.log10(freq) + 9.0
+def _zipf_table(language: str, min_zipf: float) -> dict[str, float]:
+    """Return wordfreq's words of `language` from `min_zipf` up, with their Zipf frequency."""
+    # wordfreq's list is bucketed by centibels: bucket i holds the words of frequency
+    # 10^(-i/100), Zipf 9 - i/100. Read it directly: the dict form costs 45 MB in English.
+    out: dict[str, float] = {}
+    for i, bucket in enumerate(get_frequency_list(language)):
+        zipf = 9.0 - i / 100
+        if zipf < min_zipf:
+            break
+        for word in bucket:
+            out.setdefault(word, zipf)
+    return out
 
 
 def _lemma_table(name: str) -> dict[str, object]:
@@ -160,44 +169,54 @@ def _words_of(table: dict[str, object]) -> Iterable[str]:
             yield from (v for v in value if isinstance(v, str))
 
 
+# What the vocabulary knows of a lower-case string, as bits: one dict instead of five sets
+# keeps a worker's share near 100 MB.
+_REAL = 1  # a word of Romanian or English as spelt
+_RO_DICT = 2  # in spaCy's Romanian lemma table, which spells with diacritics
+_EN_DICT = 4  # in spaCy's English lemma tables
+_RO_FOLDED = 8  # a Romanian word with its diacritics folded away
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
-    words: frozenset[str]  # real words of Romanian or English, lower case, comma-below forms
-    ro_dictionary: frozenset[str]  # Romanian forms of spaCy's lemma table, spelt properly
-    dictionary: frozenset[str]  # spaCy's Romanian and English lemma tables: few surnames
-    ro_folded: frozenset[str]  # every Romanian word with its diacritics folded away
-    ro_restore: dict[str, tuple[str, float]]  # folded -> (commonest word with diacritics, zipf)
-    ro_zipf: dict[str, float]
+    flags: dict[str, int]
+    ro_restore: dict[str, str]  # folded -> its commonest spelling with diacritics
+    ro_zipf: dict[str, float]  # all of wordfreq's Romanian list (it stops at Zipf 3.0)
+    en_zipf: dict[str, float]  # wordfreq's English words from _EN_MIN_ZIPF
+
+    def is_word(self, low: str) -> bool:
+        """Tell whether lower-case `low` is a word, or a Romanian word without diacritics."""
+        return bool(self.flags.get(low, 0) & _REAL or self.flags.get(_fold(low), 0) & _RO_FOLDED)
+
+    def in_dictionary(self, low: str) -> bool:
+        """Tell whether lower-case `low` is in spaCy's Romanian or English lemma tables."""
+        return bool(self.flags.get(low, 0) & (_RO_DICT | _EN_DICT))
 
 
 @cache
 def _vocabulary() -> _Vocabulary:
-    ro_freq = get_frequency_dict("ro")
-    ro_zipf = {w: _zipf(f) for w, f in ro_freq.items()}
-    ro_dictionary = frozenset(w.lower() for w in _words_of(_lemma_table("ro_lemma_lookup.json.gz")))
-    ro_words = set(ro_freq) | ro_dictionary
-    en_words = {w for w, f in get_frequency_dict("en").items() if _zipf(f) >= _EN_MIN_ZIPF}
-    en_dictionary = {
-        w.lower()
-        for name in ("en_lemma_lookup.json.gz", "en_lemma_exc.json.gz", "en_lemma_index.json.gz")
-        for w in _words_of(_lemma_table(name))
-    }
-    en_words |= en_dictionary
-    restore: dict[str, tuple[str, float]] = {}
+    ro_zipf = _zipf_table("ro", 0.0)
+    en_zipf = _zipf_table("en", _EN_MIN_ZIPF)
+    flags: dict[str, int] = {}
+    for w in ro_zipf.keys() | en_zipf.keys():
+        flags[w] = _REAL
+    for w in _words_of(_lemma_table("ro_lemma_lookup.json.gz")):
+        low = w.lower()
+        flags[low] = flags.get(low, 0) | _REAL | _RO_DICT
+    for name in ("en_lemma_lookup.json.gz", "en_lemma_exc.json.gz", "en_lemma_index.json.gz"):
+        for w in _words_of(_lemma_table(name)):
+            low = w.lower()
+            flags[low] = flags.get(low, 0) | _REAL | _EN_DICT
+    restore: dict[str, str] = {}
+    ro_words = [w for w, f in flags.items() if f & _RO_DICT] + list(ro_zipf)
     for w in ro_words:
         folded = _fold(w)
+        flags[folded] = flags.get(folded, 0) | _RO_FOLDED
         if folded != w:
-            z = ro_zipf.get(w, 0.0)
-            if folded not in restore or z > restore[folded][1]:
-                restore[folded] = (w, z)
-    return _Vocabulary(
-        words=frozenset(ro_words | en_words),
-        ro_dictionary=ro_dictionary,
-        dictionary=ro_dictionary | en_dictionary,
-        ro_folded=frozenset(_fold(w) for w in ro_words),
-        ro_restore=restore,
-        ro_zipf=ro_zipf,
-    )
+            best = restore.get(folded)
+            if best is None or ro_zipf.get(w, 0.0) > ro_zipf.get(best, 0.0):
+                restore[folded] = w
+    return _Vocabulary(flags=flags, ro_restore=restore, ro_zipf=ro_zipf, en_zipf=en_zipf)
 
 
 @dataclass(frozen=True)
@@ -217,8 +236,12 @@ def _lexicon() -> _Lexicon:
     for folded in forms:
         for d in _deletes(folded, 1 if len(folded) <= _SHORT else 2):
             index.setdefault(d, set()).add(folded)
+    vocab = _vocabulary()
     zipf = {
-        folded: max(zipf_frequency(kf.form, kf.language or "en") for kf in kfs)
+        folded: max(
+            (vocab.ro_zipf if kf.language == "ro" else vocab.en_zipf).get(kf.form.lower(), 0.0)
+            for kf in kfs
+        )
         for folded, kfs in forms.items()
     }
     return _Lexicon(
@@ -276,19 +299,25 @@ def _best_match(
 _PRODUCTS: frozenset[str | None] = frozenset({None})
 
 
-def _joins_neighbour(text: str, start: int, end: int, low: str, words: frozenset[str]) -> bool:
+def _joins_neighbour(text: str, start: int, end: int, low: str, vocab: _Vocabulary) -> bool:
     """Tell whether the token is half of a word split by a stray space ("ma nagement")."""
     before = _prev_word(text, start)
-    if before and (before.lower() + low) in words:
+    if before and vocab.is_word(before.lower() + low):
         return True
     after = _next_word(text, end)
-    return bool(after and (low + after.lower()) in words)
+    return bool(after and vocab.is_word(low + after.lower()))
 
 
-def _beside_name(text: str, start: int, end: int, known: frozenset[str]) -> bool:
-    """Tell whether the token stands next to a capitalised word outside `known`."""
+def _beside_name(
+    text: str, start: int, end: int, known: Callable[[str], bool], languages: frozenset[str | None]
+) -> bool:
+    """Tell whether the token stands next to a capitalised word that is not `known`."""
     for word in (_prev_word(text, start), _next_word(text, end)):
-        if word and word[:1].isupper() and word.lower().translate(_CEDILLA) not in known:
+        if not word or not word[:1].isupper():
+            continue
+        low = word.lower().translate(_CEDILLA)
+        # A misspelt neighbour is no name: "Business Deveopment Manaer" has two typos.
+        if not known(low) and _best_match(_fold(low), languages, None, max_cost=1.0) is None:
             return True
     return False
 
@@ -346,19 +375,18 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
         low = token.lower().translate(_CEDILLA)
         folded = _fold(low)
         if language == "ro" and folded in vocab.ro_restore and low not in lex.exact:
-            restored, z = vocab.ro_restore[folded]
+            restored = vocab.ro_restore[folded]
             # wordfreq's Romanian counts are full of text typed without diacritics, so a bare
             # form is only trusted when the dictionary has it ("data", "fata", "peste") and
             # its accented twin is not far commoner ("in" for "în", "si" for "și").
-            bare_but_rarer = z - vocab.ro_zipf.get(low, 0.0) >= _BARE_GAP
-            if restored != low and (low not in vocab.ro_dictionary or bare_but_rarer):
+            gap = vocab.ro_zipf.get(restored, 0.0) - vocab.ro_zipf.get(low, 0.0)
+            listed = vocab.flags.get(low, 0) & _RO_DICT
+            if restored != low and (not listed or gap >= _BARE_GAP):
                 missing += 1
                 continue
         if len(token) < _MIN_LEN or token.isupper() or low in lex.exact:
             continue
-        if low in vocab.words or folded in vocab.ro_folded:
-            continue
-        if _joins_neighbour(text, start, end, low, vocab.words):
+        if vocab.is_word(low) or _joins_neighbour(text, start, end, low, vocab):
             continue
         if any(ch.isupper() for ch in token[1:]):
             # Inner capitals mark names and brands ("DirecTV", "LinkedIn") or PDF debris
@@ -373,8 +401,8 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             # neighbour in the lemma tables is a word, not a name; Romanian capitalises
             # only names, and the tables hold first names, so only key forms count as words.
             if match and match[1].language:
-                known = lex.exact if match[1].language == "ro" else vocab.dictionary
-                if _beside_name(text, start, end, known):
+                known = lex.exact.__contains__ if match[1].language == "ro" else vocab.in_dictionary
+                if _beside_name(text, start, end, known, languages):
                     continue
         else:
             match = _best_match(folded, languages, language)

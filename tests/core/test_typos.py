@@ -153,6 +153,15 @@ def test_all_caps_acronyms_are_not_flagged() -> None:
     assert flags("CONTARCTE, EXEL, NEGOCIATION, SAPP, CRMM", "en") == []
 
 
+def test_capitalised_typos_in_job_titles_are_flagged() -> None:
+    assert [f[0] for f in flags("Key Acount Manager, Business Deveopment Manaer", "en")] == [
+        "Acount",
+        "Deveopment",
+        "Manaer",
+    ]
+    assert flags("Manager Vazari", "ro") == [("Vazari", "vânzare", "Vânzări")]
+
+
 def test_camel_case_is_compared_with_product_names_only() -> None:
     assert flags("Decks in PowerPiont.", "en") == [("PowerPiont", "PowerPoint", "PowerPoint")]
 

@@ -106,11 +106,18 @@ def _lexicons() -> _Lexicon:
 
     education = rows("education.jsonl")
     levels: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-    for level in (*EDUCATION_LEVELS[1:], "incomplete"):
-        phrases = [r["pattern"] for r in education if r["id"] == level]
-        upper = [p for p in phrases if p.replace(".", "").isupper()]
-        lower = [p for p in phrases if p not in upper]
-        levels[level] = (_phrase_regex(lower), _phrase_regex(upper or ["\0"], cased=True))
+    for label, prefix in (("EDUCATION", ""), ("SCHOOL", "school:")):
+        for level in (*EDUCATION_LEVELS[1:], "incomplete"):
+            phrases = [r["pattern"] for r in education if (r["label"], r["id"]) == (label, level)]
+            if not phrases:
+                continue
+            # All-caps abbreviations (BA, MSc, ASE) only count written so.
+            upper = [p for p in phrases if p.replace(".", "").isupper()]
+            lower = [p for p in phrases if p not in upper]
+            levels[prefix + level] = (
+                _phrase_regex(lower or ["\0"]),
+                _phrase_regex(upper or ["\0"], cased=True),
+            )
     cefr = {fold(r["pattern"]): r["id"] for r in rows("cefr_words.jsonl")}
     langs = {fold(r["pattern"]): r["id"] for r in rows("languages.jsonl")}
     licence = rows("licence.jsonl")
@@ -154,6 +161,20 @@ def detect_language(text: str) -> str | None:
     return "ro" if ro > en else "en"
 
 
+_YEAR_MENTION = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
+
+
+def _document_date(text: str, doc_date: datetime.date | None) -> datetime.date:
+    # A creation date older than the years the CV names is a template's or a generator's
+    # (reportlab writes 2000-01-01): it cannot be when "present" was written.
+    today = datetime.date.today()
+    if doc_date is None or doc_date > today:
+        return today
+    years = [int(y) for y in _YEAR_MENTION.findall(text)]
+    latest = max((y for y in years if y <= today.year), default=0)
+    return today if doc_date.year < latest else doc_date
+
+
 def extract_profile(
     text: str,
     *,
@@ -164,7 +185,7 @@ def extract_profile(
 ) -> Profile:
     """Extract the structured profile of a CV from its normalised text."""
     language = language or detect_language(text)
-    today = doc_date or datetime.date.today()
+    today = _document_date(text, doc_date)
     pages = _Pages(text, tuple(page_starts) or (0,))
     sections = sorted(find_sections(text), key=lambda s: s.start)
     # Lines wrap inside phrases ("savings\naccounts"): match across them; same offsets.
@@ -476,7 +497,10 @@ def _education_entry(
 ) -> tuple[EducationEntry, bool]:
     text = " ".join(line.text for line in lines)
     found = _levels(text)
-    ranked = [lvl for lvl in EDUCATION_LEVELS if lvl in found]
+    # A named degree decides; the school's kind only when no degree is named.
+    ranked = [lvl for lvl in EDUCATION_LEVELS if lvl in found] or [
+        lvl for lvl in EDUCATION_LEVELS if "school:" + lvl in found
+    ]
     level = ranked[-1] if ranked else None
     incomplete = "incomplete" in found or bool(
         when and (when.current or when.end > (today.year, today.month))
@@ -514,9 +538,10 @@ def _education(sections: Sequence[Section], today: datetime.date, pages: _Pages)
         else:
             for line in section.lines:
                 if _levels(line.text):
-                    entries.append(
-                        _education_entry([line], _split_parts(line.text), None, today, pages)
-                    )
+                    # "B.A : Business Administration 2018 Kaplan University": the year
+                    # parts the degree from the school.
+                    parts = _split_parts(_YEAR_MENTION.sub(" | ", line.text))
+                    entries.append(_education_entry([line], parts, None, today, pages))
     if not present:
         return Education()
     effective = []

@@ -291,6 +291,26 @@ def test_present_uses_the_document_date(extract: Extract) -> None:
     assert (position.end, position.current) == ("2024-01", True)
 
 
+def test_a_creation_date_older_than_the_cv_is_ignored(extract: Extract) -> None:
+    text = "Experiență\n03/2019 - prezent | Consilier clienți — BCR\n"
+    (position,) = extract(text, doc_date=datetime.date(2000, 1, 1)).experience.positions
+    today = datetime.date.today()
+    assert position.end == f"{today.year:04d}-{today.month:02d}"
+
+
+def test_education_lines_without_ranges(extract: Extract) -> None:
+    text = (
+        "Education\nB.A : Business Administration 2018 Kaplan University City , State\n"
+        "Associate of Science : Business 1992 Northwestern Business College City , State\n"
+    )
+    education = extract(text).education
+    assert education.highest == "bachelor"
+    assert [(e.degree, e.institution, e.level) for e in education.entries] == [
+        ("B.A : Business Administration", "Kaplan University City", "bachelor"),
+        ("Associate of Science : Business", "Northwestern Business College City", "post_secondary"),
+    ]
+
+
 @pytest.mark.parametrize(
     "block",
     [
@@ -392,6 +412,10 @@ def test_dates_outside_the_experience_section_are_not_jobs(extract: Extract) -> 
         ("2010 – 2014 Facultatea de Științe Economice, licență", "bachelor"),
         ("2010 – 2014 BSc Economics, University of Leeds", "bachelor"),
         ("2010 – 2014 Studii superioare economice", "bachelor"),
+        ("2010 – 2014 Universitatea Babeș-Bolyai, Facultatea de Business", "bachelor"),
+        ("2006 – 2010 Colegiul Național „Emil Racoviță”", "secondary"),
+        ("2006 – 2010 High school diploma — Emil Racoviță National College", "secondary"),
+        ("2010 – 2012 Associate of Arts, Miami Dade College", "post_secondary"),
         ("2014 – 2016 Masterat în Marketing, ASE București", "master"),
         ("2014 – 2016 MBA, Bucharest Business School", "master"),
         ("2016 – 2020 Doctorat în Economie", "doctorate"),

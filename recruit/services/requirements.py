@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -211,7 +212,20 @@ _CACHE_SIZE = 8
 _LOCK = threading.Lock()
 
 
+# Checking whether an opening's scored documents changed costs a scan of its applications
+# (tens of ms at 100k), so a cache entry is trusted for a few seconds between checks: a
+# preview may miss a CV read in the last seconds, never one read before the page was opened.
+RECHECK_SECONDS = 5.0
+_CHECKED: dict[tuple[str, int, str], tuple[float, tuple[Any, ...]]] = {}
+
+
 def _stored(session: Session, opening: Opening) -> _Stored:
+    where = (str(session.get_bind().url), opening.id, opening.created_at.isoformat())
+    now = time.monotonic()
+    with _LOCK:
+        checked = _CHECKED.get(where)
+        if checked and now - checked[0] < RECHECK_SECONDS and checked[1] in _CACHE:
+            return _CACHE[checked[1]]
     # The set of scored documents changes when a CV is read or sent again: their count, newest
     # id and id sum tell that without loading them (the creation time tells apart an opening
     # re-created with the same id, as in tests).
@@ -234,6 +248,7 @@ def _stored(session: Session, opening: Opening) -> _Stored:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
+            _CHECKED[where] = (now, key)
             return hit
     rows = session.execute(
         select(Application.id, Application.scored_document_id)
@@ -250,6 +265,7 @@ def _stored(session: Session, opening: Opening) -> _Stored:
         for stale in [k for k in _CACHE if k[:2] == key[:2]]:
             del _CACHE[stale]
         _CACHE[key] = stored
+        _CHECKED[where] = (now, key)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return stored
@@ -348,3 +364,4 @@ def clear_cache() -> None:
     """Forget every cached criterion column (tests, and after bulk imports)."""
     with _LOCK:
         _CACHE.clear()
+        _CHECKED.clear()

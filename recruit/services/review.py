@@ -238,17 +238,26 @@ def shortlist(
 
 
 def view_counts(session: Session, opening: Opening) -> dict[str, int]:
-    """Count the opening's applications per shortlist view (one index-only query)."""
-    counts = dict.fromkeys(VIEWS, 0)
-    rows = session.execute(
-        select(Application.knocked_out, Application.score.is_(None), func.count())
-        .where(Application.opening_id == opening.id)
-        .group_by(Application.knocked_out, Application.score.is_(None))
-    )
-    for knocked_out, unscored, n in rows:
-        view = "unscored" if unscored else ("knocked_out" if knocked_out else "ranked")
-        counts[view] += n
-    return counts
+    """Count the opening's applications per shortlist view.
+
+    Three range counts on the shortlist index: a GROUP BY over it would sort 100k entries.
+    Unscored applications are never knocked out, so all three are index ranges.
+    """
+    base = select(func.count()).select_from(Application).where(Application.opening_id == opening.id)
+    return {
+        "ranked": session.scalar(
+            base.where(Application.knocked_out.is_(False), Application.score.is_not(None))
+        )
+        or 0,
+        "knocked_out": session.scalar(
+            base.where(Application.knocked_out.is_(True), Application.score.is_not(None))
+        )
+        or 0,
+        "unscored": session.scalar(
+            base.where(Application.knocked_out.is_(False), Application.score.is_(None))
+        )
+        or 0,
+    }
 
 
 def export_rows(

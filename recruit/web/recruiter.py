@@ -125,8 +125,9 @@ def shortlist(opening_id: int) -> str:
         flt=flt,
         page=page,
         bulk=bulk,
-        statuses=STATUS_LABELS,
-        education=EDUCATION_LABELS,
+        # Plain strings: lazy ones would be translated again on each of the 50 rows.
+        statuses={k: str(v) for k, v in STATUS_LABELS.items()},
+        education={k: str(v) for k, v in EDUCATION_LABELS.items()},
         display_name=display_name,
         first_rank=int(request.args.get("rank", "1"))
         if request.args.get("rank", "").isdigit()

@@ -141,8 +141,22 @@ def test_language_switch_and_browser_language(wclient, session):
     session.commit()
     ro = wclient.get(f"/openings/{o.id}/apply", headers={"Accept-Language": "ro-RO,ro;q=0.9"})
     assert 'lang="ro"' in ro.get_data(as_text=True)
+    assert "Trimite candidatura" in ro.get_data(as_text=True)  # compiled from the .po at start
     wclient.post("/language", data={"lang": "en", "next": f"/openings/{o.id}/apply"})
     en = wclient.get(f"/openings/{o.id}/apply", headers={"Accept-Language": "ro"})
     assert 'lang="en"' in en.get_data(as_text=True) and "Send my application" in en.get_data(
         as_text=True
     )
+
+
+def test_romanian_messages_next_to_the_fields(wclient, session):
+    o = f.opening(session)
+    session.commit()
+    r = wclient.post(
+        f"/openings/{o.id}/apply",
+        data=form(name="", cv=None),
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "ro"},
+    )
+    body = r.get_data(as_text=True)
+    assert "Vă rugăm să vă scrieți numele." in body and "alegeți fișierul cu CV-ul" in body

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.tokens import Span
+
 from recruit.core import dates
 from recruit.core.names import find_name
 from recruit.core.nlp import analyse, fold, load_jsonl, strip_diacritics
@@ -33,47 +35,9 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*[|•·–—]\s*|,\s+|\s+(?:at|la|@|for|pentru)\s+|\t|\s{3,}")
 _BULLET = re.compile(r"^[•▪◦‣∙·●■□➢➤►–—*-]\s*")
 _CEFR = re.compile(r"(?<![A-Za-z0-9])([ABC][12])(?![A-Za-z0-9])")
-_STOP_RO = frozenset(
-    {
-        "si",
-        "sau",
-        "de",
-        "la",
-        "cu",
-        "pentru",
-        "din",
-        "care",
-        "este",
-        "sunt",
-        "al",
-        "ale",
-        "lui",
-        "unei",
-        "unui",
-        "cei",
-    }
-)
-_STOP_EN = frozenset(
-    {
-        "the",
-        "and",
-        "of",
-        "to",
-        "with",
-        "for",
-        "at",
-        "on",
-        "is",
-        "are",
-        "was",
-        "were",
-        "my",
-        "an",
-        "as",
-        "by",
-        "from",
-    }
-)
+# Function words that tell Romanian from English when the reader gave no language.
+_STOP_RO = frozenset("si sau de la cu pentru din care este sunt al ale lui unei unui cei".split())  # noqa: SIM905
+_STOP_EN = frozenset("the and of to with for at on is are was were my an as by from".split())  # noqa: SIM905
 
 
 def _phrase_regex(phrases: Iterable[str], *, cased: bool = False) -> re.Pattern[str]:
@@ -211,7 +175,7 @@ def extract_profile(
     )
 
 
-def _skills(spans: Iterable, language: str | None, pages: _Pages) -> tuple[Skill, ...]:
+def _skills(spans: Iterable[Span], language: str | None, pages: _Pages) -> tuple[Skill, ...]:
     catalog = skill_catalog()
     found: dict[str, list[Evidence]] = {}
     for span in spans:
@@ -229,7 +193,6 @@ def _skills(spans: Iterable, language: str | None, pages: _Pages) -> tuple[Skill
 @dataclass(frozen=True)
 class _Block:
     when: dates.DateRange
-    anchor: Line
     header: tuple[Line, ...]  # the lines naming title/employer or degree/institution
     parts: tuple[str, ...]  # those lines split into title, employer, place ...
     body: tuple[Line, ...]  # everything else up to the next block
@@ -279,28 +242,10 @@ def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Lin
 
 
 _CONNECTOR = re.compile(r"(?:\s(?:at|of|la|de|din|in|and|si|for|pentru)|[-–—|,&])$")
-
-
+# Words that end a job title; a wrapped line starting with one continues the title.
 _TITLE_HEADS = frozenset(
-    [
-        "manager",
-        "representative",
-        "specialist",
-        "officer",
-        "assistant",
-        "consultant",
-        "agent",
-        "executive",
-        "director",
-        "coordinator",
-        "lead",
-        "leader",
-        "analyst",
-        "supervisor",
-        "operator",
-        "reprezentant",
-        "consilier",
-    ]
+    "manager representative specialist officer assistant consultant agent executive director "  # noqa: SIM905
+    "coordinator lead leader analyst supervisor operator reprezentant consilier".split()
 )
 
 
@@ -384,7 +329,7 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         parts = _split_parts("  |  ".join(texts))
         used = {h.start for h in header}
         body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)
-        blocks.append(_Block(when, line, tuple(header), tuple(parts), body))
+        blocks.append(_Block(when, tuple(header), tuple(parts), body))
     return blocks
 
 

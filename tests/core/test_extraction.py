@@ -586,6 +586,13 @@ def test_no_name_rather_than_a_guess(extract: Extract, first_line: str) -> None:
     assert extract(f"{first_line}\nTelefon: 0722 111 222\nExperiență\n").name is None
 
 
+def test_europass_name_beside_its_heading(extract: Extract) -> None:
+    text = "Curriculum Vitae\nINFORMAȚII PERSONALE Popescu Ana-Maria\nStrada Mare 1, Iași\n"
+    profile = extract(text)
+    assert profile.name == "Popescu Ana-Maria"
+    assert profile.name_evidence[0].start == text.index("Popescu")
+
+
 def test_a_placeholder_after_a_label_is_no_name(extract: Extract) -> None:
     assert extract("Curriculum Vitae\nNume: Nume Prenume\n").name is None
     assert extract("Curriculum Vitae\nName: ____________\n").name is None

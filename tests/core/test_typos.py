@@ -121,6 +121,11 @@ def test_cedilla_forms_are_neither_typos_nor_missing_diacritics() -> None:
     assert report.missing_diacritics == 0
 
 
+def test_the_spelling_before_1993_is_not_a_typo() -> None:
+    text = "Vînzări, întîlniri cu clienții, vînzătoare, întîlnirile lunare."
+    assert find_typos(text, "ro").typos == ()
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -297,7 +297,7 @@ def export_rows(
             app.id,
             name_of(app),
             app.headline,
-            "" if app.score is None else f"{app.score:.2f}",
+            "" if app.score is None else round(app.score, 2),
             app.knockouts or ("yes" if app.knocked_out else ""),
             app.status,
             app.sales_months if app.sales_months is not None else "",

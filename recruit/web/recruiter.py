@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -189,6 +190,70 @@ def export_csv(opening_id: int) -> Response:
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="shortlist-{opening.id}-{flt.view}.csv"'
+        },
+    )
+
+
+def xlsx_bytes(rows: Iterable[list[Any]]) -> bytes:
+    """Write rows as a one-sheet XLSX (inline strings, numbers as numbers), no library needed."""
+    from xml.sax.saxutils import escape
+
+    def cell(ref: str, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            text = escape(str(value))
+            return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+        return f'<c r="{ref}"><v>{value}</v></c>'
+
+    def column(n: int) -> str:
+        name = ""
+        while n >= 0:
+            name, n = chr(65 + n % 26) + name, n // 26 - 1
+        return name
+
+    body = "".join(
+        f'<row r="{r}">' + "".join(cell(f"{column(c)}{r}", v) for c, v in enumerate(row)) + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    ns = "http://schemas.openxmlformats.org"
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{ns}/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{ns}/package/2006/relationships">'
+        f'<Relationship Id="r1" Type="{ns}/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{ns}/spreadsheetml/2006/main" '
+        f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+        '<sheet name="Shortlist" sheetId="1" r:id="r1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{ns}/package/2006/relationships">'
+        f'<Relationship Id="r1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{ns}/spreadsheetml/2006/main">'
+        f"<sheetData>{body}</sheetData></worksheet>",
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, xml in parts.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
+    return buffer.getvalue()
+
+
+@bp.get("/openings/<int:opening_id>/export.xlsx")
+@roles_required(*STAFF)
+def export_xlsx(opening_id: int) -> Response:
+    """Download the filtered shortlist as an Excel workbook."""
+    opening = opening_or_404(opening_id)
+    flt = filter_from_args(request.args)
+    rows = review.export_rows(db_session(), opening, flt, display_name)
+    return Response(
+        xlsx_bytes(rows),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="shortlist-{opening.id}-{flt.view}.xlsx"'
         },
     )
 

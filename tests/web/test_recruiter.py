@@ -194,3 +194,15 @@ def test_blind_review_hides_names_text_and_file(wclient, session):
     assert "Ana Popescu" not in page
     doc = strong.documents[-1]
     assert wclient.get(f"/recruiter/documents/{doc.id}/original").status_code == 403
+
+
+def test_xlsx_export_opens_as_a_workbook(wclient, session):
+    import zipfile
+
+    recruiter, o, strong, *_ = setup(session)
+    f.sign_in(wclient, recruiter)
+    r = wclient.get(f"/recruiter/openings/{o.id}/export.xlsx")
+    assert r.headers["Content-Disposition"].endswith('.xlsx"')
+    with zipfile.ZipFile(io.BytesIO(r.data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "Ana Popescu" in sheet and f"<v>{round(strong.score, 2)}</v>" in sheet

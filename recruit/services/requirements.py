@@ -139,7 +139,15 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
             changes.append(Change("added", cid, c.get("label", cid)))
             continue
         for key in sorted(set(c) | set(before[cid])):
-            if c.get(key) != before[cid].get(key):
+            old_value, new_value = before[cid].get(key), c.get(key)
+            # A list of skills is a set: the order they are listed in scores the same.
+            if (
+                isinstance(old_value, list)
+                and isinstance(new_value, list)
+                and sorted(map(str, old_value)) == sorted(map(str, new_value))
+            ):
+                continue
+            if old_value != new_value:
                 changes.append(
                     Change(
                         "changed", cid, c.get("label", cid), key, before[cid].get(key), c.get(key)

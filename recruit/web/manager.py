@@ -94,10 +94,15 @@ def criteria_from_form(
             "weight": float(f.weight.data if f.weight.data is not None else 0),
             "must_have": bool(f.must_have.data),
         }
+        before = {c["id"]: c for c in base.get("criteria", [])}.get(item["id"], {})
         for name in PARAMS[f.type.data]:
             value = getattr(f, name).data
             if value is None or value == "":
                 continue
+            if name == "skills" and isinstance(value, list):
+                # The list box returns skills in label order; keep the saved order, new last.
+                known = [s for s in before.get("skills", []) if s in value]
+                value = known + [s for s in value if s not in known]
             item[name] = value
         items.append(item)
         kept.append(index)

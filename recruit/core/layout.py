@@ -237,18 +237,22 @@ def order(segs: list[Seg]) -> list[Seg]:
     run = segs[i0:i1]
     left = [s for s in run if s.x1 <= x - _GUTTER_PT]
     right = [s for s in run if s.x0 >= x - _ALIGN_PT]
-    left, right, before, after = _trim_detached(left, right)
+    left, right, before, after = _trim_detached(left, right, i0 > 0, i1 < len(segs))
     middle = _table_order(left, right)
     if middle is None:
         middle = order(left) + order(right)
     return order(segs[:i0] + before) + middle + order(after + segs[i1:])
 
 
-_DETACHED = 3.0  # a gap of this many lines on one side ends that side's column
+# A gap of this many lines on one side ends that side's column; less when full-width text
+# follows (or precedes) the columns, as then a short line across the gap most likely
+# belongs to it.
+_DETACHED = 3.0
+_DETACHED_NEAR_TEXT = 1.5
 
 
 def _trim_detached(
-    left: list[Seg], right: list[Seg]
+    left: list[Seg], right: list[Seg], text_before: bool, text_after: bool
 ) -> tuple[list[Seg], list[Seg], list[Seg], list[Seg]]:
     """Cut off lines that lie beyond the other column, across a wide gap on their own side.
 
@@ -265,14 +269,14 @@ def _trim_detached(
         keep = side
         for i in range(1, len(side)):
             a, b = side[i - 1], side[i]
-            if b.top - a.bottom > _DETACHED * a.size:
-                if b.top >= bottom:
-                    after += side[i:]
-                    keep = side[:i]
-                    break
-                if a.bottom <= top:
-                    before += side[:i]
-                    keep = side[i:]
+            gap = (b.top - a.bottom) / a.size
+            if b.top >= bottom and gap > (_DETACHED_NEAR_TEXT if text_after else _DETACHED):
+                after += side[i:]
+                keep = side[:i]
+                break
+            if a.bottom <= top and gap > (_DETACHED_NEAR_TEXT if text_before else _DETACHED):
+                before += side[:i]
+                keep = side[i:]
         sides.append(keep)
     return sides[0], sides[1], before, after
 

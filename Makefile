@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 DEPS := pyproject.toml constraints.txt
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast lint audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check recruit tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# Known dependency vulnerabilities (PyPI's advisory data) and a static security scan.
+# Bandit at medium severity and up; B301 is reading.py unpickling its own forked child's
+# result from a private pipe, never uploaded bytes.
+audit: $(VENV)/.test-installed
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/bandit -r recruit -q -ll -s B301
 
 bench: $(VENV)/.test-installed
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -60,7 +60,8 @@ def cv_kind(data: bytes) -> str | None:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 if "word/document.xml" in z.namelist():
                     return "docx"
-        except zipfile.BadZipFile:
+        # zipfile raises more than BadZipFile on hostile archives (found by tests/fuzz).
+        except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError):
             return None
     return None
 

@@ -7,8 +7,8 @@ import hashlib
 import hmac
 import io
 import os
-import random
 import re
+import secrets
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -209,7 +209,7 @@ class DatabaseLimiter:
         now = utcnow()
         with self.sessions() as session:
             session.add(RateLimitHit(key=digest, created_at=now))
-            if random.random() < 0.01:  # keep the table small without a scheduled job
+            if secrets.randbelow(100) == 0:  # keep the table small without a scheduled job
                 session.execute(
                     delete(RateLimitHit).where(RateLimitHit.created_at < now - dt.timedelta(days=1))
                 )

@@ -280,6 +280,14 @@ def docx_zip_bomb(total: int = 1 << 30) -> bytes:
     )
 
 
+def docx_future_zip_version() -> bytes:
+    """A DOCX whose central directory asks for zip version 6.4 (zipfile raises NotImplemented)."""
+    data = bytearray(docx(b"<w:document " + W + b"><w:body/></w:document>"))
+    at = data.index(b"PK\x01\x02")
+    data[at + 6 : at + 8] = struct.pack("<H", 64)  # "version needed to extract"
+    return bytes(data)
+
+
 CORPUS: dict[str, Callable[[], bytes]] = {
     "deep_arrays": deep_arrays,
     "deep_dicts": deep_dicts,
@@ -293,4 +301,5 @@ CORPUS: dict[str, Callable[[], bytes]] = {
     "truncated": truncated,
     "docx_billion_laughs": docx_billion_laughs,
     "docx_zip_bomb": docx_zip_bomb,
+    "docx_future_zip_version": docx_future_zip_version,
 }

@@ -80,6 +80,22 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(web, world) -> N
     assert _CountingStream.read_bytes == 0
 
 
+def test_a_hostile_zip_gets_an_answer_not_a_crash(web, world) -> None:
+    from tests.fuzz.hostile import docx_future_zip_version
+
+    response = web.test_client().post(
+        f"/openings/{world.opening_a}/apply",
+        data={
+            "name": "Ana",
+            "email": "ana@example.com",
+            "consent": "y",
+            "cv": (io.BytesIO(docx_future_zip_version()), "cv.docx"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and "not a PDF or a Word" in response.text
+
+
 def test_the_public_apply_form_is_limited_per_address(web, world) -> None:
     web.config["RECRUIT_RATE_LIMITS"]["apply_address"] = (2, 3600)
     client = web.test_client()

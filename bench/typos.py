@@ -143,9 +143,20 @@ def _neighbour(ch: str, rng: random.Random, upper: bool) -> str:
     return new.upper() if upper else new
 
 
-def _edit(word: str, kind: str, rng: random.Random) -> str:
-    # Edits avoid the first letter, where typing slips are rare (and the detector trusts it).
-    i = rng.randrange(1, len(word))
+def _edit(word: str, kind: str, rng: random.Random, first: int = 1) -> str:
+    new = _slip(word, kind, rng, first)
+    # Shift is held for the first key of a capitalised word, whichever key that is.
+    if word[:1].isupper() and new[:1].islower():
+        new = new[:1].upper() + new[1:]
+    return new
+
+
+def _slip(word: str, kind: str, rng: random.Random, first: int) -> str:
+    # Edits avoid the first letter, where typing slips are rare (and the detector trusts it
+    # in capitalised words); `first=0` lets them hit it, for the side measure.
+    i = rng.randrange(first, len(word))
+    if kind in ("insertion", "transposition") and i == 0:
+        i = 1
     # A slip inside a word is typed in the word's case: "Maanger", not "MAnager".
     upper = word.isupper()
     if kind == "deletion":
@@ -171,7 +182,13 @@ class Injected:
 
 
 def inject(
-    text: str, language: str, per_cv: int, rng: random.Random, *, edits_per_word: int = 1
+    text: str,
+    language: str,
+    per_cv: int,
+    rng: random.Random,
+    *,
+    edits_per_word: int = 1,
+    first: int = 1,
 ) -> tuple[str, list[Injected], int]:
     """Return `text` with up to `per_cv` key terms misspelt, the edits, and the rejects."""
     _, targets = _keys(language)
@@ -194,7 +211,7 @@ def inject(
         for _ in range(10):
             new = word
             for k in kinds:
-                new = _edit(new, k, rng)
+                new = _edit(new, k, rng, first)
             if new != word and not _undetectable(new, exact, folded_forms):
                 break
             rejected += new != word  # spelt a real word: drawn again
@@ -275,9 +292,31 @@ def measure(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
     print("\n".join(clean_examples) or "  none")
     print("\nfalse flags and misses on the injected texts:")
     print("\n".join(false_examples) or "  none")
+    _first_letter(corpora_, per_cv, seed)
     _two_slips(corpora_, per_cv, seed)
     print()
     _speed(corpora_)
+
+
+def _first_letter(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
+    # Not a target: one edit that may hit the first letter, which capitalised words refuse.
+    rng = random.Random(seed)
+    c = Counter[str]()
+    for corpus in corpora_:
+        for lang, text, starts in corpus.docs:
+            dirty, edits, _ = inject(text, lang, per_cv, rng, first=0)
+            spans = {(e.start, e.end) for e in edits}
+            hits = {(t.start, t.end) for t in find_typos(dirty, lang, starts).typos}
+            for e in edits:
+                key = "first" if _fold(dirty[e.start]) != _fold(e.original[0]) else "later"
+                key += "_title" if e.original[0].isupper() else "_lower"
+                c[key] += 1
+                c[key + "_found"] += (e.start, e.end) in hits
+            c["fp"] += len(hits - spans)
+    print("\none edit anywhere, first letter included (not a target):")
+    for key in ("first_lower", "first_title", "later_lower", "later_title"):
+        where, case = key.split("_")
+        print(f"  {where} letter, {case}case word: found {c[key + '_found']}/{c[key]}")
 
 
 def _two_slips(corpora_: list[Corpus], per_cv: int, seed: int) -> None:

@@ -1,9 +1,14 @@
 """Find misspelt key terms in a CV's normalised text, and count Romanian words without diacritics.
 
 A token is a typo of a key term when it is a near miss of one of the term's forms (weighted
-Damerau-Levenshtein, see `_distance`) and is not a word of Romanian or English. "Word" is
-decided by wordfreq's frequency lists and spaCy's lemma tables (spacy-lookups-data), never
-by a list of our own.
+Damerau-Levenshtein, see `_distance`: one edit for forms of up to six letters, two cheap
+slips for longer ones) and is not a word of Romanian or English. "Word" is decided by
+wordfreq's frequency lists and spaCy's lemma tables (spacy-lookups-data), never by a list
+of our own. Precision comes first: capitalised tokens get one slip, never in the first
+letter, and none beside a name; tokens with inner capitals are compared with product names
+only; all-caps tokens, e-mails and URLs are skipped. Candidates come from a deletion index
+of the lexicon's diacritic-folded forms, so only the rare tokens that are no word cost more
+than a few dict lookups.
 """
 
 from __future__ import annotations

@@ -8,11 +8,14 @@ criterion's definition without its weight: moving a slider costs one matrix prod
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Profile
-from recruit.core.roles import ProfileError
+from recruit.core.roles import Criterion, ProfileError
 from recruit.core.roles import RequirementProfile as Requirements
 from recruit.core.scoring import CriterionMatrix, criterion_matrix, parse_requirements, rank
 from recruit.db.models import Application, Document, Opening, RequirementProfile, User
@@ -79,7 +82,12 @@ def versions(session: Session, opening: Opening) -> list[RequirementProfile]:
 
 
 def save_version(
-    session: Session, opening: Opening, criteria: dict[str, Any], author: User | None, note: str
+    session: Session,
+    opening: Opening,
+    criteria: dict[str, Any],
+    author: User | None,
+    note: str,
+    cache_dir: Path | None = None,
 ) -> RequirementProfile:
     """Store a new immutable version, make it current and re-score the opening."""
     requirements = parse_requirements(criteria)  # raises ProfileError on bad input
@@ -99,12 +107,16 @@ def save_version(
     session.flush()
     opening.current_version = row.version
     audit(session, "requirements.save", "opening", opening.id, author, version=row.version)
-    rescore(session, opening)
+    rescore(session, opening, cache_dir)
     return row
 
 
 def revert(
-    session: Session, opening: Opening, version: int, author: User | None
+    session: Session,
+    opening: Opening,
+    version: int,
+    author: User | None,
+    cache_dir: Path | None = None,
 ) -> RequirementProfile:
     """Make an old version current again, as a new version (history is never rewritten)."""
     old = session.scalar(
@@ -114,7 +126,8 @@ def revert(
     )
     if old is None:
         raise ServiceError(f"there is no version {version}")
-    return save_version(session, opening, old.criteria, author, f"revert to version {version}")
+    note = f"revert to version {version}"
+    return save_version(session, opening, old.criteria, author, note, cache_dir)
 
 
 @dataclass(frozen=True)
@@ -162,7 +175,7 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
 # --- re-scoring ---------------------------------------------------------------------------
 
 
-def rescore(session: Session, opening: Opening) -> int:
+def rescore(session: Session, opening: Opening, cache_dir: Path | None = None) -> int:
     """Score every read application of the opening under its current version; return how many."""
     from recruit.services.documents import score_document
     from recruit.services.review import latest_read_document
@@ -185,7 +198,7 @@ def rescore(session: Session, opening: Opening) -> int:
                 done += 1
         session.flush()
         return done
-    stored = _stored(session, opening)
+    stored = _stored(session, opening, cache_dir)
     matrix = _matrix(session, stored, requirements)
     result = rank(matrix, requirements.weights, requirements.must_have)
     values = [
@@ -213,6 +226,7 @@ class _Stored:
     application_ids: npt.NDArray[np.int64]
     document_ids: npt.NDArray[np.int64]
     columns: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]]
+    file: Path | None = None
 
 
 _CACHE: OrderedDict[tuple[Any, ...], _Stored] = OrderedDict()
@@ -227,8 +241,9 @@ RECHECK_SECONDS = 5.0
 _CHECKED: dict[tuple[str, int, str], tuple[float, tuple[Any, ...]]] = {}
 
 
-def _stored(session: Session, opening: Opening) -> _Stored:
-    where = (str(session.get_bind().url), opening.id, opening.created_at.isoformat())
+def _stored(session: Session, opening: Opening, cache_dir: Path | None = None) -> _Stored:
+    url = str(session.get_bind().url)
+    where = (url, opening.id, opening.created_at.isoformat())
     now = time.monotonic()
     with _LOCK:
         checked = _CHECKED.get(where)
@@ -244,33 +259,36 @@ def _stored(session: Session, opening: Opening) -> _Stored:
             func.sum(Application.scored_document_id),
         ).where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
     ).one()
-    key = (
-        str(session.get_bind().url),
-        opening.id,
-        opening.created_at.isoformat(),
-        count,
-        max_doc,
-        sum_doc,
-    )
+    key = (*where, count, max_doc, sum_doc)
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
             _CHECKED[where] = (now, key)
             return hit
+        previous = next((v for k, v in reversed(_CACHE.items()) if k[:3] == where), None)
     rows = session.execute(
         select(Application.id, Application.scored_document_id)
         .where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
         .order_by(Application.id)
     ).all()
+    file = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(repr(where).encode()).hexdigest()[:16]
+        file = cache_dir / f"criteria-{opening.id}-{digest}.npz"
     stored = _Stored(
         key,
         np.array([r[0] for r in rows], dtype=np.int64),
         np.array([r[1] for r in rows], dtype=np.int64),
         {},
+        file,
     )
+    if previous is None and file is not None:
+        previous = _load_file(file)
+    if previous is not None:
+        _carry_over(session, previous, stored)
     with _LOCK:
-        for stale in [k for k in _CACHE if k[:2] == key[:2]]:
+        for stale in [k for k in _CACHE if k[:3] == where]:
             del _CACHE[stale]
         _CACHE[key] = stored
         _CHECKED[where] = (now, key)
@@ -279,9 +297,75 @@ def _stored(session: Session, opening: Opening) -> _Stored:
     return stored
 
 
+def _carry_over(session: Session, previous: _Stored, stored: _Stored) -> None:
+    """Reuse the rows of documents seen before; evaluate only the new documents' rows."""
+    position = {int(d): i for i, d in enumerate(previous.document_ids)}
+    old_rows = np.array([position.get(int(d), -1) for d in stored.document_ids], dtype=np.int64)
+    new = old_rows < 0
+    kept = ~new
+    criteria = {d: _criterion(d) for d in previous.columns}
+    part = None
+    if new.any() and criteria:
+        profiles = _load_profiles(session, stored.document_ids[new])
+        part = criterion_matrix(profiles, _requirements_of(list(criteria.values())))
+    n = len(stored.document_ids)
+    for j, (definition, (values, passed)) in enumerate(previous.columns.items()):
+        v = np.zeros(n, dtype=np.float32)
+        p = np.zeros(n, dtype=np.bool_)
+        v[kept], p[kept] = values[old_rows[kept]], passed[old_rows[kept]]
+        if part is not None:
+            v[new], p[new] = part.values[:, j], part.passed[:, j]
+        stored.columns[definition] = (v, p)
+    if new.any():
+        _save_file(stored)
+
+
+def _criterion(definition: str) -> Criterion:
+    """Rebuild a criterion from its cache key (its definition without weight and label)."""
+    data = json.loads(definition) | {"id": "x", "weight": 1.0, "label": "x"}
+    return parse_requirements({"id": "cache", "criteria": [data]}).criteria[0]
+
+
+def _requirements_of(criteria: list[Criterion]) -> Requirements:
+    # Ids must be unique for a requirement profile; the cache keys them by definition instead.
+    unique = tuple(replace(c, id=f"c{j}") for j, c in enumerate(criteria))
+    return Requirements("cache", "cache", unique)
+
+
+def _load_file(file: Path) -> _Stored | None:
+    try:
+        with np.load(file, allow_pickle=False) as data:
+            definitions = json.loads(str(data["definitions"]))
+            return _Stored(
+                (),
+                data["application_ids"],
+                data["document_ids"],
+                {d: (data[f"v{j}"], data[f"p{j}"]) for j, d in enumerate(definitions)},
+                file,
+            )
+    except (OSError, ValueError, KeyError):
+        return None  # a missing or damaged cache file only costs a rebuild
+
+
+def _save_file(stored: _Stored) -> None:
+    if stored.file is None:
+        return
+    arrays: dict[str, Any] = {
+        "application_ids": stored.application_ids,
+        "document_ids": stored.document_ids,
+        "definitions": np.array(json.dumps(list(stored.columns))),
+    }
+    for j, (values, passed) in enumerate(stored.columns.values()):
+        arrays[f"v{j}"], arrays[f"p{j}"] = values, passed
+    stored.file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stored.file.with_suffix(f".{os.getpid()}.tmp.npz")
+    np.savez(tmp, **arrays)
+    tmp.replace(stored.file)  # atomic: another process reads the old or the new file
+
+
 def _definition(criterion: Any) -> str:
     data = criterion.to_dict()
-    for key in ("weight", "must_have", "label"):
+    for key in ("weight", "must_have", "label", "id"):
         data.pop(key, None)
     return json.dumps(data, sort_keys=True)
 
@@ -300,12 +384,16 @@ def _load_profiles(session: Session, document_ids: npt.NDArray[np.int64]) -> lis
 
 def _matrix(session: Session, stored: _Stored, requirements: Requirements) -> CriterionMatrix:
     """Return the criterion matrix, evaluating only the criteria not seen before."""
-    missing = [c for c in requirements.criteria if _definition(c) not in stored.columns]
+    missing: dict[str, Criterion] = {}
+    for c in requirements.criteria:
+        if _definition(c) not in stored.columns:
+            missing.setdefault(_definition(c), c)
     if missing:
         profiles = _load_profiles(session, stored.document_ids)
-        part = criterion_matrix(profiles, replace(requirements, criteria=tuple(missing)))
-        for j, c in enumerate(missing):
-            stored.columns[_definition(c)] = (part.values[:, j].copy(), part.passed[:, j].copy())
+        part = criterion_matrix(profiles, _requirements_of(list(missing.values())))
+        for j, definition in enumerate(missing):
+            stored.columns[definition] = (part.values[:, j].copy(), part.passed[:, j].copy())
+        _save_file(stored)
     k, n = len(requirements.criteria), len(stored.application_ids)
     values = np.empty((n, k), dtype=np.float32)
     passed = np.empty((n, k), dtype=np.bool_)
@@ -338,9 +426,15 @@ class Preview:
     newly_knocked_out: int
 
 
-def preview(session: Session, opening: Opening, requirements: Requirements) -> Preview:
-    """Re-rank the opening's scored applications under unsaved requirements."""
-    stored = _stored(session, opening)
+def preview(
+    session: Session, opening: Opening, requirements: Requirements, cache_dir: Path | None = None
+) -> Preview:
+    """Re-rank the opening's scored applications under unsaved requirements.
+
+    `cache_dir` keeps the evaluated criterion columns on disk, so a restarted process does
+    not evaluate 100k profiles again before its first preview.
+    """
+    stored = _stored(session, opening, cache_dir)
     saved = parse_requirements(current_profile(session, opening).criteria)
     matrix = _matrix(session, stored, requirements)
     new = rank(matrix, requirements.weights, requirements.must_have)

@@ -6,9 +6,10 @@ the CSRF token from GET /api/v1/csrf-token in an X-CSRFToken header, as the page
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
@@ -277,7 +278,12 @@ def new_profile(opening_id: int) -> Response | tuple[Response, int]:
     if data is None:
         return body
     row = requirements.save_version(
-        db_session(), o, data, current_user.user, str(body.get("note", ""))[:500]
+        db_session(),
+        o,
+        data,
+        current_user.user,
+        str(body.get("note", ""))[:500],
+        Path(current_app.instance_path) / "cache",
     )
     db_session().commit()
     return jsonify({"version": row.version, "criteria": row.criteria}), 201
@@ -291,7 +297,9 @@ def preview(opening_id: int) -> Response | tuple[Response, int]:
     data, _ = _requirements_from_body(o)
     if data is None:
         return _
-    result = requirements.preview(db_session(), o, requirements.validate(data))
+    result = requirements.preview(
+        db_session(), o, requirements.validate(data), Path(current_app.instance_path) / "cache"
+    )
     return jsonify(
         {
             "top": [

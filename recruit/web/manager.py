@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -120,6 +130,11 @@ def _profile_errors(exc: ProfileError, kept: list[int]) -> tuple[dict[int, str],
     return {}, message
 
 
+def _cache_dir() -> Path:
+    """Return where evaluated criterion columns are kept between restarts."""
+    return Path(current_app.instance_path) / "cache"
+
+
 @bp.get("/")
 @roles_required(*MANAGERS)
 def openings() -> str:
@@ -149,7 +164,7 @@ def requirements_page(opening_id: int) -> str | Response:
             data, kept = criteria_from_form(form, current.criteria)
             try:
                 row = requirements.save_version(
-                    session, opening, data, current_user.user, form.note.data or ""
+                    session, opening, data, current_user.user, form.note.data or "", _cache_dir()
                 )
             except ProfileError as exc:
                 session.rollback()
@@ -216,7 +231,7 @@ def preview(opening_id: int) -> tuple[Response, int] | Response:
                 "entries": entry_errors,
             }
         ), 400
-    result = requirements.preview(session, opening, wanted)
+    result = requirements.preview(session, opening, wanted, _cache_dir())
     ids = [row.application_id for row in result.top]
     apps = {
         a.id: a
@@ -279,7 +294,7 @@ def revert(opening_id: int, version: int) -> Response:
     """Make an earlier version current again, as a new version."""
     opening = opening_or_404(opening_id, MANAGERS)
     try:
-        row = requirements.revert(db_session(), opening, version, current_user.user)
+        row = requirements.revert(db_session(), opening, version, current_user.user, _cache_dir())
     except ServiceError as exc:
         flash(str(exc), "error")
     else:

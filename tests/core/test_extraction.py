@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from recruit.core.extraction import detect_language, extract_profile
@@ -622,6 +624,27 @@ def test_empty_and_odd_text_does_not_crash(extract: Extract) -> None:
         profile = extract(text)
         assert profile.name is None
         assert profile.to_dict() == Profile.from_dict(profile.to_dict()).to_dict()
+
+
+_PIECES = st.sampled_from(
+    ["\n", " ", "-", "–", "/", ".", ":", "|", "•", "2019", "03/2020", "prezent", "Ian", "B",
+     "C1", "Permis de conducere", "Experience", "Education", "Limba maternă", "engleză",
+     "Ana-Maria", "Popescu", "Manager", "vânzări", "at", "ș", "İ", "ﬁ", "\t", "(", ")"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_any_text_gives_a_profile_with_true_evidence(text: str) -> None:
+    profile = extract_profile(text, doc_date=DOC_DATE)
+    evidence = [*profile.name_evidence, *profile.licence_evidence, *profile.own_car_evidence]
+    for group in (profile.skills, profile.experience.positions, profile.education.entries,
+                  profile.languages):  # fmt: skip
+        for item in group:
+            evidence += item.evidence
+    for ev in evidence:
+        assert text[ev.start : ev.end] == ev.text
+    assert profile.experience.total_months >= profile.experience.sales_months >= 0
 
 
 def test_language_detection() -> None:

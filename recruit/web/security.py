@@ -17,12 +17,13 @@ from typing import Any, Protocol, TypeVar
 
 from flask import Flask, current_app, has_app_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from recruit.db.models import RateLimitHit, utcnow
+from recruit.db.models import AuditEvent, RateLimitHit, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +60,20 @@ LIMITED_ENDPOINTS: dict[str, str] = {
     "privacy.erase": "privacy_address",
 }
 
+# Endpoints that take files: refused with 507 before the disk fills.
+UPLOAD_ENDPOINTS = frozenset({"candidates.apply", "api.upload"})
+
+# Successful GETs of these are written to the audit log (action, subject type, URL argument),
+# whoever wrote the view: reading candidates' data is what the log must show.
+AUDITED_VIEWS: dict[str, tuple[str, str, str]] = {
+    "recruiter.candidate": ("application.viewed", "application", "application_id"),
+    "api.application": ("application.viewed", "application", "application_id"),
+    "recruiter.shortlist": ("shortlist.viewed", "opening", "opening_id"),
+    "api.applications": ("shortlist.viewed", "opening", "opening_id"),
+    "recruiter.export_csv": ("shortlist.exported", "opening", "opening_id"),
+    "recruiter.export_xlsx": ("shortlist.exported", "opening", "opening_id"),
+}
+
 # Refuse uploads when less than this much would stay free: the database, the logs and the
 # worker's temporary files need room too, and a full disk corrupts more than it refuses.
 DISK_RESERVE_BYTES = 512 * 1024 * 1024
@@ -88,10 +103,18 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
         else DatabaseLimiter(app.extensions["recruit.sessions"], app.secret_key or "")
     )
     app.after_request(_headers)
-    app.before_request(_limit_endpoints)
+    app.after_request(_audit_view)
+    app.before_request(_guard_endpoints)
     app.register_error_handler(401, _unauthorized)
-    app.register_error_handler(413, _error_page)
-    app.register_error_handler(429, _error_page)
+    for error in (413, 429, InsufficientStorage):
+        app.register_error_handler(error, _error_page)
+
+
+class InsufficientStorage(HTTPException):
+    """507: the upload folder is nearly full (werkzeug has no class for it)."""
+
+    code = 507
+    description = "Not enough disk space to store the file."
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
@@ -124,9 +147,11 @@ def _error_page(error: HTTPException) -> Any:
         413: "The file is too large. Please upload a CV of at most "
         f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.",
         429: "Too many attempts from here. Please wait a while and try again.",
+        507: "We cannot take new files right now: the server is short of disk space. "
+        "Nothing was sent; please try again later.",
     }
     code = error.code or 500
-    message = getattr(error, "description", None) if code == 429 else None
+    message = None
     body = render_template(
         "security/error.html", code=code, message=message or messages.get(code, error.name)
     )
@@ -325,10 +350,42 @@ def limit_per_address(scope: str) -> Callable[[F], F]:
     return decorator
 
 
-def _limit_endpoints() -> None:
+def _guard_endpoints() -> None:
+    if request.method != "POST":
+        return
     scope = LIMITED_ENDPOINTS.get(request.endpoint or "")
-    if scope and request.method == "POST" and not rate_limit_hit(scope, client_address()):
+    if scope and not rate_limit_hit(scope, client_address()):
         raise too_many(scope)
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        # Only local disks fill up under us; object storage has no such limit to check.
+        root = getattr(current_app.extensions["recruit.storage"], "root", None)
+        needed = request.content_length or current_app.config["MAX_CONTENT_LENGTH"] or 0
+        if root is not None and not storage_has_room(root, needed):
+            raise InsufficientStorage()
+
+
+def _audit_view(response: Any) -> Any:
+    spec = AUDITED_VIEWS.get(request.endpoint or "")
+    if spec is None or request.method != "GET" or response.status_code != 200:
+        return response
+    user = getattr(current_user, "user", None)
+    if user is None:
+        return response
+    action, subject_type, argument = spec
+    subject = (request.view_args or {}).get(argument)
+    # A session of its own: the view's session may hold work it never meant to commit.
+    with current_app.extensions["recruit.sessions"]() as session:
+        session.add(
+            AuditEvent(
+                actor_id=user.id,
+                action=action,
+                subject_type=subject_type,
+                subject_id=str(subject),
+                detail={"endpoint": request.endpoint},
+            )
+        )
+        session.commit()
+    return response
 
 
 # -- disk space ---------------------------------------------------------------------------

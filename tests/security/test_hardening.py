@@ -194,6 +194,37 @@ def test_redaction_hides_personal_details_and_keeps_offsets(text, hidden, kept) 
         assert word in out, (word, out)
 
 
+def test_uploads_are_refused_before_the_disk_fills(web, world, session) -> None:
+    web.config["RECRUIT_DISK_RESERVE_BYTES"] = 1 << 62  # as if the disk were all but full
+    response = web.test_client().post(
+        f"/openings/{world.opening_a}/apply",
+        data={"name": "Ana", "cv": (io.BytesIO(PDF), "cv.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 507 and "disk space" in response.text
+    assert session.query(Document).count() == 2  # the world's two, nothing new
+
+
+def test_reading_candidate_data_is_audited(web, world, session) -> None:
+    from sqlalchemy import select
+
+    from recruit.db.models import AuditEvent
+
+    client = web.test_client()
+    sign_in_as(client, world.users["recruiter"])
+    client.get(f"/recruiter/applications/{world.application_a.id}")
+    client.get(f"/recruiter/openings/{world.opening_a}/export.csv").close()
+    client.get(f"/api/v1/applications/{world.application_b.id}")  # not theirs: no record
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.actor_id == world.users["recruiter"].id)
+    ).all()
+    assert {(e.action, e.subject_id) for e in events} >= {
+        ("application.viewed", str(world.application_a.id)),
+        ("shortlist.exported", str(world.opening_a)),
+    }
+    assert str(world.application_b.id) not in {e.subject_id for e in events}
+
+
 def test_disk_check_keeps_a_reserve(tmp_path) -> None:
     assert storage_has_room(tmp_path / "not" / "yet", 1024, reserve=0)
     assert not storage_has_room(tmp_path, 1024, reserve=1 << 62)

@@ -63,7 +63,7 @@ def recruit_inproc_text(data: bytes) -> tuple[str, int]:
 
 METHODS: dict[str, Callable[[bytes], tuple[str, int]]] = {
     "recruit": recruit_text,
-    "recruit (no fork)": recruit_inproc_text,
+    "recruit (in-process)": recruit_inproc_text,
     "pdfplumber": plumber_text,
     "pypdfium2": pdfium_text,
 }

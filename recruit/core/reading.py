@@ -5,16 +5,17 @@
 
 PDFs are parsed with pdfminer (pdfplumber's engine) through a lean device that keeps only
 characters and counts images: on CV pages, building pdfplumber's per-object dicts and
-curve objects costs more than our whole layout pass. The parse runs in a forked child with
-a hard time limit and an address-space limit, so a hostile file cannot hang or exhaust the
-worker that calls us.
+curve objects costs more than our whole layout pass. The parse runs in a long-lived child
+process with a hard time limit (the child is killed and replaced) and an address-space
+limit, so a hostile file cannot hang or exhaust the worker that calls us.
 """
 
 from __future__ import annotations
 
+import atexit
 import bisect
+import contextlib
 import datetime
-import gc
 import hashlib
 import io
 import os
@@ -22,17 +23,19 @@ import pickle
 import re
 import select
 import shutil
-import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-try:  # imported here, not in the forked child, where every import would cost each document
+try:
     import resource
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
@@ -85,7 +88,7 @@ class Limits:
     max_pages: int = 20
     timeout_s: float = 30.0
     max_memory_mb: int = 1024  # address space a parse may add to the caller's
-    isolate: bool = True  # parse in a forked child (hard timeout); False: in-process, soft
+    isolate: bool = True  # parse in a child process (hard timeout); False: in-process, soft
 
 
 # (start, end, page, x0, top, x1, bottom): where one word of `text` sits on its page.
@@ -295,9 +298,33 @@ def a(noun: str) -> str:
 def _run_guarded(
     parse: Callable[[bytes, Limits], dict[str, Any]], data: bytes, limits: Limits
 ) -> dict[str, Any]:
-    if not limits.isolate or not hasattr(os, "fork"):
+    if not limits.isolate or os.name != "posix":
         return _run_here(parse, data, limits)
-    return _run_forked(parse, data, limits)
+    kind = "pdf" if parse is _parse_pdf else "docx"
+    for _ in range(2):  # a second try only when a host died before it got the document
+        try:
+            host = _pool().take(limits.max_memory_mb)
+        except OSError:
+            return _run_here(parse, data, limits)  # cannot start a child: soft limit only
+        outcome, result = host.call(kind, data, limits)
+        if outcome == "ok" and not result.pop("fatal", False):
+            _pool().give(host)
+            return result
+        host.close(kill=True)
+        if outcome == "timeout":
+            return {"error": "timeout"}
+        if outcome == "ok":
+            return result
+        if outcome == "dead_after_send":
+            # Killed by the memory limit (or crashed in C code) on this very file.
+            return {"error": "too_large", "message": _TOO_COMPLEX}
+    return _run_here(parse, data, limits)
+
+
+_TOO_COMPLEX = (
+    "This file needs more memory to read than we allow (it unpacks to something huge). "
+    "Please export your CV again as a plain PDF and upload it."
+)
 
 
 def _run_here(
@@ -311,64 +338,171 @@ def _run_here(
     except _Timeout:
         return {"error": "timeout"}
     except MemoryError:
-        return {"error": "too_large", "limit": limits.max_bytes // (1024 * 1024)}
+        return {"error": "too_large", "message": _TOO_COMPLEX, "fatal": True}
     except Exception:  # noqa: BLE001 - any parser failure on untrusted bytes is "corrupt"
         return {"error": "corrupt"}
 
 
-def _run_forked(
-    parse: Callable[[bytes, Limits], dict[str, Any]], data: bytes, limits: Limits
-) -> dict[str, Any]:
-    """Parse in a forked child killed at the deadline; fork costs ~1-3 ms, a parse 30+ ms."""
-    rfd, wfd = os.pipe()
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a threaded process may deadlock the child; the
-        # child only parses and exits, and the deadline below kills it if it ever blocks.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # child: never return into the caller's code
-        code = 0
-        try:
-            os.close(rfd)
-            gc.freeze()  # don't let the collector touch (and copy) the parent's heap
-            _limit_memory(limits.max_memory_mb)
-            out = pickle.dumps(_run_here(parse, data, limits), pickle.HIGHEST_PROTOCOL)
-            view = memoryview(out)
-            while view:
-                view = view[os.write(wfd, view) :]
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(wfd)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + limits.timeout_s
-    timed_out = False
-    try:
-        while True:
+class _Host:
+    """A reader child process, parsing one document at a time; killed when over time.
+
+    Forking the caller for every document cost 20-60 ms here (copy-on-write of a heap that
+    holds spaCy); a long-lived small child costs a pipe round trip (<1 ms).
+    """
+
+    def __init__(self, memory_mb: int) -> None:
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+        self.memory_mb = memory_mb
+        self.used = 0
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from recruit.core.reading import serve; serve()",
+                str(memory_mb),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self._in = self.proc.stdin.fileno()
+        self._out = self.proc.stdout.fileno()
+        os.set_blocking(self._in, False)
+        if self._read(1, time.monotonic() + 60) != b"R":
+            self.close(kill=True)
+            raise OSError("the reader child did not start")
+
+    def call(self, kind: str, data: bytes, limits: Limits) -> tuple[str, dict[str, Any]]:
+        """Send one document; return ("ok", fields), ("timeout" | "dead*", {})."""
+        if self.proc.poll() is not None:
+            return "dead", {}
+        payload = pickle.dumps((kind, data, limits), pickle.HIGHEST_PROTOCOL)
+        deadline = time.monotonic() + limits.timeout_s
+        sent = self._write(len(payload).to_bytes(8, "big") + payload, deadline)
+        head = self._read(8, deadline) if sent else None
+        body = self._read(int.from_bytes(head, "big"), deadline) if head else None
+        if body is None:
+            if time.monotonic() >= deadline:
+                return "timeout", {}
+            return ("dead_after_send" if sent else "dead"), {}
+        self.used += 1
+        result: dict[str, Any] = pickle.loads(body)  # noqa: S301 - from our own child
+        return "ok", result
+
+    def _write(self, data: bytes, deadline: float) -> bool:
+        view = memoryview(data)
+        while view:
             left = deadline - time.monotonic()
-            if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([rfd], [], [], left)
-            if not ready:
+            if left <= 0 or not select.select([], [self._in], [], left)[1]:
+                return False
+            try:
+                view = view[os.write(self._in, view) :]
+            except BlockingIOError:
                 continue
-            chunk = os.read(rfd, 1 << 20)
+            except OSError:  # the child is gone
+                return False
+        return True
+
+    def _read(self, n: int, deadline: float) -> bytes | None:
+        chunks: list[bytes] = []
+        while n > 0:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._out], [], [], left)[0]:
+                return None
+            chunk = os.read(self._out, min(n, 1 << 20))
             if not chunk:
-                break
+                return None
             chunks.append(chunk)
-    finally:
-        os.close(rfd)
-        if timed_out:
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if timed_out:
-        return {"error": "timeout"}
-    if not chunks or os.waitstatus_to_exitcode(status) != 0:
-        # Killed by the memory limit (or crashed in C code): the file is not readable.
-        return {"error": "corrupt"}
-    result: dict[str, Any] = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child
-    return result
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the child: politely (end of input), or at once."""
+        if self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+            else:
+                with contextlib.suppress(OSError):
+                    self.proc.stdin.close()  # type: ignore[union-attr]
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()  # type: ignore[union-attr]
+
+
+class _Pool:
+    """Idle reader hosts of this process, shared by its threads; one busy host per reader."""
+
+    RECYCLE = 500  # documents per host, so that leaks in the parser stay bounded
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.idle: list[_Host] = []
+
+    def take(self, memory_mb: int) -> _Host:
+        with self.lock:
+            for i, host in enumerate(self.idle):
+                if host.memory_mb == memory_mb:
+                    return self.idle.pop(i)
+        return _Host(memory_mb)
+
+    def give(self, host: _Host) -> None:
+        with self.lock:
+            if host.used < self.RECYCLE and len(self.idle) < (os.cpu_count() or 2):
+                self.idle.append(host)
+                return
+        host.close()
+
+    def close(self) -> None:
+        with self.lock:
+            hosts, self.idle = self.idle, []
+        for host in hosts:
+            host.close()
+
+
+_POOLS: list[_Pool] = []  # [the pool of this process]; pools inherited by fork stay below
+
+
+def _pool() -> _Pool:
+    if not _POOLS or _POOLS[-1].pid != os.getpid():
+        # A forked child (a process-pool worker) must not share its parent's hosts; the
+        # inherited pool stays referenced so its pipes are never closed from here.
+        _POOLS.append(_Pool())
+    return _POOLS[-1]
+
+
+@atexit.register
+def _close_pools() -> None:
+    if _POOLS and _POOLS[-1].pid == os.getpid():
+        _POOLS[-1].close()
+
+
+def serve() -> None:
+    """Serve documents on stdin/stdout: the child process behind `read_document`."""
+    _limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else Limits.max_memory_mb)
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the replies
+    out.write(b"R")
+    out.flush()
+    while True:
+        head = inp.read(8)
+        if len(head) < 8:
+            return
+        kind, data, limits = pickle.loads(inp.read(int.from_bytes(head, "big")))  # noqa: S301
+        result = _run_here(_parse_pdf if kind == "pdf" else _parse_docx, data, limits)
+        body = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        out.write(len(body).to_bytes(8, "big") + body)
+        out.flush()
+        if result.get("fatal"):
+            return  # after a MemoryError the heap is suspect: let the parent start afresh
 
 
 def _limit_memory(extra_mb: int) -> None:

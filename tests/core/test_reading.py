@@ -174,3 +174,14 @@ def test_labelled_cvs_read_in_true_order() -> None:
         for order in ("flow", "rows"):
             result = read_document(cvgen.render_pdf(cv.doc, cv.layout, file_order=order))
             assert _words(result.text) == want, (cv.layout, order, cv.doc.header[:1])
+
+
+def test_reader_recovers_after_a_timeout_and_serves_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    read_document(cvgen.slow_pdf(300_000), "cv.pdf", limits=Limits(timeout_s=0.5))
+    data = [cvgen.render_pdf(DOCS[lang], "europass") for lang in sorted(DOCS)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(read_document, data * 2))
+    assert all(r.status == "ok" for r in results)
+    assert results[:4] == results[4:]

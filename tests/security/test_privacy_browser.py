@@ -1,0 +1,111 @@
+"""A candidate's export and erasure in a real browser (Debian's Chromium through Playwright).
+
+The journey: apply with a CV through the public form, open the data page from the status
+link, download the JSON and the original, erase with the confirmation step; then nothing of
+the candidate remains on disk or in any table, the audit log says so, and no page of the way
+broke the Content Security Policy.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from recruit import services
+from recruit.db.models import AuditEvent
+from tests.security.conftest import PDF
+from tests.security.test_gdpr import _database_text, _files
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def server(app) -> Iterator[str]:
+    """Serve the app (CSRF on, as in production) on a free port of 127.0.0.1."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(locale="en-GB", accept_downloads=True)
+        context.set_default_timeout(15_000)
+        pg = context.new_page()
+        problems: list[str] = []
+        pg.on("pageerror", lambda exc: problems.append(str(exc)))
+        pg.on(
+            "console",
+            lambda msg: (
+                problems.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
+        )
+        yield pg
+        context.close()
+        browser.close()
+        assert not problems, f"script errors or CSP violations: {problems}"
+
+
+def test_candidate_exports_then_erases_their_data(app, session, storage, server, page, tmp_path):
+    opening = services.create_opening(session, "Account Manager", "account-manager")
+    session.commit()
+    cv = tmp_path / "Ana-Popescu-CV.pdf"
+    cv.write_bytes(PDF + b"% Ana Popescu, unique bytes\n")
+
+    page.goto(f"{server}/openings/{opening.id}/apply")
+    page.get_by_label("Full name").fill("Ana Popescu")
+    page.get_by_label("E-mail").fill("ana.popescu@example.com")
+    page.get_by_label("Phone").fill("+40 722 123 456")
+    page.set_input_files("input[type=file]", str(cv))
+    page.check("input[name=consent]")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/status/**")
+    token = page.url.split("/status/", 1)[1].split("?", 1)[0]
+
+    page.goto(f"{server}/privacy/data/{token}")
+    with page.expect_download() as exported:
+        page.get_by_text("Everything we hold, as JSON").click()
+    data = json.loads(Path(exported.value.path()).read_text(encoding="utf-8"))
+    assert data["candidate"]["email"] == "ana.popescu@example.com"
+    assert data["consent"]["version"] == services.current_notice(session).version
+    with page.expect_download() as original:
+        page.get_by_text("Ana-Popescu-CV.pdf").click()
+    assert Path(original.value.path()).read_bytes() == cv.read_bytes()
+
+    page.get_by_text("Erase my application and my data").click()
+    page.get_by_role("button", name="Erase everything").click()
+    assert "Tick the box" in page.content()  # nothing happens without the confirmation
+    assert len(_files(storage.root)) == 1
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Erase everything").click()
+    page.get_by_text("Your data is erased").wait_for()
+
+    assert _files(storage.root) == []
+    text = _database_text(app.extensions["recruit.engine"])
+    for personal in ("Ana Popescu", "ana.popescu@example.com", "722 123 456", "Popescu-CV"):
+        assert personal not in text, personal
+    session.expire_all()
+    assert session.scalar(select(AuditEvent).where(AuditEvent.action == "candidate.erased"))
+    page.goto(f"{server}/status/{token}")
+    assert "404" in page.title() or "Not Found" in page.content()

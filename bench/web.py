@@ -153,9 +153,7 @@ def populate(app: Any, n: int, seed: int = 7) -> tuple[int, list[int]]:
                                 "headline",
                             )
                         },
-                        "search_text": review.fold(
-                            f"{p['name']} {facts['headline']} {facts['skills']}"
-                        ),
+                        "search_text": review.fold(f"{facts['headline']} {facts['skills']}"),
                     }
                 )
             app_ids = (

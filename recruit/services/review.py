@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from recruit.db.models import (
     APPLICATION_STATUSES,
     Application,
+    Candidate,
     Document,
     Note,
     Opening,
@@ -87,8 +88,8 @@ def mirror(
     application.english_level = facts["english_level"]
     application.licence = facts["licence"]
     application.headline = facts["headline"]
-    name = application.candidate.name if application.candidate else ""
-    application.search_text = fold(f"{name} {facts['headline']} {facts['skills']}")
+    # Names are searched on the candidate row, so blind review can leave them out.
+    application.search_text = fold(f"{facts['headline']} {facts['skills']}")
     application.scored_document_id = document.id
     application.scored_version = version
 
@@ -130,6 +131,8 @@ class ShortlistFilter:
     q: str = ""
     sort: str = "score"
     after: str = ""
+    # False under blind review: a search by name would tell who an anonymous row is.
+    match_names: bool = True
 
     def params(self, **change: Any) -> dict[str, Any]:
         """Return the query-string form, with some fields changed (for links)."""
@@ -183,9 +186,16 @@ def _where(opening: Opening, flt: ShortlistFilter) -> list[Any]:
         clauses.append(Application.typo_count > 0)
     if flt.language:
         clauses.append(Application.language == flt.language)
-    for word in fold(flt.q).split()[:5]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(Application.search_text.like(f"%{escaped}%", escape="\\"))
+    for word in flt.q.split()[:5]:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        in_text = Application.search_text.like(fold(pattern), escape="\\")
+        if flt.match_names:
+            named = Application.candidate.has(
+                func.lower(Candidate.name).like(pattern.lower(), escape="\\")
+            )
+            clauses.append(or_(in_text, named))
+        else:
+            clauses.append(in_text)
     return clauses
 
 
@@ -420,9 +430,9 @@ def candidate_detail(
             select(Score).where(Score.document_id == document.id, Score.profile_id == version.id)
         )
         if score_row is None:
-            # Large re-scores store totals only; the breakdown is computed on first view.
+            # Large re-scores store totals only; the breakdown is computed on first view
+            # (flushed here, committed by the caller).
             score_row = score_document(session, document, opening)
-            session.commit()
     shown = document or (application.documents[-1] if application.documents else None)
     segments: list[Segment] = []
     if shown is not None and shown.text:

@@ -125,7 +125,7 @@ def applications(opening_id: int) -> Response | tuple[Response, int]:
     o = opening_or_404(opening_id)
     try:
         limit = max(1, min(200, int(request.args.get("limit", review.PAGE_SIZE))))
-        page = review.shortlist(db_session(), o, filter_from_args(request.args), limit)
+        page = review.shortlist(db_session(), o, filter_from_args(request.args, o), limit)
     except (ValueError, ServiceError) as exc:
         return _bad(str(exc))
     return jsonify(
@@ -143,6 +143,7 @@ def application(application_id: int) -> Response:
     """Return an application with its score breakdown (points, weight, evidence)."""
     a = application_or_404(application_id)
     detail = review.candidate_detail(db_session(), a)
+    db_session().commit()  # a breakdown computed on first view is kept
     score = detail.score
     return jsonify(
         _application(a)

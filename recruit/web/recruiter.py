@@ -67,7 +67,7 @@ def _status_choices() -> list[SelectChoice]:
     return [SelectChoice(s, STATUS_LABELS[s]) for s in APPLICATION_STATUSES]
 
 
-def filter_from_args(args: Any) -> review.ShortlistFilter:
+def filter_from_args(args: Any, opening: Opening) -> review.ShortlistFilter:
     """Read the shortlist filter from a query string, ignoring what does not parse."""
     try:
         min_score = float(args["min_score"]) if args.get("min_score") else None
@@ -85,6 +85,7 @@ def filter_from_args(args: Any) -> review.ShortlistFilter:
         q=args.get("q", "")[:100],
         sort=sort if sort in review.SORTS else "score",
         after=args.get("after", "")[:60],
+        match_names=not opening.blind_review or current_user.role == "admin",
     )
 
 
@@ -111,12 +112,12 @@ def progress() -> Response:
 def shortlist(opening_id: int) -> str:
     """Show the opening's ranked shortlist, one page at a time."""
     opening = opening_or_404(opening_id)
-    flt = filter_from_args(request.args)
+    flt = filter_from_args(request.args, opening)
     try:
         page = review.shortlist(db_session(), opening, flt)
     except ServiceError as exc:
         flash(str(exc), "error")
-        flt = review.ShortlistFilter(view=flt.view)
+        flt = review.ShortlistFilter(view=flt.view, match_names=flt.match_names)
         page = review.shortlist(db_session(), opening, flt)
     bulk = BulkForm()
     bulk.status.choices = _status_choices()
@@ -183,7 +184,7 @@ def _csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
 def export_csv(opening_id: int) -> Response:
     """Download the filtered shortlist as CSV, with scores and key facts."""
     opening = opening_or_404(opening_id)
-    flt = filter_from_args(request.args)
+    flt = filter_from_args(request.args, opening)
     rows = list(review.export_rows(db_session(), opening, flt, display_name))
     return Response(
         _csv_lines(rows),
@@ -247,7 +248,7 @@ def xlsx_bytes(rows: Iterable[list[Any]]) -> bytes:
 def export_xlsx(opening_id: int) -> Response:
     """Download the filtered shortlist as an Excel workbook."""
     opening = opening_or_404(opening_id)
-    flt = filter_from_args(request.args)
+    flt = filter_from_args(request.args, opening)
     rows = review.export_rows(db_session(), opening, flt, display_name)
     return Response(
         xlsx_bytes(rows),
@@ -266,6 +267,7 @@ def candidate(application_id: int) -> str:
     detail = review.candidate_detail(
         db_session(), application, lambda text: redact_text(application, text)
     )
+    db_session().commit()  # a breakdown computed on first view is kept
     status_form = StatusForm(status=application.status)
     status_form.status.choices = _status_choices()
     return render_template(

@@ -190,6 +190,11 @@ def test_blind_review_hides_names_text_and_file(wclient, session):
     f.sign_in(wclient, recruiter)
     listing = wclient.get(f"/recruiter/openings/{o.id}").get_data(as_text=True)
     assert "Ana Popescu" not in listing and f"Candidate #{strong.id}" in listing
+    # A search by name would tell who an anonymous row is: under blind review it finds no one.
+    by_name = wclient.get(f"/recruiter/openings/{o.id}?q=popescu").get_data(as_text=True)
+    assert "No candidates match" in by_name
+    by_skill = wclient.get(f"/recruiter/openings/{o.id}?q=crm").get_data(as_text=True)
+    assert f"Candidate #{strong.id}" in by_skill
     page = wclient.get(f"/recruiter/applications/{strong.id}").get_data(as_text=True)
     assert "Ana Popescu" not in page
     doc = strong.documents[-1]

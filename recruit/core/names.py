@@ -14,6 +14,9 @@ _SPLIT = re.compile(r"\s+[|•·–—-]\s+|\s{3,}|,\s*|\t")
 _LABEL_SPLIT = re.compile(r"\s*[:：]\s*")
 _FORBIDDEN = re.compile(r"[\d@/\\:;|#&+=<>()\[\]{}_*%$€]|www\.|https?")
 _HEADER_LINES = 6
+# Titles written before a name in Romanian and English CVs ("Ing. Ion Pop", "Dr. Ana Ene").
+_HONORIFIC = re.compile(r"(?i)(?:dr|ing|ec|prof|av|jr|mr|mrs|ms)\.\s+")
+_INITIAL_END = re.compile(r"(?:^|\s)\w\.$")
 
 
 @cache
@@ -57,13 +60,16 @@ def looks_like_name(text: str) -> bool:
 
 
 def _candidate(line: Line) -> Line | None:
-    # The whole line, else its first part before a separator.
-    text = line.text.strip(" .")
-    if looks_like_name(text):
-        return Line(line.start, line.start + len(text), text)
-    first = _SPLIT.split(line.text, maxsplit=1)[0].strip(" .")
-    if first != text and looks_like_name(first):
-        return Line(line.start, line.start + len(first), first)
+    # The whole line, else its first part before a separator; without a title ("Ing.").
+    for text in (line.text, _SPLIT.split(line.text, maxsplit=1)[0]):
+        text = text.rstrip()
+        if text.endswith(".") and not _INITIAL_END.search(text):
+            text = text[:-1]
+        honorific = _HONORIFIC.match(text)
+        offset = honorific.end() if honorific else 0
+        if looks_like_name(text[offset:]):
+            start = line.start + offset
+            return Line(start, start + len(text) - offset, text[offset:])
     return None
 
 

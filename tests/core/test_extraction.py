@@ -588,6 +588,12 @@ def test_no_name_rather_than_a_guess(extract: Extract, first_line: str) -> None:
     assert extract(f"{first_line}\nTelefon: 0722 111 222\nExperiență\n").name is None
 
 
+def test_a_title_before_the_name_is_not_part_of_it(extract: Extract) -> None:
+    assert extract("Ing. Ion Popescu\nExperiență\n").name == "Ion Popescu"
+    assert extract("Dr. Ana Ene, MBA\nExperience\n").name == "Ana Ene"
+    assert extract("Ana Ene.\nExperience\n").name == "Ana Ene"
+
+
 def test_europass_name_beside_its_heading(extract: Extract) -> None:
     text = "Curriculum Vitae\nINFORMAȚII PERSONALE Popescu Ana-Maria\nStrada Mare 1, Iași\n"
     profile = extract(text)

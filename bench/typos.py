@@ -230,11 +230,14 @@ def inject(
 def measure(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
     """Print clean false flags, precision/recall on injected typos, and speed."""
     rng = random.Random(seed)
+    terms: dict[str, set[str]] = {}
+    for kf in key_forms():
+        terms.setdefault(_fold(kf.form.lower()), set()).add(kf.term)
     total = Counter[str]()
     by_kind: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
     print(
         f"{'corpus':36} {'CVs':>5} {'words':>7} {'flags':>5} {'/1k':>6}  "
-        f"{'inj':>4} {'TP':>4} {'FP':>3} {'P':>6} {'R':>6} {'sugg':>5}"
+        f"{'inj':>4} {'TP':>4} {'FP':>3} {'P':>6} {'R':>6} {'sugg':>5} {'term':>5}"
     )
     clean_examples: list[str] = []
     false_examples: list[str] = []
@@ -263,6 +266,9 @@ def measure(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
                     by_kind[e.kind]["tp"] += 1
                     if _fold(t.suggestion.lower()) == _fold(e.original.lower()):
                         c["suggestion_ok"] += 1
+                    # The skill credit needs the term right, even where the inflection is a
+                    # toss-up ("contractelr": "contractele" or "contractelor").
+                    c["term_ok"] += t.term in terms.get(_fold(e.original.lower()), ())
                 elif before[t.found] > 0:
                     before[t.found] -= 1
                 else:
@@ -352,9 +358,11 @@ def _row(name: str, c: Counter[str]) -> None:
     precision = c["tp"] / flags if flags else float("nan")
     recall = c["tp"] / c["injected"] if c["injected"] else float("nan")
     sugg = c["suggestion_ok"] / c["tp"] if c["tp"] else float("nan")
+    term = c["term_ok"] / c["tp"] if c["tp"] else float("nan")
     print(
         f"{name:36} {c['docs']:5} {c['words']:7} {c['clean_flags']:5} {per_k:6.3f}  "
         f"{c['injected']:4} {c['tp']:4} {c['fp']:3} {precision:6.3f} {recall:6.3f} {sugg:5.2f}"
+        f" {term:5.2f}"
     )
 
 

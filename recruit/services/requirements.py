@@ -8,6 +8,7 @@ criterion's definition without its weight: moving a slider costs one matrix prod
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -243,7 +244,10 @@ _CHECKED: dict[tuple[str, int, str], tuple[float, tuple[Any, ...]]] = {}
 
 def _stored(session: Session, opening: Opening, cache_dir: Path | None = None) -> _Stored:
     url = str(session.get_bind().url)
-    where = (url, opening.id, opening.created_at.isoformat())
+    created = opening.created_at
+    # SQLite hands back naive datetimes (UTC): compare instants, not their spelling.
+    stamp = (created if created.tzinfo else created.replace(tzinfo=dt.UTC)).timestamp()
+    where = (url, opening.id, f"{stamp:.6f}")
     now = time.monotonic()
     with _LOCK:
         checked = _CHECKED.get(where)

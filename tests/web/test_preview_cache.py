@@ -50,3 +50,21 @@ def test_new_cvs_are_evaluated_alone_and_the_cache_survives_a_restart(
     result = requirements.preview(session, o, saved, tmp_path)
     assert loaded == [1]  # only the new CV's profile was read
     assert result.ranked == 3 and result.top[0].score > 0
+
+
+def test_the_cache_file_is_found_whatever_the_datetime_spelling(session, tmp_path, monkeypatch):
+    requirements.clear_cache()
+    o = f.opening(session)
+    f.read_application(session, o, "Ana Pop", {"negotiation": "negociere"})
+    session.commit()
+    saved = requirements.validate(requirements.versions(session, o)[0].criteria)
+    requirements.preview(session, o, saved, tmp_path)  # created_at as written: aware
+    requirements.clear_cache()
+    session.expire_all()  # read back from the database: naive on SQLite
+    loaded: list[int] = []
+    original = req_module._load_profiles
+    monkeypatch.setattr(
+        req_module, "_load_profiles", lambda s, ids: loaded.append(len(ids)) or original(s, ids)
+    )
+    requirements.preview(session, o, saved, tmp_path)
+    assert loaded == []

@@ -27,7 +27,7 @@ from recruit.core.profile import (
     Skill,
     Typo,
 )
-from recruit.core.sections import Line, Section, find_sections
+from recruit.core.sections import Line, Section, find_sections, heading_key, label_value
 from recruit.core.skills import skill_catalog
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -61,6 +61,7 @@ class _Lexicon:
     employer: frozenset[str]
     sales_re: re.Pattern[str]
     sales_work_re: re.Pattern[str]
+    entry_fields: dict[str, str]  # heading key of a field label -> role
 
 
 @cache
@@ -99,6 +100,7 @@ def _lexicons() -> _Lexicon:
         employer=frozenset(fold(r["pattern"]) for r in jobs if r["label"] == "EMPLOYER"),
         sales_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES"),
         sales_work_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES_WORK"),
+        entry_fields={heading_key(r["pattern"]): r["id"] for r in rows("entry_fields.jsonl")},
     )
 
 
@@ -160,8 +162,8 @@ def extract_profile(
     own_car, car_evidence = _own_car(text, pages)
     return Profile(
         language=language,
-        name=name.text if name else None,
-        name_evidence=(pages.line(name),) if name else (),
+        name=" ".join(part.text for part in name) or None,
+        name_evidence=tuple(pages.line(part) for part in name),
         skills=_skills(doc.spans["skills"], language, pages),
         experience=_experience(sections, today, pages),
         education=_education(sections, today, pages),
@@ -299,6 +301,8 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         limit = anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)
         floor = anchors[k - 1][0] + 1 if k else 0
         texts = [line.text[: when.start_char], line.text[when.end_char :]]
+        if _lexicons().entry_fields.get(heading_key(texts[0])) == "period":
+            texts[0] = ""  # "Perioada 2019 - prezent"
         header: list[Line] = [line]
         if index - 1 in titles_above:
             header.insert(0, lines[index - 1])
@@ -344,6 +348,23 @@ def _title_above(above: Line, line: Line, when: dates.DateRange) -> bool:
     )
 
 
+def _entry_fields(block: _Block) -> dict[str, Line]:
+    # "Funcția sau postul ocupat: Manager de cont", or the label with its value below.
+    labels = _lexicons().entry_fields
+    lines = sorted({*block.header, *block.body}, key=lambda x: x.start)
+    found: dict[str, Line] = {}
+    for index, line in enumerate(lines):
+        field = label_value(line, labels)
+        if field is None:
+            continue
+        role, value = field
+        if value is None and index + 1 < len(lines) and not label_value(lines[index + 1], labels):
+            value = lines[index + 1]
+        if value is not None:
+            found.setdefault(role, value)
+    return found
+
+
 def _score(part: str, words: frozenset[str]) -> int:
     return sum(w in words for w in _WORD.findall(fold(part)))
 
@@ -384,6 +405,14 @@ def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages
     for section in chosen:
         for block in _blocks(section.lines, today):
             title, employer = _title_and_employer(block.parts)
+            evidence = [pages.line(h) for h in block.header]
+            fields = _entry_fields(block)
+            if "title" in fields or "employer" in fields:
+                title = fields["title"].text if "title" in fields else None
+                employer = (
+                    _split_parts(fields["employer"].text)[0] if "employer" in fields else None
+                )
+                evidence += [pages.line(fields[k]) for k in ("title", "employer") if k in fields]
             body = fold(" ".join(line.text for line in block.body))
             # The title decides; a description needs two kinds of commercial work.
             sales = bool(title and lex.sales_re.search(fold(title))) or (
@@ -397,7 +426,7 @@ def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages
                     dates.month_str(block.when.end),
                     block.when.current,
                     sales,
-                    tuple(pages.line(h) for h in block.header),
+                    tuple(sorted(set(evidence), key=lambda e: e.start)),
                 )
             )
     spans = [(_month(p.start), _month(p.end)) for p in positions]
@@ -479,7 +508,15 @@ def _education(sections: Sequence[Section], today: datetime.date, pages: _Pages)
         if blocks:
             for block in blocks:
                 lines = list(block.header) + [x for x in block.body[:3] if _is_header_line(x)]
-                entries.append(_education_entry(lines, block.parts, block.when, today, pages))
+                parts = list(block.parts)
+                fields = _entry_fields(block)
+                named = [fields[k] for k in ("degree", "institution") if k in fields]
+                if named:
+                    # Old Europass names them: "Calificarea / diploma obținută", "Numele și
+                    # tipul instituției de învățământ".
+                    lines = [block.header[0], *named]
+                    parts = [x.text for x in named]
+                entries.append(_education_entry(lines, parts, block.when, today, pages))
         else:
             for line in section.lines:
                 if _levels(line.text):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from recruit.core.nlp import fold, load_jsonl
-from recruit.core.sections import Line, Section, classify_heading, heading_key
+from recruit.core.sections import Line, Section, classify_heading, heading_key, label_value
 
 # Separators between a name and a headline on one line ("Ana Pop | Account Manager").
 _SPLIT = re.compile(r"\s+[|•·–—-]\s+|\s{3,}|,\s*|\t")
@@ -20,14 +20,15 @@ _INITIAL_END = re.compile(r"(?:^|\s)\w\.$")
 
 
 @cache
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    not_name = {fold(r["pattern"]) for r in load_jsonl("patterns", "names.jsonl")
-                if r["label"] == "NOT_NAME"}  # fmt: skip
+def _lexicon() -> tuple[frozenset[str], dict[str, str]]:
+    names = load_jsonl("patterns", "names.jsonl")
+    not_name = {fold(r["pattern"]) for r in names if r["label"] == "NOT_NAME"}
     not_name |= {fold(r["pattern"]) for r in load_jsonl("patterns", "jobs.jsonl")
                  if r["label"] == "TITLE"}  # fmt: skip
-    labels = {heading_key(r["pattern"]) for r in load_jsonl("patterns", "names.jsonl")
-              if r["label"] == "NAME_LABEL"}  # fmt: skip
-    return frozenset(not_name), frozenset(labels)
+    # Label -> "name" (the whole name), "given" or "family" (one part of it).
+    labels = {heading_key(r["pattern"]): "name" for r in names if r["label"] == "NAME_LABEL"}
+    labels |= {heading_key(r["pattern"]): r["id"] for r in names if r["label"] == "NAME_PART"}
+    return frozenset(not_name), labels
 
 
 def _name_word(word: str) -> bool:
@@ -73,30 +74,41 @@ def _candidate(line: Line) -> Line | None:
     return None
 
 
-def _labelled(line: Line) -> Line | None:
-    _, labels = _lexicon()
-    head, sep, value = line.text.partition(":")
-    if not sep or heading_key(head) not in labels:
+def _labelled(line: Line) -> tuple[str, Line] | None:
+    # "Nume: Ana Pop", the Europass label without its colon ("Nume / Prenume Pop Ana"), or
+    # one part of the name ("Nume: Pop" and "Prenume: Ana" on lines of their own).
+    not_name, labels = _lexicon()
+    field = label_value(line, labels)
+    if field is None or field[1] is None:
         return None
-    value = value.strip(" .")
-    if not looks_like_name(value):
-        return None
-    start = line.start + line.text.index(value, len(head))
-    return Line(start, start + len(value), value)
+    kind, value = field[0], field[1]
+    text = value.text.rstrip(" .")
+    found = Line(value.start, value.start + len(text), text)
+    if looks_like_name(text):
+        return "name", found
+    if " " not in text and len(text) > 1 and _name_word(text) and fold(text) not in not_name:
+        return ("family" if kind == "name" else kind), found
+    return None
 
 
-def find_name(sections: Sequence[Section]) -> Line | None:
-    """Return the name line of the CV, or None when no line is clearly a name."""
+def find_name(sections: Sequence[Section]) -> tuple[Line, ...]:
+    """Return the line(s) naming the candidate, or () when no line is clearly a name."""
     personal = [s for s in sections if s.kind in ("header", "personal")]
+    parts: dict[str, Line] = {}
     for section in personal:
         for line in section.lines:
             found = _labelled(line)
-            if found:
-                return found
+            if found is None:
+                continue
+            if found[0] == "name":
+                return (found[1],)
+            parts.setdefault(*found)
+    if "given" in parts and "family" in parts:
+        return tuple(sorted(parts.values(), key=lambda x: x.start))  # in the order written
     for section in personal:
         lines = section.lines if section.kind == "personal" else section.lines[:_HEADER_LINES]
         for line in lines[:_HEADER_LINES]:
-            found = _candidate(line)
-            if found:
-                return found
-    return None
+            candidate = _candidate(line)
+            if candidate:
+                return (candidate,)
+    return ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -125,6 +126,28 @@ def _value_after(line: Line, words: int) -> Line | None:
         return None
     start = line.start + line.text.index(value, found.end())
     return Line(start, start + len(value), value)
+
+
+def label_value(line: Line, labels: Mapping[str, str]) -> tuple[str, Line | None] | None:
+    """Return (id, value) when `line` starts with a label of `labels` (heading keys).
+
+    The value is None when the label stands alone (its value is on the next line). A
+    one-word label needs its colon ("Employer: X"), so "Employer relations" is no label.
+    """
+    words = heading_key(line.text).split()
+    for size in range(min(len(words), 12), 0, -1):
+        kind = labels.get(" ".join(words[:size]))
+        if kind is None:
+            continue
+        if size == len(words):
+            return kind, None
+        value = _value_after(line, size)
+        if value is None:
+            continue
+        if size == 1 and ":" not in line.text[: value.start - line.start]:
+            continue
+        return kind, value
+    return None
 
 
 def find_sections(text: str) -> list[Section]:

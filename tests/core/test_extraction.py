@@ -588,6 +588,60 @@ def test_no_name_rather_than_a_guess(extract: Extract, first_line: str) -> None:
     assert extract(f"{first_line}\nTelefon: 0722 111 222\nExperiență\n").name is None
 
 
+def test_a_name_in_two_labelled_parts(extract: Extract) -> None:
+    text = "Curriculum Vitae\nDate personale\nNume: Ionescu\nPrenume: Maria-Elena\nTelefon: 0744\n"
+    profile = extract(text)
+    assert profile.name == "Ionescu Maria-Elena"
+    assert [e.text for e in profile.name_evidence] == ["Ionescu", "Maria-Elena"]
+    assert extract("Curriculum Vitae\nNume: Ionescu\nTelefon: 0744\n").name is None
+
+
+def test_old_europass(extract: Extract) -> None:
+    text = """Curriculum vitae
+Europass
+Informaţii personale
+Nume / Prenume Ionescu Maria-Elena
+Adresă Str. Lalelelor nr. 5, Braşov
+Experienţa profesională
+Perioada 09/2016 - prezent
+Funcţia sau postul ocupat Consilier vânzări
+Activităţi şi responsabilităţi principale vânzarea produselor, casa de marcat
+Numele şi adresa angajatorului Altex România SRL, Bd. Griviţei 10, Braşov
+Tipul activităţii sau sectorul de activitate Comerţ
+Perioada 2012 - 2016
+Funcţia sau postul ocupat
+Casier
+Numele şi adresa angajatorului
+Carrefour România SA
+Educaţie şi formare
+Perioada 2009 - 2012
+Calificarea / diploma obţinută Licenţiat în economie
+Disciplinele principale studiate / competenţe profesionale dobândite Marketing, vânzări
+Numele şi tipul instituţiei de învăţământ / furnizorului de formare Universitatea Transilvania
+Nivelul în clasificarea naţională sau internaţională ISCED 5A
+Aptitudini şi competenţe personale
+Limba(i) maternă(e) Română
+Limba(i) străină(e) cunoscută(e)
+Autoevaluare Înţelegere Vorbire Scriere
+Engleză B2 Utilizator independent B2 Utilizator independent B1 Utilizator independent B1 Utilizator independent B2 Utilizator independent
+Permis(e) de conducere Categoria B
+""".translate(str.maketrans("şţŞŢ", "șțȘȚ"))  # noqa: E501
+    profile = extract(text)
+    assert profile.name == "Ionescu Maria-Elena"
+    assert [(p.title, p.employer, p.start, p.end) for p in profile.experience.positions] == [
+        ("Consilier vânzări", "Altex România SRL", "2016-09", "2024-06"),
+        ("Casier", "Carrefour România SA", "2012-01", "2016-12"),
+    ]
+    (entry,) = profile.education.entries
+    assert (entry.degree, entry.institution, entry.level) == (
+        "Licențiat în economie",
+        "Universitatea Transilvania",
+        "bachelor",
+    )
+    assert [(x.code, x.level) for x in profile.languages] == [("ro", "C2"), ("en", "B2")]
+    assert profile.driving_licence == ("B",)
+
+
 def test_a_title_before_the_name_is_not_part_of_it(extract: Extract) -> None:
     assert extract("Ing. Ion Popescu\nExperiență\n").name == "Ion Popescu"
     assert extract("Dr. Ana Ene, MBA\nExperience\n").name == "Ana Ene"

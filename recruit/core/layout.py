@@ -61,6 +61,10 @@ class Seg:
 Char = tuple[str, float, float, float, float, float, bool]
 
 
+_COMMAS = frozenset(",\u00b8\u02cf\u0326\u0327")
+_COMMA_BELOW = {"s": "ș", "S": "Ș", "t": "ț", "T": "Ț"}
+
+
 def build_words(chars: list[Char]) -> list[Word]:
     """Glue characters, in file order, into words."""
     words: list[Word] = []
@@ -80,6 +84,10 @@ def build_words(chars: list[Char]) -> list[Word]:
             ) and -0.5 * size <= gap <= _CHAR_GAP * max(size, csize):
                 if text == buf[-1] and abs(cx1 - x1) < 0.1 * csize:
                     continue  # a glyph drawn again over itself to fake bold
+                if text in _COMMAS and buf[-1] in _COMMA_BELOW and cx0 < x1 - 0.2 * csize:
+                    # A comma drawn under s/t: fonts without ș ț fake them that way.
+                    buf[-1] = _COMMA_BELOW[buf[-1]]
+                    continue
                 buf.append(text)
                 x1 = max(x1, cx1)
                 top = min(top, ctop)
@@ -266,18 +274,18 @@ def _trim_detached(
     bottom = min(max(s.bottom for s in left), max(s.bottom for s in right))
     sides = []
     for side in (left, right):
-        keep = side
+        start, end = 0, len(side)
         for i in range(1, len(side)):
             a, b = side[i - 1], side[i]
             gap = (b.top - a.bottom) / a.size
             if b.top >= bottom and gap > (_DETACHED_NEAR_TEXT if text_after else _DETACHED):
-                after += side[i:]
-                keep = side[:i]
+                end = i
                 break
             if a.bottom <= top and gap > (_DETACHED_NEAR_TEXT if text_before else _DETACHED):
-                before += side[:i]
-                keep = side[i:]
-        sides.append(keep)
+                start = i
+        before += side[:start]
+        after += side[end:]
+        sides.append(side[start:end])
     return sides[0], sides[1], before, after
 
 

@@ -32,8 +32,9 @@ _DROP = dict.fromkeys(
 # no-break space, which became the word break) and "â€" (a closing quote, U+201D).
 _LOST_LEAD = re.compile("\u00ef[\u00bc\u00bd]")
 _STRAY_A = re.compile("(?<=[A-Za-z0-9.,;:!?)])\u00c2+(?=[a-z]|$)|^\u00c2+$")
-# A letter followed by a combining/spacing comma or cedilla that some PDFs draw separately.
-_STRAY_COMMA = re.compile(r"([sStT])[\u0326\u0327\u00b8,](?=[a-zăâîșț])")
+# s/t followed by a combining comma or cedilla, or a spacing cedilla, inside a word: the mark
+# some fonts draw apart. (An ASCII comma drawn under the letter is rebuilt from positions.)
+_STRAY_COMMA = re.compile(r"([sStT])[\u0326\u0327\u00b8](?=[a-zăâîșț])")
 _COMMA_BELOW = {"s": "ș", "S": "Ș", "t": "ț", "T": "Ț"}
 _CID = re.compile(r"\(cid:\d+\)")
 
@@ -51,8 +52,6 @@ def normalise_word(word: str) -> tuple[str, int, int]:
         fffd = word.count("\ufffd")
         word = word.replace("\ufffd", "")
     if word.isascii():
-        if "," in word and len(word) > 2:
-            word = _STRAY_COMMA.sub(lambda m: _COMMA_BELOW[m.group(1)], word)
         return word, cids, fffd
     word = word.translate(_DROP)
     if is_bad(word):

@@ -15,8 +15,8 @@ from recruit.core.normalise import joins_hyphenated, normalise_text, normalise_w
         ("ţară", "țară"),
         ("s\u0326i", "și"),  # combining comma below
         ("s\u0327i", "și"),  # combining cedilla
-        ("s,i", "și"),  # a spacing comma drawn under the s
-        ("a,b", "a,b"),
+        ("s\u00b8i", "și"),  # a spacing cedilla
+        ("clients,sales", "clients,sales"),  # an ASCII comma is punctuation in text
         ("oﬁce", "ofice"),
         ("ﬂux", "flux"),
         ("Cafe\u0301", "Café"),  # NFC
@@ -53,3 +53,18 @@ def test_hyphenation() -> None:
 def test_bullets_are_unified() -> None:
     text = "▪ Negociere\n➢ CRM\n– Excel\n\uf0b7 Vânzări\n2019 – 2020"
     assert normalise_text(text) == "• Negociere\n• CRM\n• Excel\n• Vânzări\n2019 – 2020"
+
+
+def test_comma_drawn_under_s_and_t_is_rebuilt_from_positions() -> None:
+    from recruit.core.layout import build_words
+
+    # text, x0, x1, top, bottom, size, bold: "s" then "," under it, then "i"; "a," stays.
+    chars = [
+        ("s", 0.0, 5.0, 0.0, 10.0, 10.0, False),
+        (",", 1.0, 4.0, 0.0, 10.0, 10.0, False),
+        ("i", 5.0, 8.0, 0.0, 10.0, 10.0, False),
+        (" ", 8.0, 11.0, 0.0, 10.0, 10.0, False),
+        ("a", 11.0, 16.0, 0.0, 10.0, 10.0, False),
+        (",", 16.0, 19.0, 0.0, 10.0, 10.0, False),
+    ]
+    assert [w.text for w in build_words(chars)] == ["și", "a,"]

@@ -472,8 +472,15 @@ def _one(index: int, rng: random.Random) -> LabelledCv:
         style = (index + k) % 8
         text, true_start, true_end = _date_range(rng, style, start, end, lang)
         entry = _entry(rng, title, employer, lang)
-        form = (index + k) % 3
-        if form == 0:
+        form = 3 if index % 10 == 9 else (index + k) % 3
+        if form == 3:  # old Europass: labelled fields
+            labels = (
+                ("Perioada", "Funcția sau postul ocupat", "Numele și adresa angajatorului")
+                if lang == "ro"
+                else ("Dates", "Occupation or position held", "Name and address of employer")
+            )
+            exp_lines += [f"{labels[0]} {text}", f"{labels[1]} {title}", f"{labels[2]} {employer}"]
+        elif form == 0:
             exp_lines.append(f"{text}\t{entry}")
         elif form == 1:
             exp_lines += [entry, text]  # title above the dates

@@ -10,7 +10,7 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, cast
 
@@ -98,9 +98,21 @@ class RecruitNormalizer:
     """Set NORM to the folded lemma so "vanzari", "vânzări" and "Vânzările" all match."""
 
     def __init__(self, language: str) -> None:
-        self.lemmas = folded_lemmas(language) if language in LANGUAGES else {}
+        self.language = language
+        self.lemmas: dict[str, str] = {}
         self.cache: dict[str, str] = {}
         self.ids: dict[int, int] = {}  # orth id -> norm id
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+    ) -> None:
+        """Load the folded lemma table of the pipeline's language."""
+        self.lemmas = folded_lemmas(self.language) if self.language in LANGUAGES else {}
+        self.cache.clear()
+        self.ids.clear()
 
     def key(self, word: str) -> str:
         """Return the matching key of one word."""
@@ -162,7 +174,19 @@ class RecruitSkills:
         # Token patterns here are exact words ("Word", "Excel"): a PhraseMatcher on ORTH
         # does them many times faster than the Matcher, which builds a Token per token.
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
-        normalizer = RecruitNormalizer(nlp.lang or "en")
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+    ) -> None:
+        """Load the skill patterns of both languages from `models/patterns/`."""
+        if nlp is None:
+            raise ValueError("recruit_skills needs the pipeline to read its patterns")
+        # The pipeline's own normalizer, so patterns and text get the same keys.
+        normalizer = nlp.get_pipe("recruit_normalizer")
+        assert isinstance(normalizer, RecruitNormalizer)
         by_id: dict[str, list[Doc]] = {}
         cased: dict[str, list[Doc]] = {}
         for language in LANGUAGES:
@@ -233,6 +257,7 @@ def pipeline(language: str) -> Language:
     )
     nlp.add_pipe("recruit_normalizer")
     nlp.add_pipe("recruit_skills")
+    nlp.initialize()  # the components load their tables and patterns from models/
     return nlp
 
 

@@ -61,17 +61,28 @@ def looks_like_name(text: str) -> bool:
 
 
 def _candidate(line: Line) -> Line | None:
-    # The whole line, else its first part before a separator; without a title ("Ing.").
-    for text in (line.text, _SPLIT.split(line.text, maxsplit=1)[0]):
-        text = text.rstrip()
-        if text.endswith(".") and not _INITIAL_END.search(text):
-            text = text[:-1]
-        honorific = _HONORIFIC.match(text)
-        offset = honorific.end() if honorific else 0
-        if looks_like_name(text[offset:]):
-            start = line.start + offset
-            return Line(start, start + len(text) - offset, text[offset:])
+    # The whole line, else one of its first parts ("Curriculum Vitae – Ana Pop | Sales").
+    cuts = list(_SPLIT.finditer(line.text))
+    starts = [0, *(cut.end() for cut in cuts)]
+    ends = [*(cut.start() for cut in cuts), len(line.text)]
+    for start, end in [(0, len(line.text)), *list(zip(starts, ends, strict=True))[:4]]:
+        found = _name_in(line, start, line.text[start:end])
+        if found:
+            return found
     return None
+
+
+def _name_in(line: Line, at: int, text: str) -> Line | None:
+    # Without a title before it ("Ing.", "Dr.") or a full stop after it.
+    text = text.rstrip()
+    if text.endswith(".") and not _INITIAL_END.search(text):
+        text = text[:-1]
+    honorific = _HONORIFIC.match(text)
+    skip = honorific.end() if honorific else 0
+    if not looks_like_name(text[skip:]):
+        return None
+    start = line.start + at + skip
+    return Line(start, start + len(text) - skip, text[skip:])
 
 
 def _labelled(line: Line) -> tuple[str, Line] | None:

@@ -646,6 +646,10 @@ def test_a_title_before_the_name_is_not_part_of_it(extract: Extract) -> None:
     assert extract("Ing. Ion Popescu\nExperiență\n").name == "Ion Popescu"
     assert extract("Dr. Ana Ene, MBA\nExperience\n").name == "Ana Ene"
     assert extract("Ana Ene.\nExperience\n").name == "Ana Ene"
+    text = "Curriculum Vitae – Ana Ene | Account Manager\nExperience\n"
+    profile = extract(text)
+    assert profile.name == "Ana Ene"
+    assert profile.name_evidence[0].start == text.index("Ana Ene")
 
 
 def test_europass_name_beside_its_heading(extract: Extract) -> None:

@@ -771,7 +771,7 @@ def test_real_cvs_extract_without_inventing_names(extract: Extract) -> None:
         with pdfplumber.open(path) as pdf:
             text = "\n".join(page.extract_text() or "" for page in pdf.pages)
         profile = extract(text)
-        # These resumes were anonymised: the first line is a headline, never a name.
+        # These resumes open with a headline, not a name, and have no labelled name.
         assert profile.name is None, (path.name, profile.name)
         assert profile.language == "en"
         with_positions += bool(profile.experience.positions)

@@ -36,7 +36,7 @@ _DATE = (
     rf"|{_YEAR})"
 )
 _PRESENT = (
-    r"(?:(?:pana\s+)?(?:in\s+)?prezent|present|current(?:ly)?|now|today|to\s+date|ongoing"
+    r"(?:(?:pana\s+)?(?:in\s+)?prezent|present|current(?:ly)?|now|today|(?:to|till)\s+date|ongoing"
     r"|(?:pana\s+)?azi|acum)"
 )
 # Month-precise dates may stand side by side with no dash ("08/2013 01/2016", "02/2016
@@ -45,7 +45,7 @@ _MONTH_DATE = (
     rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]{_YEAR}|\d{{1,2}}\s?[./-]\s?{_YEAR}"
     rf"|(?:{_MONTH_NAME})\.?,?\s*{_YEAR})"
 )
-_DASH = r"(?:\s*[-‐‑–—−>→]+\s*|\s+(?:to|till|until|pana\s+(?:in|la)|la)\s+)"
+_DASH = r"(?:\s*[-‐‑‒–—−>→]+\s*|\s+(?:to|till|until|pana\s+(?:in|la)|la)\s+)"
 _RANGE = re.compile(
     rf"(?<![\w./-])(?:(?:din|from|de\s+la|between)\s+)?(?:(?P<start>{_DATE}){_DASH}"
     rf"|(?P<start2>{_MONTH_DATE})\s+)"

@@ -36,6 +36,8 @@ DOC_DATE = datetime.date(2024, 6, 15)
         ("octombrie 2020 – now", "2020-10", "2024-06", True),
         ("Consultant , 08/2013 01/2016 Company Name", "2013-08", "2016-01", False),
         ("Consultant , 02/2016 Current Company Name", "2016-02", "2024-06", True),
+        ("Team Lead 03/2019 till date", "2019-03", "2024-06", True),
+        ("2015 ‒ 2017", "2015-01", "2017-12", False),
     ],
 )
 def test_each_date_format(text: str, start: str, end: str, current: bool) -> None:

@@ -69,8 +69,11 @@ METHODS: dict[str, Callable[[bytes], tuple[str, int]]] = {
 }
 
 
-def generated() -> list[tuple[str, bytes, str]]:
-    """(layout, pdf, true text) for the sample CVs in every layout and file order."""
+Item = tuple[str, bytes, str, str]  # layout, pdf, true text, true language
+
+
+def generated() -> list[Item]:
+    """(layout, pdf, true text, language) for the sample CVs in every layout and file order."""
     out = []
     docs = cvgen.sample_cvs()
     for lang, doc in docs.items():
@@ -81,6 +84,7 @@ def generated() -> list[tuple[str, bytes, str]]:
                         layout,
                         cvgen.render_pdf(doc, layout, file_order=order),
                         cvgen.expected_text(doc, layout),
+                        "en" if lang == "en" else "ro",
                     )
                 )
             running = cvgen.with_running(doc, f"{doc.header[0]} — CV", "Curriculum vitae")
@@ -89,13 +93,13 @@ def generated() -> list[tuple[str, bytes, str]]:
                     layout,
                     cvgen.render_pdf(running, layout, file_order="rows", min_pages=2),
                     cvgen.expected_text(running, layout, min_pages=2),
+                    "en" if lang == "en" else "ro",
                 )
             )
-        del lang
     return out
 
 
-def labelled() -> list[tuple[str, bytes, str]]:
+def labelled() -> list[Item]:
     """The 60 labelled CVs of tests/labelled.py (varied content), both file orders."""
     try:
         from tests.labelled import labelled_cvs
@@ -109,6 +113,7 @@ def labelled() -> list[tuple[str, bytes, str]]:
                     cv.layout,
                     cvgen.render_pdf(cv.doc, cv.layout, file_order=order),
                     cvgen.expected_text(cv.doc, cv.layout),
+                    cv.truth.language,
                 )
             )
     return out
@@ -142,12 +147,14 @@ def report_speed(title: str, per_page: dict[str, list[float]]) -> None:
         print(f"  {name:20s} {med:8.1f} {p90:8.1f}   x{med / base:.2f}")
 
 
-def report_quality(title: str, corpus: list[tuple[str, bytes, str]]) -> None:
+def report_quality(title: str, corpus: list[Item]) -> None:
     scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for layout, data, truth in corpus:
+    languages_right = 0
+    for layout, data, truth, language in corpus:
         for name in ("recruit", "pdfplumber", "pypdfium2"):
             text, _ = METHODS[name](data)
             scores[name][layout].append(cvgen.bigram_recall(truth, text))
+        languages_right += read_document(data).language == language
     print(f"\n{title}: reading order, share of true word bigrams kept (mean / worst)")
     print("  " + "layout".ljust(16) + "".join(n.rjust(22) for n in scores))
     for layout in cvgen.LAYOUTS:
@@ -156,6 +163,12 @@ def report_quality(title: str, corpus: list[tuple[str, bytes, str]]) -> None:
             v = scores[name][layout]
             cells.append(f"{statistics.mean(v):.3f} / {min(v):.3f}".rjust(22) if v else "-")
         print("  " + layout.ljust(16) + "".join(cells))
+    print(f"  language (function-word rule) right on {languages_right} of {len(corpus)}")
+
+
+def report_real_language(files: list[bytes]) -> None:
+    right = sum(read_document(data).language == "en" for data in files)
+    print(f"\nreal CVs (all English): language right on {right} of {len(files)}")
 
 
 def main() -> None:
@@ -173,9 +186,10 @@ def main() -> None:
         extra = labelled()
         if extra:
             report_quality(f"labelled CVs ({len(extra)} PDFs)", extra)
-    report_speed("generated corpus", timed([d for _, d, _ in corpus], args.repeat))
+    report_speed("generated corpus", timed([d for _, d, _, _ in corpus], args.repeat))
     if not args.no_real and REAL_CVS.is_dir():
         files = [p.read_bytes() for p in sorted(REAL_CVS.glob("*/*.pdf"))]
+        report_real_language(files)
         report_speed(f"real CVs, ../shared ({len(files)} PDFs)", timed(files, args.repeat))
 
 

@@ -58,7 +58,7 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 MESSAGES = {
-    "not_a_pdf": "This file is not a PDF or Word document, whatever its name says{what}. "
+    "not_a_pdf": "This file is not a PDF or DOCX, whatever its name says{what}. "
     "Please upload your CV as a PDF (or DOCX) exported from your editor.",
     "encrypted": "This PDF is protected by a password, so we cannot read it. "
     "Please upload a copy without a password.",
@@ -281,10 +281,17 @@ def _wrong_type(sha: str, media: str | None, filename: str) -> ReadResult:
     if media == "application/x-encrypted-office":
         return _error(sha, media, "encrypted")
     claims = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if media is None and not what and sha == _EMPTY_SHA:
+        return _error(sha, media, "not_a_pdf", message=_EMPTY)
     if claims in ("pdf", "docx") or not what:
         # The name promises a CV format the bytes are not (or we cannot tell what they are).
-        return _error(sha, media, "not_a_pdf", what=f": it is really {a(what)}" if what else "")
+        what = f": it is really {a(what)} file" if what else ""
+        return _error(sha, media, "not_a_pdf", what=what)
     return _error(sha, media, "unsupported_type", what=what, how=how)
+
+
+_EMPTY_SHA = hashlib.sha256(b"").hexdigest()
+_EMPTY = "This file is empty (0 bytes), perhaps the upload failed. Please upload your CV again."
 
 
 def a(noun: str) -> str:

@@ -41,22 +41,25 @@ BULLETS = [
 ]
 
 
-def test_dates_flush_right_on_title_rows_follow_their_title() -> None:
+def _entries(dates: list[tuple[float, str]], titles: list[str], x: float) -> list[Row]:
+    """Entries of a bold title with bullets below, each with a date at (x, align) beside it."""
     rows: list[Row] = []
-    want = []
     y = 780.0
-    for title, date in [
-        ("Key Account Manager — Orange", "2021 – prezent"),
-        ("Sales Consultant — Vodafone România", "iun. 2015 – feb. 2017"),
-    ]:
-        rows += [(50, y, title, "l", 10, True), (545, y, date, "r", 9, False)]
-        want += [title, date]
+    for (date_x, date), title in zip(dates, titles, strict=True):
+        align = "r" if date_x > x else "l"
+        rows += [(x, y, title, "l", 10, True), (date_x, y, date, align, 9, False)]
         for b in BULLETS:
             y -= 13
-            rows.append((50, y, b, "l", 10, False))
-            want.append(b)
+            rows.append((x, y, b, "l", 10, False))
         y -= 13
-    assert _read(rows) == _want(*want)
+    return rows
+
+
+def test_dates_flush_right_on_title_rows_follow_their_title() -> None:
+    titles = ["Key Account Manager — Orange", "Sales Consultant — Vodafone România"]
+    dates = [(545.0, "2021 – prezent"), (545.0, "iun. 2015 – feb. 2017")]
+    want = [f"{t} {d} {' '.join(BULLETS)}" for (_, d), t in zip(dates, titles, strict=True)]
+    assert _read(_entries(dates, titles, 50)) == _want(*want)
 
 
 def test_dense_label_table_reads_row_by_row() -> None:
@@ -95,18 +98,10 @@ def test_dense_date_column_without_gaps() -> None:
 
 
 def test_dates_beside_bold_titles_and_bullets() -> None:
-    rows: list[Row] = []
-    want = []
-    y = 780.0
-    for date, title in [("2021 – prezent", "Key Account Manager"), ("2015 – 2017", "Consultant")]:
-        rows += [(50, y, date, "l", 9, False), (140, y, title, "l", 10, True)]
-        want += [date, title]
-        for b in BULLETS:
-            y -= 13
-            rows.append((140, y, b, "l", 10, False))
-            want.append(b)
-        y -= 13
-    assert _read(rows) == _want(*want)
+    titles = ["Key Account Manager", "Consultant"]
+    dates = [(50.0, "2021 – prezent"), (50.0, "2015 – 2017")]
+    want = [f"{d} {t} {' '.join(BULLETS)}" for (_, d), t in zip(dates, titles, strict=True)]
+    assert _read(_entries(dates, titles, 140)) == _want(*want)
 
 
 def test_sidebar_with_the_main_columns_leading_is_still_a_column() -> None:

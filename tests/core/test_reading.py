@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 
@@ -49,8 +50,9 @@ def test_romanian_text_has_only_comma_below_letters() -> None:
         assert "Științe" in text and "experiență" in text
 
 
-def test_contacts_are_found() -> None:
+def test_contacts_and_date_are_found() -> None:
     result = read_document(cvgen.render_pdf(DOCS["en"], "sidebar_left"))
+    assert result.doc_date == datetime.date(2000, 1, 1)  # reportlab's invariant mode
     assert result.emails == ("john.smith@example.com",)
     assert result.phones == ("+40745987654", "+40213124567")
     assert result.links == (

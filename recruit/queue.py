@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruit.db.models import Document, utcnow
 from recruit.settings import Settings, default_instance_path
-from recruit.tasks import TaskContext, claim_and_read, rescore_opening, warm_up
+from recruit.tasks import TaskContext, claim_and_read, reader_process, rescore_opening
 
 log = logging.getLogger(__name__)
 
@@ -187,11 +187,10 @@ def rescore_opening_job(opening_id: int) -> int:
 def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> None:
     """Serve the queue in this process until stopped (SIGTERM / Ctrl-C finish the current job)."""
     global _context
-    _context = ctx
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
     )
-    warm_up()
+    ctx = _context = reader_process(ctx)
     queue = TaskQueue(qs)
     stop = threading.Event()
     sweeper = threading.Thread(

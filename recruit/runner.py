@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from recruit.settings import Settings
-from recruit.tasks import TaskContext, run_next, warm_up
+from recruit.tasks import TaskContext, reader_process, run_next
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +105,7 @@ class ProcessRunner:
 def _drain(settings: Settings, lease: dt.timedelta, stop: Any) -> None:
     # Ctrl-C reaches the whole terminal group: the parent decides, we finish our document.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ctx = TaskContext.from_settings(settings, lease=lease)
-    warm_up()
+    ctx = reader_process(TaskContext.from_settings(settings, lease=lease))
     while not stop.is_set() and run_next(ctx) is not None:
         pass
 

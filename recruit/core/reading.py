@@ -4,7 +4,7 @@
 `DocumentError` carries a code (see ARCHITECTURE.md) and a message for the candidate.
 
 PDFs are parsed with pdfminer (pdfplumber's engine) through a lean device that keeps only
-characters and counts images: on CV pages, building pdfplumber's per-object dicts and
+characters: on CV pages, building pdfplumber's per-object dicts and
 curve objects costs more than our whole layout pass. The parse runs in a long-lived child
 process with a hard time limit (the child is killed and replaced) and an address-space
 limit, so a hostile file cannot hang or exhaust the worker that calls us.
@@ -103,7 +103,7 @@ class ReadResult:
     media_type: str | None
     pages: int = 0
     text: str = ""
-    page_starts: tuple[int, ...] = ()
+    page_starts: tuple[int, ...] = ()  # DOCX: (0,), its page breaks are the renderer's
     language: str | None = None
     doc_date: datetime.date | None = None
     emails: tuple[str, ...] = ()
@@ -533,7 +533,7 @@ class _Timeout(Exception):
 
 def _parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
     deadline = time.monotonic() + limits.timeout_s
-    if data.rfind(b"%%EOF", -4096) < 0 and data.rfind(b"%%EOF") < 0:
+    if b"%%EOF" not in data:
         return {"error": "corrupt"}  # cut off before its end: an interrupted upload
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
@@ -549,7 +549,6 @@ def _parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
     interp = PDFPageInterpreter(rsrc, device)
     seg_pages: list[list[layout.Seg]] = []
     sizes: list[tuple[float, float]] = []
-    images = 0
     for page in pages:
         if time.monotonic() > deadline:
             raise _Timeout
@@ -557,7 +556,6 @@ def _parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
         words = layout.build_words(device.chars)
         seg_pages.append(layout.build_segments(words, is_bullet) if words else [])
         sizes.append((round(device.width, 2), round(device.height, 2)))
-        images += device.images
     seg_pages = layout.drop_running_lines(seg_pages, [h for _, h in sizes])
     ordered = [layout.page_order(segs) for segs in seg_pages]
     fields = _build_text(ordered)
@@ -617,12 +615,11 @@ _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
 class _CharDevice(PDFTextDevice):  # type: ignore[misc]
-    """Collect horizontal characters as tuples; count images; ignore vector graphics."""
+    """Collect horizontal characters as tuples; ignore images and vector graphics."""
 
     def __init__(self, rsrcmgr: PDFResourceManager) -> None:
         super().__init__(rsrcmgr)
         self.chars: list[layout.Char] = []
-        self.images = 0
         self.width = self.height = 0.0
         self._bold: dict[Any, bool] = {}
 
@@ -630,10 +627,9 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
         self.width, self.height = abs(x1 - x0), abs(y1 - y0)
         self.chars = []
-        self.images = 0
 
     def render_image(self, name: Any, stream: Any) -> None:
-        self.images += 1
+        return None
 
     def paint_path(self, *args: Any) -> None:
         return None
@@ -794,6 +790,8 @@ def _parse_docx(data: bytes, limits: Limits) -> dict[str, Any]:
         pages = max(1, int(m[1])) if m else 1
     except (KeyError, zipfile.BadZipFile, ValueError):
         pass
+    if pages > limits.max_pages:
+        return {"error": "too_many_pages", "pages": pages, "limit": limits.max_pages}
     created = document.core_properties.created
     fields: dict[str, Any] = {
         "text": text,

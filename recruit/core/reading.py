@@ -546,6 +546,7 @@ def _parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
         return {"error": "too_many_pages", "pages": len(pages), "limit": limits.max_pages}
     rsrc = PDFResourceManager(caching=True)
     device = _CharDevice(rsrc)
+    device.deadline = deadline
     interp = PDFPageInterpreter(rsrc, device)
     seg_pages: list[list[layout.Seg]] = []
     sizes: list[tuple[float, float]] = []
@@ -628,11 +629,21 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         self.width, self.height = abs(x1 - x0), abs(y1 - y0)
         self.chars = []
 
+    deadline = float("inf")
+    _ticks = 0
+
+    def _tick(self) -> None:
+        # In-process reads have no child to kill: a page with millions of operators must
+        # still stop near the deadline, so check the clock every few hundred glyphs/paths.
+        self._ticks += 1
+        if not self._ticks & 511 and time.monotonic() > self.deadline:
+            raise _Timeout
+
     def render_image(self, name: Any, stream: Any) -> None:
-        return None
+        self._tick()
 
     def paint_path(self, *args: Any) -> None:
-        return None
+        self._tick()
 
     def render_char(
         self,
@@ -645,6 +656,7 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         ncs: Any,
         graphicstate: Any,
     ) -> float:
+        self._tick()
         adv: float = font.char_width(cid) * fontsize * scaling
         a, b, c, d, e, f = matrix
         # Rotated or vertical text is decoration on CVs ("CURRICULUM VITAE" up a margin).

@@ -139,9 +139,11 @@ def test_size_limit() -> None:
     )
 
 
-def test_hostile_pdf_times_out() -> None:
+@pytest.mark.parametrize("isolate", [True, False])
+def test_hostile_pdf_times_out(isolate: bool) -> None:
     start = time.monotonic()
-    result = read_document(cvgen.slow_pdf(300_000), "cv.pdf", limits=Limits(timeout_s=1.0))
+    limits = Limits(timeout_s=1.0, isolate=isolate)
+    result = read_document(cvgen.slow_pdf(300_000), "cv.pdf", limits=limits)
     _assert_error(result, "timeout")
     assert time.monotonic() - start < 5
 

@@ -21,6 +21,8 @@ _GUTTER_PT = 3.0  # a left-column line must end this far before the right column
 _ALIGN_PT = 1.5  # column starts aligned within this
 _NARROW = 0.45  # a side narrower than this share of both is a label/date column
 _ALIGNED = 0.15  # baselines of one table row agree within this
+_MAX_SEGMENTS = 1200  # lines per page beyond which we skip the column search
+_MAX_CANDIDATES = 80  # column edges tried per region
 
 
 @dataclass(slots=True)
@@ -238,6 +240,8 @@ def order(segs: list[Seg]) -> list[Seg]:
     segs = sorted(segs, key=lambda s: (s.top, s.x0))
     if len(segs) < 2:
         return segs
+    if len(segs) > _MAX_SEGMENTS:
+        return _row_order(segs)  # no CV page has this many lines: a hostile file
     split = _best_split(segs)
     if split is None:
         return _row_order(segs)
@@ -310,7 +314,9 @@ def _best_split(segs: list[Seg]) -> tuple[int, int, float] | None:
     both sides overlap vertically (side by side, not merely stacked). The tallest run wins.
     """
     xmin = min(s.x0 for s in segs)
-    cands = sorted({round(s.x0) for s in segs if s.x0 > xmin + 2 * _GUTTER_PT})
+    starts = Counter(round(s.x0) for s in segs if s.x0 > xmin + 2 * _GUTTER_PT)
+    # Column edges are shared by many lines; keep the commonest so the search stays cheap.
+    cands = sorted(x for x, _ in starts.most_common(_MAX_CANDIDATES))
     best: tuple[float, int, int, int, int] | None = None
     n = len(segs)
     for x in cands:

@@ -1,0 +1,229 @@
+"""The command-line contract of ARCHITECTURE.md, end to end on generated PDFs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import cvgen
+from tests.cvgen import CvDocument, Section
+
+ROLE_FIT = {
+    "account-manager": [
+        "Negociere și încheierea contractelor cu clienții, oferte comerciale personalizate",
+        "Gestionarea portofoliului de clienți și prospectarea clienților noi",
+        "CRM Salesforce, Microsoft Excel, comunicare și rezistență la stres",
+    ],
+    "bank-account-manager": [
+        "Îndeplinirea planului de vânzări, procesarea comenzilor și oferte comerciale",
+        "Consilierea clienților privind credite, carduri și depozite",
+        "Întocmirea documentelor și rapoartelor, monitorizarea contractelor",
+    ],
+    "telecom-retail-manager": [
+        "Consilierea clienților privind abonamente, portări, telefoane și accesorii",
+        "Încasări la casa de marcat, inventar și menținerea ordinii în magazin",
+        "Răbdare și comunicare cu clienții",
+    ],
+    "corporate-account-manager": [
+        "Prospectarea companiilor, întâlniri cu clienții, prezentări și oferte",
+        "Participarea la expoziții și evenimente, negocierea contractelor",
+        "Corespondență de afaceri, raportare lunară, relații pe termen lung cu clienții",
+    ],
+    "customer-service-manager": [
+        "Căutarea clienților noi, întâlniri, negociere și consilierea clienților",
+        "Preluarea apelurilor și e-mailurilor, evidența clienților, contracte",
+        "Operare PC, sociabilitate, limba engleză",
+    ],
+}
+
+
+def _fit_cv(role: str) -> CvDocument:
+    return CvDocument(
+        header=["Ioana Mărgărit", "Manager de cont", "Telefon: 0722 123 456"],
+        main=[
+            Section(
+                "Experiență profesională",
+                [
+                    "ian. 2016 – prezent\tAccount Manager — Alfa Distribuție SRL, București",
+                    *(f"• {line}" for line in ROLE_FIT[role]),
+                    "mar. 2012 – dec. 2015\tAgent vânzări — Beta Comerț SRL, Ploiești",
+                    "• Vânzări directe către clienți și negocierea contractelor",
+                ],
+            ),
+            Section(
+                "Educație și formare",
+                ["2008 – 2011\tLicență în Științe Economice — Universitatea din București"],
+            ),
+        ],
+        side=[
+            Section("Limbi străine", ["Engleză — C1", "Franceză — B1"]),
+            Section("Permis de conducere", ["Categoria B, mașină proprie"]),
+        ],
+    )
+
+
+CHEF = CvDocument(
+    header=["Radu Bucătaru", "Bucătar șef", "Telefon: 0733 456 789"],
+    main=[
+        Section(
+            "Experiență profesională",
+            [
+                "2014 – 2023\tBucătar șef — Restaurant La Ceaun, Sibiu",
+                "• Pregătirea meniurilor, coordonarea bucătăriei și a aprovizionării cu carne",
+                "• Gătit tradițional românesc, patiserie și deserturi",
+            ],
+        ),
+        Section("Educație și formare", ["2008 – 2011\tȘcoala profesională de bucătari, Sibiu"]),
+    ],
+)
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from recruit.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def _lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("cvs")
+    files = {
+        "ro.pdf": cvgen.render_pdf(cvgen.sample_cvs()["ro"], "sidebar_left", file_order="rows"),
+        "en.pdf": cvgen.render_pdf(cvgen.sample_cvs()["en"], "two_column"),
+        "ro.docx": cvgen.render_docx(cvgen.sample_cvs()["ro_plain"]),
+        "encrypted.pdf": cvgen.encrypted_pdf(),
+        "truncated.pdf": cvgen.truncated_pdf(),
+        "photo.pdf": cvgen.png_bytes(),
+        "scan.pdf": cvgen.image_only_pdf(),
+        "cv.odt": cvgen.odt_bytes(),
+        "chef.pdf": cvgen.render_pdf(CHEF, "single"),
+    }
+    for role in ROLE_FIT:
+        files[f"fit-{role}.pdf"] = cvgen.render_pdf(_fit_cv(role), "europass")
+    paths = {}
+    for name, data in files.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    return paths
+
+
+@pytest.mark.slow
+def test_parse_prints_one_object_per_file_in_input_order(corpus: dict[str, Path]) -> None:
+    names = [
+        "ro.pdf",
+        "encrypted.pdf",
+        "en.pdf",
+        "truncated.pdf",
+        "photo.pdf",
+        "scan.pdf",
+        "cv.odt",
+        "ro.docx",
+    ]
+    result = _run("parse", "--jobs", "2", *(str(corpus[n]) for n in names))
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = _lines(result.stdout)
+    assert [Path(r["file"]).name for r in records] == names
+    by = {Path(r["file"]).name: r for r in records}
+    ro = by["ro.pdf"]
+    assert ro["status"] == "ok" and ro["language"] == "ro" and ro["pages"] >= 1
+    assert ro["name"] == "Ana-Maria Popescu"
+    assert "+40722123456" in ro["phones"] and "ana.popescu@example.ro" in ro["emails"]
+    assert {"negotiation", "salesforce"} <= {s["id"] for s in ro["skills"]}
+    assert ro["education"]["highest"] == "bachelor"
+    assert {"code": "en", "level": "C1"} in ro["languages"] and ro["driving_licence"] == ["B"]
+    assert ro["experience"]["positions"][0]["current"] is True
+    assert by["en.pdf"]["language"] == "en" and by["en.pdf"]["status"] == "ok"
+    assert by["ro.docx"]["status"] == "ok" and by["ro.docx"]["language"] == "ro"
+    expected = {
+        "encrypted.pdf": ("error", "encrypted"),
+        "truncated.pdf": ("error", "corrupt"),
+        "photo.pdf": ("error", "not_a_pdf"),
+        "scan.pdf": ("needs_review", "no_text_layer"),
+        "cv.odt": ("error", "unsupported_type"),
+    }
+    for name, (status, code) in expected.items():
+        assert (by[name]["status"], by[name]["error"]["code"]) == (status, code), name
+        assert by[name]["error"]["message"] and by[name]["sha256"]
+        assert by[name]["skills"] == [] and by[name]["name"] is None
+
+
+@pytest.mark.slow
+def test_parse_is_deterministic_and_text_is_comma_below(corpus: dict[str, Path]) -> None:
+    first = _run("parse", "--text", "--jobs", "1", str(corpus["ro.pdf"]))
+    second = _run("parse", "--text", "--jobs", "1", str(corpus["ro.pdf"]))
+    assert first.returncode == 0 and first.stdout == second.stdout
+    text = _lines(first.stdout)[0]["text"]
+    assert "ș" in text and "ț" in text and not set("şţŞŢ") & set(text)
+
+
+def test_parse_usage_error_exits_2(tmp_path: Path) -> None:
+    result = _run("parse", str(tmp_path / "missing.pdf"))
+    assert result.returncode == 2 and result.stdout == ""
+
+
+@pytest.mark.slow
+def test_typos_contract(tmp_path: Path) -> None:
+    doc = CvDocument(
+        header=["Maria Ionescu"],
+        main=[
+            Section(
+                "Experiență profesională",
+                [
+                    "2019 – prezent\tAgent vânzări — Gama SRL",
+                    "• Negocierea contarctelor cu clienții și urmărirea vânzărilor",
+                ],
+            )
+        ],
+    )
+    path = tmp_path / "typo.pdf"
+    path.write_bytes(cvgen.render_pdf(doc, "single"))
+    result = _run("typos", str(path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    (record,) = _lines(result.stdout)
+    assert set(record) >= {"file", "typos", "missing_diacritics"}
+    assert [t["found"] for t in record["typos"]] == ["contarctelor"]
+    assert record["typos"][0]["suggestion"] == "contractelor"
+
+
+@pytest.mark.slow
+def test_rank_puts_a_fitting_candidate_above_a_chef_for_every_role(
+    corpus: dict[str, Path],
+) -> None:
+    roles = _run("roles").stdout.split()
+    assert sorted(roles) == sorted(ROLE_FIT)
+    for role in roles:
+        files = [str(corpus["chef.pdf"]), str(corpus["photo.pdf"]), str(corpus[f"fit-{role}.pdf"])]
+        result = _run("rank", "--role", role, "--jobs", "1", *files)
+        assert result.returncode == 0, result.stderr[-2000:]
+        records = _lines(result.stdout)
+        assert [Path(r["file"]).name for r in records] == [
+            f"fit-{role}.pdf",
+            "chef.pdf",
+            "photo.pdf",
+        ], role
+        fit, chef, unread = records
+        assert fit["rank"] == 1 and fit["score"] > chef["score"] + 20, (role, fit, chef)
+        assert all({"id", "weight", "points", "evidence"} <= set(c) for c in fit["criteria"])
+        assert unread["rank"] is None and unread["error"]["code"] == "not_a_pdf"
+
+
+def test_rank_with_a_bad_weights_file_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "weights.json"
+    bad.write_text('{"id": "x", "label": "x", "criteria": []}')
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(b"%PDF-1.4")
+    result = _run("rank", "--role", "account-manager", "--weights", str(bad), str(cv))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "criteri" in result.stderr

@@ -199,22 +199,30 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
             )
         except services.ServiceError as exc:
             raise click.UsageError(str(exc)) from exc
-        with _progress(len(sources), "storing") as bar:
-            report = ingest.import_files(
-                session,
-                app.extensions["recruit.storage"],
-                opening,
-                sources,
-                on_file=lambda s: bar.update(1),
+        # Without Redis, our own readers warm up while the files are stored.
+        runner = _readers(settings) if wait and not settings.redis_url else None
+        try:
+            with _progress(len(sources), "storing") as bar:
+                report = ingest.import_files(
+                    session,
+                    app.extensions["recruit.storage"],
+                    opening,
+                    sources,
+                    on_file=lambda s: bar.update(1),
+                )
+            report.skipped.extend(skipped)
+            click.echo(
+                f"{report.added} added, {report.already_imported} already imported, "
+                f"{len(report.duplicates)} duplicates, {len(report.skipped)} skipped",
+                err=True,
             )
-    report.skipped.extend(skipped)
-    click.echo(
-        f"{report.added} added, {report.already_imported} already imported, "
-        f"{len(report.duplicates)} duplicates, {len(report.skipped)} skipped",
-        err=True,
-    )
-    if wait:
-        _wait_for_reading(app, report.document_ids)
+            if runner is not None:
+                runner.close()
+            if wait:
+                _wait_for_reading(app, report.document_ids, runner)
+        finally:
+            if runner is not None:
+                runner.stop()
     with sessions() as session:
         summary = ingest.summarise(session, report.document_ids)
     _print_summary(report, summary)
@@ -225,22 +233,25 @@ def _progress(total: int, label: str) -> Any:
     return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
 
 
-def _wait_for_reading(app: Flask, document_ids: dict[int, str]) -> None:
-    """Wait until every document is read: by RQ workers, or by processes here without Redis."""
+def _readers(settings: Settings) -> Any:
+    """Start one reading process per core (embedded: no Redis)."""
     import os
-    import time
 
     from recruit.queue import QueueSettings
     from recruit.runner import ProcessRunner
+
+    runner = ProcessRunner(settings, os.cpu_count() or 1, lease=QueueSettings.from_env("").lease)
+    runner.start()
+    return runner
+
+
+def _wait_for_reading(app: Flask, document_ids: dict[int, str], runner: Any) -> None:
+    """Wait until every document is read: by our `runner`, or by RQ workers when it is None."""
+    import time
+
     from recruit.services import ingest
 
-    settings = _settings()
-    runner = None
-    if not settings.redis_url:
-        lease = QueueSettings.from_env("").lease
-        runner = ProcessRunner(settings, os.cpu_count() or 1, lease=lease)
-        runner.start()
-    else:
+    if runner is None:
         click.echo("waiting for `recruit worker` processes; Ctrl-C stops waiting", err=True)
     total = len(document_ids)
     done = 0
@@ -258,9 +269,6 @@ def _wait_for_reading(app: Flask, document_ids: dict[int, str]) -> None:
                 time.sleep(0.5)
     except KeyboardInterrupt:
         click.echo("stopped; run the same import again to resume", err=True)
-    finally:
-        if runner is not None:
-            runner.stop()
 
 
 def _print_summary(report: Any, summary: Any) -> None:

@@ -65,8 +65,10 @@ class LocalRunner:
 class ProcessRunner:
     """Read queued documents on several processes until none is left (embedded, no Redis).
 
-    Reading is pure Python (pdfplumber), so threads share one core; processes use them all.
+    Reading is pure Python (pdfminer), so threads share one core; processes use them all.
     Each process builds its own engine; the claim on the document row keeps them apart.
+    Start it before adding documents: the processes warm up (seconds: spaCy, lexicons) while
+    the files are stored, and read them as they are committed until `close()` is called.
     """
 
     def __init__(self, settings: Settings, processes: int, *, lease: dt.timedelta) -> None:
@@ -75,19 +77,24 @@ class ProcessRunner:
         self.lease = lease
         self._mp = multiprocessing.get_context("spawn")  # no inherited connections or threads
         self._stop = self._mp.Event()
+        self._closed = self._mp.Event()
         self._procs: list[Any] = []
 
     def start(self) -> None:
-        """Start the processes; each warms up, then reads until the queue is empty."""
+        """Start the processes; each warms up, then reads what is queued."""
         for n in range(self.processes):
             proc = self._mp.Process(
                 target=_drain,
-                args=(self.settings, self.lease, self._stop),
+                args=(self.settings, self.lease, self._stop, self._closed),
                 name=f"recruit-reader-{n}",
                 daemon=True,
             )
             proc.start()
             self._procs.append(proc)
+
+    def close(self) -> None:
+        """Say that no more documents are coming: the processes exit once the queue is empty."""
+        self._closed.set()
 
     def alive(self) -> bool:
         """Tell whether any process is still reading."""
@@ -102,12 +109,15 @@ class ProcessRunner:
                 proc.terminate()
 
 
-def _drain(settings: Settings, lease: dt.timedelta, stop: Any) -> None:
+def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any) -> None:
     # Ctrl-C reaches the whole terminal group: the parent decides, we finish our document.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctx = reader_process(TaskContext.from_settings(settings, lease=lease))
-    while not stop.is_set() and run_next(ctx) is not None:
-        pass
+    while not stop.is_set():
+        if run_next(ctx) is None:
+            if closed.is_set():
+                break
+            stop.wait(0.2)
 
 
 def default_web_workers() -> int:

@@ -188,6 +188,7 @@ def test_wheel_ships_models_and_templates(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "recruit/_assets/models/skills/catalog.json" in names
     assert "recruit/_assets/templates/base.html" in names
+    assert any(n.startswith("recruit/_assets/translations/ro/") for n in names)
     assert any(n.startswith("recruit/_assets/models/roles/") for n in names)
     # Installed (not editable) and run from elsewhere, it finds its assets inside the package.
     target = tmp_path / "site"

@@ -239,3 +239,26 @@ def test_admin_sets_retention_and_reads_the_audit_log(web, world, session) -> No
     filtered = admin.get("/admin/audit?action=retention.changed")
     assert "<td>opening.member_added</td>" not in filtered.text
     assert "<td>retention.changed</td>" in filtered.text
+
+
+def test_staff_pages_still_work_after_an_erasure(web, world, session, storage) -> None:
+    _read(session, world)
+    services.erase_candidate(
+        session, storage, session.get(Candidate, world.application_a.candidate_id), reason="t"
+    )
+    client = web.test_client()
+    sign_in_as(client, world.users["recruiter"])
+    for url in (
+        "/recruiter/",
+        f"/recruiter/openings/{world.opening_a}",
+        f"/recruiter/openings/{world.opening_a}?view=unscored",
+        f"/recruiter/openings/{world.opening_a}/export.csv",
+        "/recruiter/needs-review",
+        f"/api/v1/openings/{world.opening_a}/applications",
+        f"/api/v1/openings/{world.opening_a}/applications?view=unscored",
+    ):
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        response.close()
+        assert response.status_code == 200, url
+        assert "Ana Popescu" not in body and "ana.popescu" not in body, url

@@ -247,3 +247,26 @@ def test_redis_limiter_counts_per_window() -> None:
     finally:
         limiter.reset(key)
         limiter.redis.close()
+
+
+def test_blind_review_covers_lists_exports_and_the_api(web, world, session) -> None:
+    _read(session, world.document_a.id, "Ana Popescu\nana.popescu@example.com\nnegociere")
+    session.get(Opening, world.opening_a).blind_review = True
+    session.commit()
+    for who in ("recruiter", "manager"):
+        client = web.test_client()
+        sign_in_as(client, world.users[who])
+        for url in (
+            f"/recruiter/openings/{world.opening_a}",
+            f"/recruiter/openings/{world.opening_a}?view=unscored",
+            f"/recruiter/openings/{world.opening_a}/export.csv",
+            f"/api/v1/openings/{world.opening_a}/applications?view=unscored",
+            f"/api/v1/applications/{world.application_a.id}",
+            f"/manager/openings/{world.opening_a}/requirements",
+        ):
+            response = client.get(url)
+            body = response.get_data(as_text=True)
+            response.close()
+            if response.status_code != 200:
+                continue  # not this role's page: the permission matrix covers that
+            assert "Ana Popescu" not in body and "ana.popescu@" not in body, (who, url)

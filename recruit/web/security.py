@@ -88,9 +88,9 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
         )
-    app.config.setdefault(
-        "SESSION_COOKIE_SECURE", (env.get("RECRUIT_SECURE_COOKIES") or "") in ("1", "true")
-    )
+    if (env.get("RECRUIT_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"):
+        # For a TLS proxy that sends no X-Forwarded-Proto: Secure on every response.
+        app.config["SESSION_COOKIE_SECURE"] = True
     app.config.setdefault("RECRUIT_RATE_LIMITS", dict(DEFAULT_LIMITS))
     app.config.setdefault("RECRUIT_RATE_LIMIT_ENABLED", True)
     app.config.setdefault("RECRUIT_DISK_RESERVE_BYTES", DISK_RESERVE_BYTES)

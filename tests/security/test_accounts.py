@@ -98,6 +98,24 @@ def test_behind_a_proxy_forwarded_https_and_address_count(world, database_url, t
         app.extensions["recruit.engine"].dispose()
 
 
+def test_secure_cookies_can_be_forced(world, database_url, tmp_path) -> None:
+    from recruit import create_app
+
+    env = {
+        "RECRUIT_DATABASE_URL": database_url,
+        "RECRUIT_SECRET_KEY": "k",
+        "RECRUIT_UPLOAD_DIR": str(tmp_path / "u"),
+        "RECRUIT_SECURE_COOKIES": "1",
+    }
+    app = create_app({"INSTANCE_PATH": tmp_path / "i", "ENV": env, "TESTING": True})
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = _sign_in(app.test_client(), "admin@example.com")
+        assert response.status_code == 302 and "Secure" in response.headers["Set-Cookie"]
+    finally:
+        app.extensions["recruit.engine"].dispose()
+
+
 def test_sign_out_ends_the_session(web, world) -> None:
     client = web.test_client()
     _sign_in(client, "admin@example.com")

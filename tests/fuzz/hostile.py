@@ -168,6 +168,21 @@ def xref_prev_loop() -> bytes:
     return pdf.replace(b"/Root 1 0 R>>", b"/Root 1 0 R/Prev %d>>" % start)
 
 
+def reference_cycle() -> bytes:
+    """A catalog that is a reference to itself (found by atheris in 480 bytes): pdfminer's
+    resolve1 follows it forever, inside PDFDocument() before any deadline is checked."""
+    return build_pdf(
+        [
+            b"1 0 R",
+            b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+            b"/Resources<</Font<</F1 5 0 R>>>>>>",
+            stream(TEXT),
+            FONT,
+        ]
+    )
+
+
 def truncated() -> bytes:
     """An upload cut off half way."""
     pdf = valid()
@@ -299,6 +314,7 @@ CORPUS: dict[str, Callable[[], bytes]] = {
     "broken_xref": broken_xref,
     "xref_prev_loop": xref_prev_loop,
     "truncated": truncated,
+    "reference_cycle": reference_cycle,
     "docx_billion_laughs": docx_billion_laughs,
     "docx_zip_bomb": docx_zip_bomb,
     "docx_future_zip_version": docx_future_zip_version,

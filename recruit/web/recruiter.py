@@ -45,6 +45,9 @@ from recruit.web.security import send_original
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 
 STAFF = ("recruiter", "admin")
+# Hiring managers read their openings' shortlists and candidates; they change nothing there,
+# and do not export or download (copies of personal data leave the system that way).
+READERS = (*STAFF, "hiring_manager")
 STATUS_LABELS = {
     "new": _l("New"),
     "shortlisted": _l("Shortlisted"),
@@ -61,6 +64,11 @@ EDUCATION_LABELS = {
     "master": _l("master"),
     "doctorate": _l("doctorate"),
 }
+
+
+def may_act() -> bool:
+    """Tell whether the current user may change statuses, add notes, export and download."""
+    return current_user.role in STAFF
 
 
 def _status_choices() -> list[SelectChoice]:
@@ -90,7 +98,7 @@ def filter_from_args(args: Any, opening: Opening) -> review.ShortlistFilter:
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@roles_required(*READERS)
 def dashboard() -> str:
     """List the openings the recruiter works on, with application and reading counts."""
     openings = list(db_session().scalars(visible_openings_query().order_by(Opening.title)))
@@ -100,7 +108,7 @@ def dashboard() -> str:
 
 
 @bp.get("/progress.json")
-@roles_required(*STAFF)
+@roles_required(*READERS)
 def progress() -> Response:
     """Return the dashboard counts, for the page to refresh itself."""
     openings = list(db_session().scalars(visible_openings_query()))
@@ -108,7 +116,7 @@ def progress() -> Response:
 
 
 @bp.get("/openings/<int:opening_id>")
-@roles_required(*STAFF)
+@roles_required(*READERS)
 def shortlist(opening_id: int) -> str:
     """Show the opening's ranked shortlist, one page at a time."""
     opening = opening_or_404(opening_id)
@@ -127,6 +135,7 @@ def shortlist(opening_id: int) -> str:
         flt=flt,
         page=page,
         bulk=bulk,
+        acts=may_act(),
         # Plain strings: lazy ones would be translated again on each of the 50 rows.
         statuses={k: str(v) for k, v in STATUS_LABELS.items()},
         education={k: str(v) for k, v in EDUCATION_LABELS.items()},
@@ -260,7 +269,7 @@ def export_xlsx(opening_id: int) -> Response:
 
 
 @bp.get("/applications/<int:application_id>")
-@roles_required(*STAFF)
+@roles_required(*READERS)
 def candidate(application_id: int) -> str:
     """Show one candidate: score breakdown with evidence, highlighted CV, profile, notes."""
     application = application_or_404(application_id)
@@ -276,6 +285,7 @@ def candidate(application_id: int) -> str:
         detail=detail,
         status_form=status_form,
         note_form=NoteForm(),
+        acts=may_act(),
         statuses=STATUS_LABELS,
         education=EDUCATION_LABELS,
         name=display_name(application),
@@ -323,6 +333,7 @@ def add_note(application_id: int) -> str | Response:
         detail=detail,
         status_form=status_form,
         note_form=form,
+        acts=may_act(),
         statuses=STATUS_LABELS,
         education=EDUCATION_LABELS,
         name=display_name(application),

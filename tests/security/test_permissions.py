@@ -48,15 +48,16 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("auth.sign_out", "POST"): STAFF,
     ("auth.password", "GET"): STAFF,
     ("auth.password", "POST"): STAFF,
-    # recruiters: their openings' shortlists, candidates, statuses, notes, export
-    ("recruiter.dashboard", "GET"): RECRUITERS,
-    ("recruiter.progress", "GET"): RECRUITERS,
+    # recruiters: their openings' shortlists, candidates, statuses, notes, export;
+    # hiring managers read the shortlists and candidates of their openings, and change nothing
+    ("recruiter.dashboard", "GET"): STAFF,
+    ("recruiter.progress", "GET"): STAFF,
     ("recruiter.review_list", "GET"): RECRUITERS,
-    ("recruiter.shortlist", "GET"): RECRUITER_OF_A,
+    ("recruiter.shortlist", "GET"): MEMBER_OF_A,
     ("recruiter.bulk", "POST"): RECRUITER_OF_A,
     ("recruiter.export_csv", "GET"): RECRUITER_OF_A,
     ("recruiter.export_xlsx", "GET"): RECRUITER_OF_A,
-    ("recruiter.candidate", "GET"): RECRUITER_OF_A,
+    ("recruiter.candidate", "GET"): MEMBER_OF_A,
     ("recruiter.change_status", "POST"): RECRUITER_OF_A,
     ("recruiter.add_note", "POST"): RECRUITER_OF_A,
     ("recruiter.download", "GET"): RECRUITER_OF_A,
@@ -246,3 +247,35 @@ def test_every_post_needs_a_csrf_token(app, world) -> None:
         if response.status_code != 400 or "CSRF" not in response.get_data(as_text=True):
             problems.append(f"POST {endpoint} without a CSRF token gave {response.status_code}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_hiring_manager_reads_the_shortlist_without_its_actions(app, world) -> None:
+    app.config["WTF_CSRF_ENABLED"] = False
+    manager, recruiter = app.test_client(), app.test_client()
+    sign_in_as(manager, world.users["manager"])
+    sign_in_as(recruiter, world.users["recruiter"])
+    candidate_url = f"/recruiter/applications/{world.application_a.id}"
+    actions = (
+        "/bulk",
+        "/export.csv",
+        "/export.xlsx",
+        "/status",
+        "/notes",
+        f"/recruiter/documents/{world.document_a.id}/original",
+        'href="/recruiter/needs-review"',
+    )
+    for url in (
+        "/recruiter/",
+        f"/recruiter/openings/{world.opening_a}?view=unscored",
+        candidate_url,
+    ):
+        page = manager.get(url)
+        assert page.status_code == 200, url
+        assert [a for a in actions if a in page.text] == [], url
+        # The same page shows a recruiter the forms the manager does not get.
+        assert recruiter.get(url).status_code == 200
+    assert "/status" in recruiter.get(candidate_url).text
+    assert candidate_url in manager.get(f"/recruiter/openings/{world.opening_a}?view=unscored").text
+    assert "Ana Popescu" in manager.get(candidate_url).text
+    refused = manager.post(f"{candidate_url}/status", data={"status": "shortlisted"})
+    assert refused.status_code == 403

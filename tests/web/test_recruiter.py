@@ -42,7 +42,9 @@ def test_staff_pages_need_sign_in_and_membership(wclient, session):
     assert wclient.get(f"/recruiter/applications/{strong.id}").status_code == 404
     wclient.post("/auth/sign-out")
     f.sign_in(wclient, manager)
-    assert wclient.get(f"/recruiter/openings/{o.id}").status_code == 403
+    # Hiring managers read the shortlists of their own openings only, and act on none.
+    assert wclient.get(f"/recruiter/openings/{o.id}").status_code == 404
+    assert wclient.post(f"/recruiter/openings/{o.id}/bulk").status_code == 403
 
 
 def test_shortlist_ranks_best_first_with_key_facts(wclient, session):

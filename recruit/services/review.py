@@ -169,8 +169,18 @@ def _sort_key(sort: str, view: str) -> tuple[Any, bool]:
     return Application.score, True
 
 
+def live() -> Any:
+    """Return a clause keeping applications whose candidate has not been erased.
+
+    An erased candidate's application rows stay (anonymised, for the audit trail) but no
+    list, count or export shows them. Erasures are few, so NOT IN a small set stays cheap.
+    """
+    erased = select(Candidate.id).where(Candidate.erased_at.is_not(None))
+    return Application.candidate_id.not_in(erased)
+
+
 def _where(opening: Opening, flt: ShortlistFilter) -> list[Any]:
-    clauses: list[Any] = [Application.opening_id == opening.id]
+    clauses: list[Any] = [Application.opening_id == opening.id, live()]
     if flt.view == "unscored":
         clauses.append(Application.score.is_(None))
     else:
@@ -253,7 +263,11 @@ def view_counts(session: Session, opening: Opening) -> dict[str, int]:
     Three range counts on the shortlist index: a GROUP BY over it would sort 100k entries.
     Unscored applications are never knocked out, so all three are index ranges.
     """
-    base = select(func.count()).select_from(Application).where(Application.opening_id == opening.id)
+    base = (
+        select(func.count())
+        .select_from(Application)
+        .where(Application.opening_id == opening.id, live())
+    )
     return {
         "ranked": session.scalar(
             base.where(Application.knocked_out.is_(False), Application.score.is_not(None))
@@ -348,7 +362,7 @@ def dashboard(session: Session, openings: Iterable[Opening]) -> list[OpeningStat
     ids = list(stats)
     for opening_id, status, n in session.execute(
         select(Application.opening_id, Application.status, func.count())
-        .where(Application.opening_id.in_(ids))
+        .where(Application.opening_id.in_(ids), live())
         .group_by(Application.opening_id, Application.status)
     ):
         stats[opening_id].applications += n
@@ -357,7 +371,7 @@ def dashboard(session: Session, openings: Iterable[Opening]) -> list[OpeningStat
     for opening_id, status, n in session.execute(
         select(Application.opening_id, Document.status, func.count())
         .join(Document, Document.application_id == Application.id)
-        .where(Application.opening_id.in_(ids))
+        .where(Application.opening_id.in_(ids), live())
         .group_by(Application.opening_id, Document.status)
     ):
         stats[opening_id].reading[status] = stats[opening_id].reading.get(status, 0) + n
@@ -373,6 +387,7 @@ def needs_review(session: Session, opening_ids: Iterable[int], limit: int = 200)
             .options(joinedload(Document.application).joinedload(Application.candidate))
             .where(
                 Application.opening_id.in_(list(opening_ids)),
+                live(),
                 Document.status.in_(("needs_review", "error")),
             )
             .order_by(Document.id.desc())
@@ -531,7 +546,9 @@ def bulk_set_status(
     if not wanted:
         raise ServiceError("choose at least one candidate")
     rows = session.scalars(
-        select(Application).where(Application.opening_id == opening.id, Application.id.in_(wanted))
+        select(Application).where(
+            Application.opening_id == opening.id, Application.id.in_(wanted), live()
+        )
     )
     changed = 0
     for application in rows:
@@ -579,7 +596,7 @@ def histogram(session: Session, opening: Opening, bins: int = 10) -> list[int]:
     band = func.floor(Application.score * bins / 100)
     for value, n in session.execute(
         select(band, func.count())
-        .where(Application.opening_id == opening.id, Application.score.is_not(None))
+        .where(Application.opening_id == opening.id, Application.score.is_not(None), live())
         .group_by(band)
     ):
         counts[min(int(value), bins - 1)] += n

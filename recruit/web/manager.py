@@ -238,7 +238,8 @@ def preview(opening_id: int) -> tuple[Response, int] | Response:
         for a in session.scalars(
             select(Application)
             .options(joinedload(Application.candidate))
-            .where(Application.id.in_(ids))
+            # A candidate erased in the last seconds may still be in the cached columns.
+            .where(Application.id.in_(ids), review.live())
         )
     }
     return jsonify(
@@ -252,11 +253,11 @@ def preview(opening_id: int) -> tuple[Response, int] | Response:
                     "rank": row.rank,
                     "previous_rank": row.previous_rank,
                     "moved": row.moved,
-                    "url": url_for("recruiter.candidate", application_id=row.application_id)
-                    if current_user.role in ("recruiter", "admin")
-                    else None,
+                    # Every member of the opening may read its candidates' pages.
+                    "url": url_for("recruiter.candidate", application_id=row.application_id),
                 }
                 for row in result.top
+                if row.application_id in apps
             ],
             "ranked": result.ranked,
             "knocked_out": result.knocked_out,

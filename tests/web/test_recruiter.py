@@ -7,7 +7,9 @@ import io
 
 from sqlalchemy import select
 
+from recruit import services
 from recruit.db.models import Application, AuditEvent, Note
+from recruit.services import review
 from tests.web import factories as f
 
 STRONG = {
@@ -213,3 +215,31 @@ def test_xlsx_export_opens_as_a_workbook(wclient, session):
     with zipfile.ZipFile(io.BytesIO(r.data)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert "Ana Popescu" in sheet and f"<v>{round(strong.score, 2)}</v>" in sheet
+
+
+def test_erased_candidates_leave_every_list_count_and_export(wclient, session, storage):
+    recruiter, o, strong, weak, knocked = setup(session)
+    session.commit()
+    flt = review.ShortlistFilter()
+    before = review.view_counts(session, o)
+    services.erase_candidate(session, storage, strong.candidate, reason="request")
+    left = {weak.id, knocked.id}
+    views = [review.ShortlistFilter(view=v) for v in review.VIEWS]
+    listed = {a.id for v in views for a in review.shortlist(session, o, v).rows}
+    assert listed == left
+    assert review.view_counts(session, o) == {**before, "ranked": before["ranked"] - 1}
+    (stats,) = review.dashboard(session, [o])
+    assert (stats.applications, stats.new, stats.reading["ok"]) == (2, 2, 2)
+    assert sum(review.histogram(session, o)) == 2
+    exported = list(review.export_rows(session, o, flt, lambda a: a.candidate.name))
+    assert strong.id not in [row[1] for row in exported[1:]] and len(exported) > 1
+    assert review.bulk_set_status(session, o, [strong.id], "interview", recruiter) == 0
+
+    f.sign_in(wclient, recruiter)
+    api = wclient.get(f"/api/v1/openings/{o.id}/applications").get_json()
+    assert strong.id not in [a["id"] for a in api["items"]] and api["items"]
+    (item,) = wclient.get("/api/v1/openings").get_json()["items"]
+    assert item["counts"]["applications"] == 2
+    page = wclient.get(f"/recruiter/openings/{o.id}").get_data(as_text=True)
+    assert f"Erased candidate #{strong.id}" not in page
+    assert f'data-application="{strong.id}"' not in page

@@ -30,6 +30,7 @@ import threading
 import time
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -242,7 +243,21 @@ def sniff_media_type(data: bytes) -> str | None:
                     return DOCX
                 if "mimetype" in names:
                     return z.read("mimetype").decode("ascii", "replace").strip() or None
-        except (zipfile.BadZipFile, OSError, ValueError):
+        # NotImplementedError: the fuzzer's DOCX asking for zip version 6.4; EOFError,
+        # RuntimeError and zlib.error come from reading a damaged or encrypted "mimetype".
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            EOFError,
+            RuntimeError,
+            zlib.error,
+        ):
+            # A package we cannot open but whose local headers name a Word body is a DOCX
+            # (the DOCX reader then reports it corrupt), not some other zip.
+            if b"word/document.xml" in data:
+                return DOCX
             return "application/zip"
         return "application/zip"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):

@@ -66,7 +66,10 @@ _PARTS = re.compile(
 @dataclass(frozen=True)
 class DateRange:
     start: tuple[int, int]  # (year, month)
-    end: tuple[int, int]  # for a current job, the document's month
+    # As written; for a current job the document's month (or the start, when the job starts
+    # after the document's date). Never before `start`; months are counted up to the
+    # document's month (see `total_months`), so a future end adds nothing.
+    end: tuple[int, int]
     current: bool
     start_char: int  # offsets in the text searched
     end_char: int
@@ -116,7 +119,8 @@ def _date_ranges(text: str, doc_date: datetime.date) -> tuple[DateRange, ...]:
         if start is None:
             continue
         if found["present"]:
-            end, current, end_year_only = today, True, False
+            # "05/2025 - prezent" in a file dated 2024: the job is kept, it counts 0 months.
+            end, current, end_year_only = max(today, start[0]), True, False
         else:
             parsed_end = _parse(found["end"], is_end=True)
             if parsed_end is None:
@@ -127,7 +131,7 @@ def _date_ranges(text: str, doc_date: datetime.date) -> tuple[DateRange, ...]:
         ranges.append(
             DateRange(
                 start[0],
-                min(end, today) if not current else end,
+                end,
                 current,
                 found.start(),
                 found.end(),
@@ -154,9 +158,15 @@ def months_between(start: tuple[int, int], end: tuple[int, int]) -> int:
     return max(0, _index(end) - _index(start) + 1)
 
 
-def total_months(spans: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> int:
-    """Count the months covered by `spans`, counting overlapping months once."""
+def total_months(
+    spans: Iterable[tuple[tuple[int, int], tuple[int, int]]], until: tuple[int, int] | None = None
+) -> int:
+    """Count the months covered by `spans` up to `until`, counting overlapping months once.
+
+    A span that starts after `until` (or after its own end) counts 0 months, never less.
+    """
     months: set[int] = set()
     for start, end in spans:
-        months.update(range(_index(start), _index(end) + 1))
+        last = _index(end) if until is None else min(_index(end), _index(until))
+        months.update(range(_index(start), last + 1))
     return len(months)

@@ -430,10 +430,12 @@ def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages
                 )
             )
     spans = [(_month(p.start), _month(p.end)) for p in positions]
+    # Months up to the document's date: a future end date is kept as written, not counted.
+    until = (today.year, today.month)
     return Experience(
-        total_months=dates.total_months(spans),
+        total_months=dates.total_months(spans, until),
         sales_months=dates.total_months(
-            s for s, p in zip(spans, positions, strict=True) if p.sales
+            (s for s, p in zip(spans, positions, strict=True) if p.sales), until
         ),
         positions=tuple(positions),
     )

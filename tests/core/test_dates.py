@@ -81,3 +81,33 @@ def test_overlapping_jobs_count_once() -> None:
     assert total_months([((2018, 1), (2019, 12)), ((2019, 6), (2020, 6))]) == 30
     assert total_months([((2018, 1), (2018, 12)), ((2018, 3), (2018, 4))]) == 12
     assert total_months([]) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_date", "start", "end", "current", "months"),
+    [
+        # Found by the fuzzer: the end used to be clipped to the document's date (2000-01),
+        # before the start. An explicit end is kept as written; months stop at the document.
+        ("IAN2001 MAR2001", datetime.date(2000, 1, 1), "2001-01", "2001-03", False, 0),
+        ("03/2019 - 12/2026", DOC_DATE, "2019-03", "2026-12", False, 64),
+        ("2023 - 2025", DOC_DATE, "2023-01", "2025-12", False, 18),
+        # "present" is the document's month, or the start when the job starts after it.
+        ("05/2025 - prezent", DOC_DATE, "2025-05", "2025-05", True, 0),
+        ("03/2019 - prezent", DOC_DATE, "2019-03", "2024-06", True, 64),
+    ],
+)
+def test_ranges_past_the_document_date_never_end_before_they_start(
+    text: str, doc_date: datetime.date, start: str, end: str, current: bool, months: int
+) -> None:
+    (found,) = find_date_ranges(text, doc_date)
+    assert (month_str(found.start), month_str(found.end), found.current) == (start, end, current)
+    assert found.start <= found.end
+    until = (doc_date.year, doc_date.month)
+    assert total_months([(found.start, found.end)], until) == months
+
+
+def test_months_stop_at_the_document_date_and_are_never_negative() -> None:
+    assert total_months([((2024, 1), (2030, 12))], (2024, 6)) == 6
+    assert total_months([((2025, 1), (2025, 3))], (2024, 6)) == 0
+    assert total_months([((2025, 1), (2024, 3))]) == 0  # start after end: nothing, not less
+    assert total_months([((2024, 1), (2030, 12)), ((2025, 1), (2025, 3))], (2024, 6)) == 6

@@ -300,6 +300,32 @@ def test_a_creation_date_older_than_the_cv_is_ignored(extract: Extract) -> None:
     assert position.end == f"{today.year:04d}-{today.month:02d}"
 
 
+def test_a_future_end_is_kept_and_counted_up_to_the_document_date(extract: Extract) -> None:
+    text = "Experiență\n03/2023 - 12/2024 | Consilier vânzări — BCR\n"
+    experience = extract(text, doc_date=datetime.date(2024, 1, 20)).experience
+    (position,) = experience.positions
+    assert (position.start, position.end, position.current) == ("2023-03", "2024-12", False)
+    assert experience.total_months == 11  # March 2023 to January 2024
+
+
+def test_a_generated_pdf_keeps_its_dates_despite_reportlab_s_2000_stamp(nlp) -> None:
+    # The browser test's CV: reportlab stamps 2000-01-01 as the creation date, which must
+    # not become the end of the current job (the shortlist then showed 0 months of sales).
+    from recruit.core.pipeline import analyse
+    from tests.cvgen import render_pdf
+
+    analysis = analyse(render_pdf(sample_cvs()["ro"], "single"), "cv.pdf")
+    assert analysis.read.doc_date == datetime.date(2000, 1, 1)
+    experience = analysis.profile.experience
+    today = datetime.date.today()
+    assert [(p.start, p.end, p.current) for p in experience.positions] == [
+        ("2021-01", f"{today.year:04d}-{today.month:02d}", True),
+        ("2017-03", "2020-12", False),
+        ("2015-06", "2017-02", False),
+    ]
+    assert experience.sales_months == experience.total_months > 100
+
+
 def test_education_lines_without_ranges(extract: Extract) -> None:
     text = (
         "Education\nB.A : Business Administration 2018 Kaplan University City , State\n"

@@ -262,3 +262,29 @@ def test_staff_pages_still_work_after_an_erasure(web, world, session, storage) -
         response.close()
         assert response.status_code == 200, url
         assert "Ana Popescu" not in body and "ana.popescu" not in body, url
+
+
+def test_the_status_page_leads_to_the_data_pages_in_romanian(web, world) -> None:
+    client = web.test_client()
+    token = world.application_a.status_token
+    ro = {"Accept-Language": "ro"}
+    status = client.get(f"/status/{token}", headers=ro).text
+    assert f'href="/privacy/data/{token}"' in status
+    assert "Datele dumneavoastră: descărcați-le sau ștergeți-le" in status
+    data = client.get(f"/privacy/data/{token}", headers=ro).text
+    assert "Pentru candidatura dumneavoastră la <strong>Account Manager</strong>" in data
+    assert "1 fișier CV, textul citit din el" in data
+    assert "Șterge candidatura și datele mele" in data and "Your data" not in data
+    erase = client.get(f"/privacy/data/{token}/erase", headers=ro).text
+    assert "Descărcați mai întâi o copie" in erase and "Renunță" in erase
+    notice = client.get("/privacy/", headers=ro).text
+    assert "<h1>Nota de informare privind datele personale</h1>" in notice
+    erased = client.post(f"/privacy/data/{token}/erase", data={"confirm": "y"}, headers=ro).text
+    assert "Datele dumneavoastră au fost șterse" in erased
+
+
+def test_the_data_page_shows_an_opening_title_as_text(web, world, session) -> None:
+    session.get(Opening, world.opening_b).title = "Sales & <b>Key</b> accounts"
+    session.commit()
+    page = web.test_client().get(f"/privacy/data/{world.application_b.status_token}").text
+    assert "to <strong>Sales &amp; &lt;b&gt;Key&lt;/b&gt; accounts</strong> we hold" in page

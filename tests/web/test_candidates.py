@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -160,3 +161,26 @@ def test_romanian_messages_next_to_the_fields(wclient, session):
     )
     body = r.get_data(as_text=True)
     assert "Vă rugăm să vă scrieți numele." in body and "alegeți fișierul cu CV-ul" in body
+
+
+def test_every_marked_string_has_a_romanian_translation():
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2]
+    with (root / "translations" / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None}
+    marked = {
+        message if isinstance(message, str) else message[0]
+        for _, _, message, _, _ in extract_from_dir(str(root), method_map, options_map, keywords)
+    }
+    with (root / "translations" / "ro" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale="ro")
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
+    assert sorted(marked - translated) == []

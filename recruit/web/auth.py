@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -49,7 +50,7 @@ def sign_in() -> str | Response:
             login_user(StaffUser(user))
             return redirect(_local_target(request.args.get("next", "")))
         rate_limit_hit("sign_in_account", email)
-        flash("Wrong e-mail or password.", "error")
+        flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -76,7 +77,7 @@ def password() -> str | Response:
         else:
             session.commit()
             login_user(StaffUser(user))  # this session carries the new epoch
-            flash("Your password was changed.", "ok")
+            flash(_("Your password was changed."), "ok")
             return redirect(url_for("public.openings"))
     return render_template("auth/password.html", form=form)
 
@@ -99,6 +100,6 @@ def accept_invitation(token: str) -> str | Response:
             session.commit()
             logout_user()
             login_user(StaffUser(user))
-            flash("Welcome. Your password is set.", "ok")
+            flash(_("Welcome. Your password is set."), "ok")
             return redirect(url_for("public.openings"))
     return render_template("auth/invitation.html", form=form, user=user)

@@ -41,8 +41,8 @@ from recruit.db.models import USER_ROLES
 
 class SignInForm(FlaskForm):
     # No shape check: a wrong address fails like a wrong password, and needs no extra package.
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 # --- candidates, recruiters and hiring managers (issue 7) ---------------------------------
@@ -170,14 +170,20 @@ class RequirementsForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
-    new = PasswordField("New password (10 characters or more)", validators=[Length(10, 200)])
-    confirm = PasswordField("New password again", validators=[EqualTo("new", "Must match.")])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(_l("New password (10 characters or more)"), validators=[Length(10, 200)])
+    confirm = PasswordField(
+        _l("New password again"), validators=[EqualTo("new", _l("Must match."))]
+    )
 
 
 class SetPasswordForm(FlaskForm):
-    new = PasswordField("Choose a password (10 characters or more)", validators=[Length(10, 200)])
-    confirm = PasswordField("The password again", validators=[EqualTo("new", "Must match.")])
+    new = PasswordField(
+        _l("Choose a password (10 characters or more)"), validators=[Length(10, 200)]
+    )
+    confirm = PasswordField(
+        _l("The password again"), validators=[EqualTo("new", _l("Must match."))]
+    )
 
 
 class InviteForm(FlaskForm):

@@ -241,3 +241,16 @@ def test_recruiters_cannot_guess_their_way_into_other_openings(web, world) -> No
         from recruit.db.models import Application
 
         assert s.get(Application, world.application_a.id).status == "new"
+
+
+def test_sign_in_and_password_pages_speak_romanian(web, world) -> None:
+    client = web.test_client()
+    ro = {"Accept-Language": "ro"}
+    page = client.get("/auth/sign-in", headers=ro).text
+    assert "<h1>Autentificare personal</h1>" in page and ">Parolă</label>" in page
+    wrong = _sign_in(client, "recruiter@example.com", "nope", headers=ro).text
+    assert "E-mail sau parolă greșită." in wrong
+    assert _sign_in(client, "recruiter@example.com", headers=ro).status_code == 302
+    password = client.get("/auth/password", headers=ro).text
+    assert "Schimbați-vă parola" in password and "Parola actuală" in password
+    assert "Change" not in password.replace('href="/auth/password"', "")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruit.db.models import Document, utcnow
 from recruit.settings import Settings, default_instance_path
-from recruit.tasks import TaskContext, claim_and_read, reader_process, rescore_opening
+from recruit.tasks import TaskContext, claim_and_read, rescore_opening, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,8 @@ def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> N
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
     )
-    ctx = _context = reader_process(ctx)
+    _context = ctx
+    warm_up()
     queue = TaskQueue(qs)
     stop = threading.Event()
     sweeper = threading.Thread(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from recruit.settings import Settings
-from recruit.tasks import TaskContext, reader_process, run_next
+from recruit.tasks import TaskContext, run_next, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,8 @@ class ProcessRunner:
 def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any) -> None:
     # Ctrl-C reaches the whole terminal group: the parent decides, we finish our document.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ctx = reader_process(TaskContext.from_settings(settings, lease=lease))
+    ctx = TaskContext.from_settings(settings, lease=lease)
+    warm_up()
     while not stop.is_set():
         if run_next(ctx) is None:
             if closed.is_set():

@@ -7,14 +7,12 @@ delivered twice, or re-delivered after its worker died, never reads a document t
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import logging
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy import exc as sa_exc
@@ -26,9 +24,6 @@ from recruit.db.models import Application, Document, Opening
 from recruit.services.documents import LEASE, claim_document, release_document
 from recruit.settings import Settings
 from recruit.storage import Storage, StorageUnavailable, make_storage
-
-if TYPE_CHECKING:
-    from recruit.core.reading import Limits
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +43,6 @@ class TaskContext:
     sessions: sessionmaker[Session]
     storage: Storage
     lease: dt.timedelta = LEASE
-    limits: Limits | None = None  # the reader's; None: its defaults (a fork per document)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, lease: dt.timedelta = LEASE) -> TaskContext:
@@ -85,9 +79,7 @@ def read_document(ctx: TaskContext, document_id: int) -> str:
     log.info("task start document=%d", document_id)
     with ctx.sessions() as session:
         try:
-            document = services.process_document(
-                session, ctx.storage, document_id, limits=ctx.limits
-            )
+            document = services.process_document(session, ctx.storage, document_id)
         except TRANSIENT_ERRORS:
             log.warning("document %d: transient failure, released for a retry", document_id)
             session.rollback()
@@ -155,6 +147,9 @@ def warm_up() -> None:
     """Read two tiny CVs (ro, en) so the first real job does not pay for loading, then freeze.
 
     Loading spaCy, the lexicons and pdfplumber takes seconds; a worker pays it here, once.
+    Workers keep the reader's fork per document: only a child killed at its deadline bounds
+    a hostile PDF (a reference cycle loops forever in-process), and fork was cheap here
+    (under 1 ms) except on a saturated machine (up to 86 ms), where gc.freeze() helps it.
     """
     try:
         from recruit.core.pipeline import analyse
@@ -165,36 +160,6 @@ def warm_up() -> None:
         log.exception("warm-up failed")
     # Long-lived spaCy objects make every collection re-scan them while pdfplumber allocates.
     gc.freeze()
-
-
-def reader_process(ctx: TaskContext, *, memory_mb: int = 1024) -> TaskContext:
-    """Prepare a process that only reads documents; return its context (reading in-process).
-
-    The reader forks a child per document for a hard deadline and memory cap. Forking a warm
-    300-400 MB worker cost from under 1 ms to 86 ms per document here, depending on the load
-    of the machine (a 2-page parse: 16-50 ms), and each child's peak counts the parent's
-    pages. A worker process is isolation enough: the reader's per-page deadline and the
-    queue's job timeout bound the time, an address-space cap (`memory_mb` above the warm
-    size) turns a PDF bomb into MemoryError ("too_large"), and a worker that dies anyway
-    leaves a lease that the sweep re-enqueues, up to MAX_ATTEMPTS.
-    """
-    from recruit.core.reading import Limits
-
-    warm_up()
-    _cap_address_space(memory_mb)
-    return dataclasses.replace(ctx, limits=Limits(isolate=False, max_memory_mb=memory_mb))
-
-
-def _cap_address_space(extra_mb: int) -> None:
-    try:
-        import resource
-
-        with open("/proc/self/statm") as statm:
-            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        cap = size + extra_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    except (ImportError, OSError, ValueError):
-        log.warning("could not cap this worker's memory")  # not Linux: the lease still holds
 
 
 WARM_UP_CVS = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
@@ -14,9 +13,6 @@ from recruit.db.models import Application, Candidate, Document, Opening, Score, 
 from recruit.services.errors import ServiceError
 from recruit.services.openings import current_profile
 from recruit.storage import LocalStorage
-
-if TYPE_CHECKING:
-    from recruit.core.reading import Limits
 
 # Long enough that a crashed worker's document is picked up again, short enough not to wait long.
 LEASE = dt.timedelta(minutes=5)
@@ -168,13 +164,8 @@ def _claimable(now: dt.datetime) -> ColumnElement[bool]:
     )
 
 
-def process_document(
-    session: Session, storage: LocalStorage, document_id: int, *, limits: Limits | None = None
-) -> Document:
-    """Read, extract and score one claimed document; the outcome is stored on its row.
-
-    `limits` are the reader's (None: its defaults); worker processes read in-process.
-    """
+def process_document(session: Session, storage: LocalStorage, document_id: int) -> Document:
+    """Read, extract and score one claimed document; the outcome is stored on its row."""
     from recruit.core.pipeline import EXTRACTOR_VERSION, analyse
 
     document = session.get(Document, document_id)
@@ -190,7 +181,7 @@ def process_document(
         )
         session.commit()
         return document
-    analysis = analyse(storage.get(document.storage_key), document.original_filename, limits=limits)
+    analysis = analyse(storage.get(document.storage_key), document.original_filename)
     read = analysis.read
     document.media_type = read.media_type or ""
     document.pages = read.pages

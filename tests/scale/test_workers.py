@@ -46,15 +46,17 @@ def _env(tmp: Path, database_url: str, **extra: str) -> dict[str, str]:
 
 
 def _recruit(*args: str, env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    run = subprocess.run(
         [sys.executable, "-m", "recruit.cli", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=180,
-        check=True,
+        check=False,
         **kwargs,
     )
+    assert run.returncode == 0, f"recruit {' '.join(args)}:\n{run.stderr[-3000:]}"
+    return run
 
 
 def _create_opening(database_url: str) -> int:
@@ -145,10 +147,13 @@ def test_two_workers_survive_one_killed_mid_read(
     opening_id = _create_opening(pg_url)
     for n in range(2):
         log = tmp_path / f"worker-{n}.log"
+        # An instance folder each: processes starting at once in one folder race while
+        # compiling the translations (recruit.web.i18n writes one fixed temp file name).
+        own = {**env, "RECRUIT_INSTANCE_PATH": str(tmp_path / f"instance-{n}")}
         with log.open("wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "recruit.cli", "worker"],
-                env=env,
+                env=own,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own group: RQ's scheduler child dies with it
@@ -176,7 +181,7 @@ def test_two_workers_survive_one_killed_mid_read(
                 killed_at = last[1]
                 break
             time.sleep(0.005)
-    assert killed_at is not None, "worker 0 never got going"
+    assert killed_at is not None, "worker 0 never got going:\n" + victim_log.read_text()[-3000:]
     victim.wait(10)
 
     deadline = time.monotonic() + 120

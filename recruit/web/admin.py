@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -21,6 +22,7 @@ from recruit.db.models import (
 )
 from recruit.web.app import db_session, storage
 from recruit.web.forms import (
+    ROLE_LABELS,
     ActiveForm,
     BlindReviewForm,
     ConsentTextForm,
@@ -33,6 +35,11 @@ from recruit.web.permissions import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 100
+
+
+@bp.context_processor
+def _role_names() -> dict[str, Any]:
+    return {"role_names": {k: str(v) for k, v in ROLE_LABELS.items()}}
 
 
 @bp.before_request
@@ -107,7 +114,10 @@ def invite() -> str | Response:
         return _users_page(invite_form=form)
     session.commit()
     link = url_for("auth.accept_invitation", token=token, _external=True)
-    flash(f"Invited {user.email}. Send them the link below; it is shown only now.", "ok")
+    flash(
+        _("Invited %(email)s. Send them the link below; it is shown only now.", email=user.email),
+        "ok",
+    )
     return _users_page(link=link)
 
 
@@ -123,7 +133,8 @@ def change_role(user_id: int) -> Response:
         services.set_role(db_session(), user, form.role.data, actor=_actor())
     except services.ServiceError as exc:
         return _failed(exc, "admin.users")
-    return _done(f"{user.email} is now {form.role.data.replace('_', ' ')}.", "admin.users")
+    role = ROLE_LABELS.get(form.role.data, form.role.data)
+    return _done(_("%(email)s is now %(role)s.", email=user.email, role=role), "admin.users")
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -139,7 +150,9 @@ def set_active(user_id: int) -> Response:
         services.set_active(db_session(), user, active, actor=_actor())
     except services.ServiceError as exc:
         return _failed(exc, "admin.users")
-    return _done(f"{user.email} {'reactivated' if active else 'deactivated'}.", "admin.users")
+    if active:
+        return _done(_("%(email)s reactivated.", email=user.email), "admin.users")
+    return _done(_("%(email)s deactivated.", email=user.email), "admin.users")
 
 
 @bp.get("/openings")
@@ -177,7 +190,8 @@ def add_member(opening_id: int) -> Response:
         services.add_member(db_session(), opening, user, actor=_actor())
     except services.ServiceError as exc:
         return _failed(exc, "admin.openings")
-    return _done(f"{user.email} works on {opening.title} now.", "admin.openings")
+    message = _("%(email)s works on %(opening)s now.", email=user.email, opening=opening.title)
+    return _done(message, "admin.openings")
 
 
 @bp.post("/openings/<int:opening_id>/members/<int:user_id>/remove")
@@ -187,7 +201,10 @@ def remove_member(opening_id: int, user_id: int) -> Response:
     opening = _opening_or_404(opening_id)
     user = _user_or_404(user_id)
     services.remove_member(db_session(), opening, user, actor=_actor())
-    return _done(f"{user.email} no longer works on {opening.title}.", "admin.openings")
+    message = _(
+        "%(email)s no longer works on %(opening)s.", email=user.email, opening=opening.title
+    )
+    return _done(message, "admin.openings")
 
 
 @bp.post("/openings/<int:opening_id>/blind")
@@ -207,8 +224,11 @@ def blind_review(opening_id: int) -> Response:
         actor=_actor(),
         on=opening.blind_review,
     )
-    state = "on" if opening.blind_review else "off"
-    return _done(f"Blind review is {state} for {opening.title}.", "admin.openings")
+    if opening.blind_review:
+        message = _("Blind review is on for %(opening)s.", opening=opening.title)
+    else:
+        message = _("Blind review is off for %(opening)s.", opening=opening.title)
+    return _done(message, "admin.openings")
 
 
 @bp.get("/privacy")
@@ -248,7 +268,8 @@ def retention() -> str | Response:
     if not form.validate_on_submit():
         return _privacy_page(retention_form=form)
     services.set_retention_months(db_session(), int(form.months.data or 0), actor=_actor())
-    return _done(f"Data is now kept {form.months.data} months after closing.", "admin.privacy")
+    message = _("Data is now kept %(months)s months after closing.", months=form.months.data)
+    return _done(message, "admin.privacy")
 
 
 @bp.post("/privacy/notice")
@@ -265,7 +286,8 @@ def publish_notice() -> str | Response:
     except services.ServiceError as exc:
         form.version.errors = [str(exc)]
         return _privacy_page(notice_form=form)
-    return _done(f"Privacy notice {form.version.data} published.", "admin.privacy")
+    message = _("Privacy notice %(version)s published.", version=form.version.data)
+    return _done(message, "admin.privacy")
 
 
 @bp.post("/privacy/purge")
@@ -276,7 +298,14 @@ def purge() -> Response:
     services.audit(session, "retention.purge_requested", "setting", "retention", actor=_actor())
     session.commit()
     report = services.purge_expired(session, storage())
-    flash(f"Purged {report.candidates} candidates and {report.files} files.", "ok")
+    flash(
+        _(
+            "Purged %(candidates)s candidates and %(files)s files.",
+            candidates=report.candidates,
+            files=report.files,
+        ),
+        "ok",
+    )
     return redirect(url_for("admin.privacy"))
 
 

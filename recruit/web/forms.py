@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -186,17 +187,30 @@ class SetPasswordForm(FlaskForm):
     )
 
 
+# How each role reads on the admin pages.
+ROLE_LABELS = {
+    "recruiter": _l("recruiter"),
+    "hiring_manager": _l("hiring manager"),
+    "admin": _l("admin"),
+}
+
+
+def role_choices() -> list[tuple[str, Any]]:
+    """Return the roles as (value, translated label) choices."""
+    return [(r, ROLE_LABELS.get(r, r.replace("_", " "))) for r in USER_ROLES]
+
+
 class InviteForm(FlaskForm):
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")],
     )
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=list(USER_ROLES))
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices)
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=list(USER_ROLES))
+    role = SelectField(_l("Role"), choices=role_choices)
 
 
 class ActiveForm(FlaskForm):
@@ -204,25 +218,25 @@ class ActiveForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    user_id = IntegerField("Add a person", validators=[InputRequired()])
+    user_id = IntegerField(_l("Add a person"), validators=[InputRequired()])
 
 
 class BlindReviewForm(FlaskForm):
-    blind_review = BooleanField("Blind review: hide who candidates are until shortlisted")
+    blind_review = BooleanField(_l("Blind review: hide who candidates are until shortlisted"))
 
 
 class RetentionForm(FlaskForm):
     months = IntegerField(
-        "Keep candidates' data for this many months after the opening closes",
+        _l("Keep candidates' data for this many months after the opening closes"),
         validators=[InputRequired(), NumberRange(1, 120)],
     )
 
 
 class ConsentTextForm(FlaskForm):
     version = StringField(
-        "Version", validators=[InputRequired(), Length(max=40), Regexp(r"^[\w.-]+$")]
+        _l("Version"), validators=[InputRequired(), Length(max=40), Regexp(r"^[\w.-]+$")]
     )
-    body = TextAreaField("Privacy notice text", validators=[InputRequired(), Length(max=20000)])
+    body = TextAreaField(_l("Privacy notice text"), validators=[InputRequired(), Length(max=20000)])
 
 
 class EraseForm(FlaskForm):

@@ -254,3 +254,23 @@ def test_sign_in_and_password_pages_speak_romanian(web, world) -> None:
     password = client.get("/auth/password", headers=ro).text
     assert "Schimbați-vă parola" in password and "Parola actuală" in password
     assert "Change" not in password.replace('href="/auth/password"', "")
+
+
+def test_admin_pages_speak_romanian(web, world) -> None:
+    client = web.test_client()
+    sign_in_as(client, world.users["admin"])
+    ro = {"Accept-Language": "ro"}
+    users = client.get("/admin/", headers=ro).text
+    assert "<h1>Utilizatori</h1>" in users and ">manager de angajare</option>" in users
+    changed = client.post(
+        f"/admin/users/{world.target.id}/role",
+        data={"role": "hiring_manager"},
+        headers=ro,
+        follow_redirects=True,
+    ).text
+    assert "target@example.com are acum rolul manager de angajare." in changed
+    openings = client.get("/admin/openings", headers=ro).text
+    assert "Posturi: cine lucrează la ele" in openings and "Evaluarea anonimă este" in openings
+    privacy = client.get("/admin/privacy", headers=ro).text
+    assert "0 candidați de șters acum." in privacy  # Romanian's second plural form
+    assert "<h1>Jurnal de audit</h1>" in client.get("/admin/audit", headers=ro).text

@@ -277,5 +277,6 @@ def test_a_hiring_manager_reads_the_shortlist_without_its_actions(app, world) ->
     assert "/status" in recruiter.get(candidate_url).text
     assert candidate_url in manager.get(f"/recruiter/openings/{world.opening_a}?view=unscored").text
     assert "Ana Popescu" in manager.get(candidate_url).text
+    assert f'href="/recruiter/openings/{world.opening_a}"' in manager.get("/manager/").text
     refused = manager.post(f"{candidate_url}/status", data={"status": "shortlisted"})
     assert refused.status_code == 403

@@ -78,27 +78,6 @@ def demo() -> None:
         click.echo(f"  {role:15} {email:26} {password}")
 
 
-def _scale_out(app: Flask) -> None:
-    """Use the S3 store and the RQ queue when they are configured (uploads enqueue on commit)."""
-    from recruit.storage import make_storage
-
-    settings: Settings = app.config["RECRUIT_SETTINGS"]
-    app.extensions["recruit.storage"] = make_storage(settings.upload_dir)
-    if not settings.database_url.startswith("sqlite"):
-        from recruit.tasks import pooled_engine
-
-        # The pool sized from RECRUIT_DB_POOL_SIZE / _MAX_OVERFLOW, for every session from here.
-        app.extensions["recruit.engine"].dispose()
-        app.extensions["recruit.engine"] = pooled_engine(settings.database_url)
-        app.extensions["recruit.sessions"].configure(bind=app.extensions["recruit.engine"])
-    if settings.redis_url and "recruit.queue" not in app.extensions:
-        from recruit.queue import QueueSettings, TaskQueue, install
-
-        queue = TaskQueue(QueueSettings.from_env(settings.redis_url))
-        install(app.extensions["recruit.sessions"], queue)
-        app.extensions["recruit.queue"] = queue
-
-
 def _task_context(app: Flask) -> Any:
     from recruit.queue import QueueSettings
     from recruit.tasks import TaskContext
@@ -118,7 +97,6 @@ def worker(threads: int | None, burst: bool) -> None:
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = _settings()
-    _scale_out(app)
     ctx = _task_context(app)
     if settings.redis_url:
         from recruit.queue import QueueSettings, run_worker
@@ -158,7 +136,6 @@ def serve(host: str, port: int, no_worker: bool, prod: bool, workers: int | None
             click.echo("no RECRUIT_REDIS_URL: run `recruit worker` to read CVs", err=True)
         serve_production(_production_app, bind=f"{host}:{port}", workers=workers)
         return
-    _scale_out(app)
     # With Redis the RQ workers read the CVs; the embedded one would only compete with them.
     if not no_worker and not settings.redis_url:
         from recruit.web.app import start_worker
@@ -171,7 +148,6 @@ def serve(host: str, port: int, no_worker: bool, prod: bool, workers: int | None
 def _production_app() -> Flask:
     """Build one gunicorn worker's app: its own engine, storage client and queue connection."""
     app = _create_app()
-    _scale_out(app)
     return app
 
 
@@ -187,7 +163,6 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = _settings()
-    _scale_out(app)
     sessions = app.extensions["recruit.sessions"]
     with sessions() as session:
         opening = session.get(Opening, opening_id)

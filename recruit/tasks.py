@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, create_engine, select
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recruit import services
@@ -47,27 +46,8 @@ class TaskContext:
     @classmethod
     def from_settings(cls, settings: Settings, *, lease: dt.timedelta = LEASE) -> TaskContext:
         """Build the context a worker process needs, once."""
-        engine = pooled_engine(settings.database_url)
+        engine = make_engine(settings.database_url)
         return cls(make_sessionmaker(engine), make_storage(settings.upload_dir), lease)
-
-
-def pooled_engine(url: str, env: Mapping[str, str] | None = None) -> Engine:
-    """Create an engine whose PostgreSQL pool is sized from the environment.
-
-    RECRUIT_DB_POOL_SIZE and RECRUIT_DB_MAX_OVERFLOW (default 5 and 10) are per process: size
-    them so that processes x (pool + overflow) stays under PostgreSQL's max_connections.
-    """
-    env = os.environ if env is None else env
-    if url.startswith("sqlite"):
-        return make_engine(url)
-    return create_engine(
-        url,
-        pool_pre_ping=True,  # a restarted PostgreSQL or a dropped idle connection is not an error
-        pool_size=int(env.get("RECRUIT_DB_POOL_SIZE") or 5),
-        max_overflow=int(env.get("RECRUIT_DB_MAX_OVERFLOW") or 10),
-        # Below the usual 30-60 min idle timeouts of load balancers and pgbouncer.
-        pool_recycle=int(env.get("RECRUIT_DB_POOL_RECYCLE") or 1800),
-    )
 
 
 def read_document(ctx: TaskContext, document_id: int) -> str:

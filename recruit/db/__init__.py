@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,8 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout for the local worker."""
+def make_engine(url: str, env: Mapping[str, str] | None = None) -> Engine:
+    """Create an engine: SQLite with WAL, foreign keys and a busy timeout; PostgreSQL pooled.
+
+    RECRUIT_DB_POOL_SIZE and RECRUIT_DB_MAX_OVERFLOW (default 5 and 10) are per process: size
+    them so that processes x (pool + overflow) stays under PostgreSQL's max_connections.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -24,7 +30,15 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    env = os.environ if env is None else env
+    return create_engine(
+        url,
+        pool_pre_ping=True,  # a restarted PostgreSQL or a dropped idle connection is not an error
+        pool_size=int(env.get("RECRUIT_DB_POOL_SIZE") or 5),
+        max_overflow=int(env.get("RECRUIT_DB_MAX_OVERFLOW") or 10),
+        # Below the usual 30-60 min idle timeouts of load balancers and pgbouncer.
+        pool_recycle=int(env.get("RECRUIT_DB_POOL_RECYCLE") or 1800),
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

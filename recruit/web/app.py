@@ -14,7 +14,7 @@ from recruit.core.assets import asset_root
 from recruit.db import make_engine, make_sessionmaker
 from recruit.db.models import User
 from recruit.settings import Settings, default_instance_path
-from recruit.storage import LocalStorage
+from recruit.storage import Storage, make_storage
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -43,10 +43,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in test_config.items() if k not in ("ENV",)})
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, test_config.get("ENV"))
     app.extensions["recruit.engine"] = engine
     app.extensions["recruit.sessions"] = make_sessionmaker(engine)
-    app.extensions["recruit.storage"] = LocalStorage(settings.upload_dir)
+    app.extensions["recruit.storage"] = make_storage(settings.upload_dir, test_config.get("ENV"))
+    if settings.redis_url:
+        from recruit.queue import QueueSettings, TaskQueue, install
+
+        # Uploads go to the RQ workers right after their commit.
+        queue = TaskQueue(QueueSettings.from_env(settings.redis_url))
+        install(app.extensions["recruit.sessions"], queue)
+        app.extensions["recruit.queue"] = queue
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -102,7 +109,7 @@ def db_session() -> Session:
     return g.db_session
 
 
-def storage() -> LocalStorage:
+def storage() -> Storage:
     """Return the file storage."""
     from flask import current_app
 

@@ -6,6 +6,8 @@ compiled from them at app start into the instance folder, so no binary is commit
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -41,10 +43,11 @@ def compile_catalogs(source: Path, target: Path) -> Path:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as f:
             catalog = read_po(f, locale=po_path.parts[-3])
-        tmp = mo_path.with_suffix(".tmp")
-        with tmp.open("wb") as out:
+        # A name of its own: two processes starting on one instance folder compile at once.
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+        with os.fdopen(fd, "wb") as out:
             write_mo(out, catalog)
-        tmp.replace(mo_path)
+        os.replace(tmp, mo_path)
     return target
 
 

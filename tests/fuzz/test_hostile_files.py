@@ -87,8 +87,8 @@ print(result.error.code if result.error else "ok")
 
 
 @pytest.mark.xfail(
-    reason="in-process reading (Limits(isolate=False), used by recruit.tasks.reader_process) "
-    "has only a soft deadline, and pdfminer's resolve1 loops forever on a reference cycle",
+    reason="in-process reading (Limits(isolate=False)) has only a soft deadline, and pdfminer's "
+    "resolve1 loops forever on a reference cycle: workers and the CLI read isolated for this",
     strict=False,
 )
 def test_in_process_reading_is_bounded_too() -> None:

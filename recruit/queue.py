@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruit.db.models import Document, utcnow
 from recruit.settings import Settings, default_instance_path
-from recruit.tasks import TaskContext, claim_and_read, rescore_opening, warm_up
+from recruit.tasks import TaskContext, claim_and_read, purge_loop, rescore_opening, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +198,7 @@ def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> N
         target=_sweep_loop, args=(ctx, queue, qs, stop), name="recruit-sweep", daemon=True
     )
     sweeper.start()
+    threading.Thread(target=purge_loop, args=(ctx, stop), name="recruit-purge", daemon=True).start()
     try:
         # SimpleWorker reads in this process: no fork per job, so the warm pipelines stay.
         worker = SimpleWorker([queue.rq], connection=queue.rq.connection)

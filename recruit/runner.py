@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from recruit.settings import Settings
-from recruit.tasks import TaskContext, run_next, warm_up
+from recruit.tasks import TaskContext, purge_loop, run_next, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,17 @@ class LocalRunner:
         self._workers: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Start the worker threads (daemons: they never keep the process alive)."""
+        """Start the worker threads and the retention purge (daemons: they never keep the
+        process alive)."""
         for n in range(self.threads):
             t = threading.Thread(target=self._loop, name=f"recruit-worker-{n}", daemon=True)
             t.start()
             self._workers.append(t)
+        purge = threading.Thread(
+            target=purge_loop, args=(self.ctx, self._stop), name="recruit-purge", daemon=True
+        )
+        purge.start()
+        self._workers.append(purge)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the threads to stop after their current document and wait for them."""

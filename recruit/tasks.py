@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,6 +49,26 @@ class TaskContext:
         """Build the context a worker process needs, once."""
         engine = make_engine(settings.database_url)
         return cls(make_sessionmaker(engine), make_storage(settings.upload_dir), lease)
+
+
+# The retention purge runs this long after a worker starts, then once a day.
+PURGE_FIRST = dt.timedelta(minutes=1)
+PURGE_EVERY = dt.timedelta(days=1)
+
+
+def purge_loop(ctx: TaskContext, stop: threading.Event) -> None:
+    """Run the GDPR retention purge now and then until `stop` is set (a daemon thread's body).
+
+    Every worker runs it; the purge is idempotent, so several workers cost only a query each.
+    """
+    wait = PURGE_FIRST
+    while not stop.wait(wait.total_seconds()):
+        try:
+            report = services.purge_task(ctx.sessions, ctx.storage)
+            log.info("retention purge: %s", report)
+        except Exception:  # the database may be away: try again at the next turn
+            log.exception("retention purge failed")
+        wait = PURGE_EVERY
 
 
 def read_document(ctx: TaskContext, document_id: int) -> str:

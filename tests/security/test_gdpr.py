@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,31 @@ def test_the_data_page_shows_an_opening_title_as_text(web, world, session) -> No
     session.commit()
     page = web.test_client().get(f"/privacy/data/{world.application_b.status_token}").text
     assert "to <strong>Sales &amp; &lt;b&gt;Key&lt;/b&gt; accounts</strong> we hold" in page
+
+
+def test_the_embedded_worker_runs_the_retention_purge_itself(
+    app, world, session, storage, monkeypatch
+) -> None:
+    from recruit import tasks
+    from recruit.runner import LocalRunner
+
+    opening = session.get(Opening, world.opening_a)
+    opening.status = "closed"
+    opening.closed_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=200)
+    session.commit()
+    monkeypatch.setattr(tasks, "PURGE_FIRST", dt.timedelta(0))
+    # No reading threads: only the purge runs.
+    runner = LocalRunner(tasks.TaskContext(app.extensions["recruit.sessions"], storage), threads=0)
+    runner.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            session.expire_all()
+            if session.get(Candidate, world.application_a.candidate_id).erased_at is not None:
+                break
+            time.sleep(0.1)
+    finally:
+        runner.stop()
+    session.expire_all()
+    assert session.get(Candidate, world.application_a.candidate_id).erased_at is not None
+    assert session.get(Candidate, world.application_b.candidate_id).erased_at is None

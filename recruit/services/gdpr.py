@@ -26,6 +26,7 @@ from recruit.db.models import (
 )
 from recruit.services.accounts import audit
 from recruit.services.errors import ServiceError
+from recruit.services.review import park_erased
 from recruit.storage import LocalStorage
 
 DEFAULT_RETENTION_MONTHS = 6
@@ -310,8 +311,7 @@ def erase_candidate(
             session.execute(delete(Document).where(Document.id.in_(doc_ids)))
         session.execute(delete(Note).where(Note.application_id == application.id))
         _scrub(application)
-        if hasattr(application, "scored_document_id"):
-            application.scored_document_id = None
+        park_erased(application)
         # The old status link must open nothing now.
         application.status_token = secrets.token_urlsafe(32)
     _scrub(candidate)

@@ -239,7 +239,7 @@ def preview(opening_id: int) -> tuple[Response, int] | Response:
             select(Application)
             .options(joinedload(Application.candidate))
             # A candidate erased in the last seconds may still be in the cached columns.
-            .where(Application.id.in_(ids), review.live())
+            .where(Application.id.in_(ids), ~review.ERASED)
         )
     }
     return jsonify(

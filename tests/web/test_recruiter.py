@@ -243,3 +243,37 @@ def test_erased_candidates_leave_every_list_count_and_export(wclient, session, s
     page = wclient.get(f"/recruiter/openings/{o.id}").get_data(as_text=True)
     assert f"Erased candidate #{strong.id}" not in page
     assert f'data-application="{strong.id}"' not in page
+
+
+def test_the_migration_parks_applications_erased_before_it(tmp_path, storage):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from recruit.db import MIGRATIONS, upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        _, o, strong, weak, _ = setup(session)
+        session.commit()
+        services.erase_candidate(session, storage, strong.candidate, reason="request")
+        # As an erasure before the migration left it: the score and knockouts stayed.
+        session.get(Application, strong.id).score = 90.0
+        session.get(Application, strong.id).knocked_out = False
+        session.commit()
+        assert strong.id in [
+            a.id for a in review.shortlist(session, o, review.ShortlistFilter()).rows
+        ]
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["url"] = url
+        command.downgrade(cfg, "0005")
+        upgrade(url)
+        session.expire_all()
+        rows = review.shortlist(session, o, review.ShortlistFilter()).rows
+        assert strong.id not in [a.id for a in rows] and weak.id in [a.id for a in rows]
+        assert session.get(Application, weak.id).score is not None
+    engine.dispose()

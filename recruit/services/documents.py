@@ -55,14 +55,7 @@ def submit_application(
     )
     if application is None:
         candidate = Candidate(name=name.strip(), email=email, phone=phone.strip())
-        session.add(candidate)
-        session.flush()
-        application = Application(
-            candidate_id=candidate.id,
-            opening_id=opening.id,
-            status_token=secrets.token_urlsafe(32),
-        )
-        session.add(application)
+        application = open_application(session, opening, candidate)
     else:
         candidate = application.candidate
     candidate.name, candidate.phone = name.strip(), phone.strip()
@@ -71,6 +64,20 @@ def submit_application(
     session.flush()
     document = add_document(session, stored.key, stored.sha256, stored.size, filename, application)
     return Submission(application, document)
+
+
+def open_application(session: Session, opening: Opening, candidate: Candidate) -> Application:
+    """Add a new candidate's application to an opening, with its private status token."""
+    session.add(candidate)
+    session.flush()
+    application = Application(
+        candidate_id=candidate.id,
+        opening_id=opening.id,
+        status_token=secrets.token_urlsafe(32),
+    )
+    session.add(application)
+    session.flush()
+    return application
 
 
 def add_document(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -20,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recruit.db.models import Application, Candidate, Document, Opening, utcnow
-from recruit.services.documents import add_document
+from recruit.services.documents import add_document, open_application
 from recruit.services.errors import ServiceError
 from recruit.storage import Storage
 
@@ -168,15 +167,7 @@ def _record(
         consent_version=IMPORT_CONSENT,
         retain_until=now + retain_for,
     )
-    session.add(candidate)
-    session.flush()
-    application = Application(
-        candidate_id=candidate.id,
-        opening_id=opening.id,
-        status_token=secrets.token_urlsafe(32),
-    )
-    session.add(application)
-    session.flush()
+    application = open_application(session, opening, candidate)
     return add_document(session, stored.key, stored.sha256, stored.size, name, application)
 
 

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from recruit.db.models import APPLICATION_STATUSES, Opening
+from recruit.db.models import APPLICATION_STATUSES, Application, Opening
 from recruit.services import ServiceError, review
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, NoteForm, StatusForm
@@ -273,10 +273,16 @@ def export_xlsx(opening_id: int) -> Response:
 def candidate(application_id: int) -> str:
     """Show one candidate: score breakdown with evidence, highlighted CV, profile, notes."""
     application = application_or_404(application_id)
+    page = _candidate_page(application, NoteForm())
+    db_session().commit()  # a breakdown computed on first view is kept
+    return page
+
+
+def _candidate_page(application: Application, note_form: NoteForm) -> str:
+    """Render the candidate page (shared by the page and a note form sent back with errors)."""
     detail = review.candidate_detail(
         db_session(), application, lambda text: redact_text(application, text)
     )
-    db_session().commit()  # a breakdown computed on first view is kept
     status_form = StatusForm(status=application.status)
     status_form.status.choices = _status_choices()
     return render_template(
@@ -284,7 +290,7 @@ def candidate(application_id: int) -> str:
         application=application,
         detail=detail,
         status_form=status_form,
-        note_form=NoteForm(),
+        note_form=note_form,
         acts=may_act(),
         statuses=STATUS_LABELS,
         education=EDUCATION_LABELS,
@@ -322,23 +328,7 @@ def add_note(application_id: int) -> str | Response:
         db_session().commit()
         flash(_("Note added."), "success")
         return redirect(url_for("recruiter.candidate", application_id=application.id) + "#notes")
-    detail = review.candidate_detail(
-        db_session(), application, lambda text: redact_text(application, text)
-    )
-    status_form = StatusForm(status=application.status)
-    status_form.status.choices = _status_choices()
-    return render_template(
-        "recruiter/candidate.html",
-        application=application,
-        detail=detail,
-        status_form=status_form,
-        note_form=form,
-        acts=may_act(),
-        statuses=STATUS_LABELS,
-        education=EDUCATION_LABELS,
-        name=display_name(application),
-        hidden=identity_hidden(application),
-    )
+    return _candidate_page(application, form)
 
 
 @bp.get("/documents/<int:document_id>/original")

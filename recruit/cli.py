@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from recruit import services
 from recruit.db import upgrade
@@ -62,16 +63,20 @@ def demo() -> None:
         if session.scalar(select(User).where(User.email == "recruiter@demo.recruit")):
             click.echo("demo data present; logins were printed when it was created", err=True)
             return
-        logins = []
+        logins, staff = [], []
         for email, role, name in (
             ("recruiter@demo.recruit", "recruiter", "Ioana Recruiter"),
             ("manager@demo.recruit", "hiring_manager", "Mihai Manager"),
             ("admin@demo.recruit", "admin", "Admin"),
         ):
             password = secrets.token_urlsafe(12)
-            services.create_user(session, email, password, role, name)
+            user = services.create_user(session, email, password, role, name)
             logins.append((role, email, password))
-        services.load_demo_openings(session)
+            if role != "admin":  # admins see every opening already
+                staff.append(user)
+        for opening in services.load_demo_openings(session):
+            for user in staff:
+                services.add_member(session, opening, user)
         session.commit()
     click.echo("Demo accounts (shown once; keep them):")
     for role, email, password in logins:
@@ -142,7 +147,8 @@ def serve(host: str, port: int, no_worker: bool, prod: bool, workers: int | None
 
         start_worker(app)
     click.echo(f"recruit on http://{host}:{port}", err=True)
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # Not app.run(): Flask ignores it inside a `flask`/`recruit` CLI command.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def _production_app() -> Flask:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -160,9 +163,54 @@ def test_cli_demo_is_idempotent(app) -> None:
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "recruiter@demo.recruit" not in second.stdout
     with app.extensions["recruit.sessions"]() as s:
-        from recruit.db.models import Opening
+        from recruit.db.models import Opening, OpeningMember
 
         assert s.scalar(select(func.count()).select_from(Opening)) == 5
+        # The demo recruiter and hiring manager work on every demo opening.
+        assert s.scalar(select(func.count()).select_from(OpeningMember)) == 10
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_recruit_serve_answers_on_its_port(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "RECRUIT_INSTANCE_PATH": str(tmp_path / "instance")}
+    env.pop("RECRUIT_DATABASE_URL", None)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from recruit.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            "--no-worker",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/sign-in") as page:
+                    assert page.status == 200 and b'name="password"' in page.read()
+                    break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()[-2000:]
+                assert time.monotonic() < deadline, "recruit serve did not answer within 60 s"
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(10)
+        server.stderr.close()
 
 
 @pytest.mark.slow

@@ -9,62 +9,32 @@ broke the Content Security Policy.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from recruit import services
 from recruit.db.models import AuditEvent
+from tests.browser import browser_page, live_server, marks
 from tests.security.conftest import PDF
 from tests.security.test_gdpr import _database_text, _files
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = marks
 
 
 @pytest.fixture
 def server(app) -> Iterator[str]:
-    """Serve the app (CSRF on, as in production) on a free port of 127.0.0.1."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    with live_server(app) as url:
+        yield url
 
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="en-GB", accept_downloads=True)
-        context.set_default_timeout(15_000)
-        pg = context.new_page()
-        problems: list[str] = []
-        pg.on("pageerror", lambda exc: problems.append(str(exc)))
-        pg.on(
-            "console",
-            lambda msg: (
-                problems.append(msg.text) if "Content Security Policy" in msg.text else None
-            ),
-        )
+    with browser_page() as (pg, problems):
         yield pg
-        context.close()
-        browser.close()
-        assert not problems, f"script errors or CSP violations: {problems}"
+    assert not problems, f"script errors or CSP violations: {problems}"
 
 
 def test_candidate_exports_then_erases_their_data(app, session, storage, server, page, tmp_path):

@@ -10,62 +10,37 @@ import csv
 import dataclasses
 import io
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from recruit import services
 from recruit.db.models import Application
+from tests.browser import browser_page, live_server, marks
 from tests.web import factories as f
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = marks
 
 
 @pytest.fixture
 def server(web) -> Iterator[str]:
-    """Serve the app on 127.0.0.1 (a free port) with the embedded worker; yield its URL."""
+    """Serve the app with the embedded worker; yield its URL."""
     from recruit.web.app import start_worker
 
-    web.config["WTF_CSRF_ENABLED"] = True  # the browser posts real forms, tokens included
     start_worker(web)
     runner = web.extensions["recruit.runner"]
     runner.idle_sleep = 0.2
-    httpd = make_server("127.0.0.1", 0, web, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    with live_server(web) as url:
+        yield url
     runner.stop()
 
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 860}, locale="en-GB", accept_downloads=True
-        )
-        context.set_default_timeout(15_000)
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    with browser_page(viewport={"width": 1280, "height": 860}) as (pg, problems):
         yield pg
-        context.close()
-        browser.close()
-        assert not errors, f"JavaScript errors: {errors}"
+    assert not problems, f"script errors or CSP violations: {problems}"
 
 
 def shot(pg, name: str, full_page: bool = True) -> None:

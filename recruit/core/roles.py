@@ -7,7 +7,6 @@ profile. Validation happens here, once, so scoring never meets a malformed crite
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -56,6 +55,14 @@ class Criterion:
     def params(self) -> dict[str, Any]:
         """Return the type-specific fields in their JSON form."""
         return {}
+
+    def values_key(self) -> str:
+        """Return what decides this criterion's values: its type and parameters.
+
+        Not its id, label, weight or must-have: criteria that differ only in those share
+        the values computed for every candidate, so a cached column is reused.
+        """
+        return json.dumps({"type": self.type, **self.params()}, sort_keys=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form, as written in `models/roles/`."""
@@ -212,16 +219,6 @@ class RequirementProfile:
                 )
             criteria.append(replace(c, weight=w, must_have=mh))
         return replace(self, criteria=tuple(criteria))
-
-    def matrix_key(self) -> str:
-        """Return a digest of what decides criterion values (not labels, weights, must-haves)."""
-        # Versions that only move sliders share a key, so a stored criterion matrix is reused.
-        parts = [
-            {k: v for k, v in c.to_dict().items() if k not in {"label", "weight", "must_have"}}
-            for c in self.criteria
-        ]
-        text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form; `parse_requirements` reads it back unchanged."""

@@ -367,13 +367,6 @@ def _save_file(stored: _Stored) -> None:
     tmp.replace(stored.file)  # atomic: another process reads the old or the new file
 
 
-def _definition(criterion: Any) -> str:
-    data = criterion.to_dict()
-    for key in ("weight", "must_have", "label", "id"):
-        data.pop(key, None)
-    return json.dumps(data, sort_keys=True)
-
-
 def _load_profiles(session: Session, document_ids: npt.NDArray[np.int64]) -> list[Profile]:
     by_id: dict[int, Profile] = {}
     ids = [int(i) for i in document_ids]
@@ -390,8 +383,8 @@ def _matrix(session: Session, stored: _Stored, requirements: Requirements) -> Cr
     """Return the criterion matrix, evaluating only the criteria not seen before."""
     missing: dict[str, Criterion] = {}
     for c in requirements.criteria:
-        if _definition(c) not in stored.columns:
-            missing.setdefault(_definition(c), c)
+        if c.values_key() not in stored.columns:
+            missing.setdefault(c.values_key(), c)
     if missing:
         profiles = _load_profiles(session, stored.document_ids)
         part = criterion_matrix(profiles, _requirements_of(list(missing.values())))
@@ -402,7 +395,7 @@ def _matrix(session: Session, stored: _Stored, requirements: Requirements) -> Cr
     values = np.empty((n, k), dtype=np.float32)
     passed = np.empty((n, k), dtype=np.bool_)
     for j, c in enumerate(requirements.criteria):
-        values[:, j], passed[:, j] = stored.columns[_definition(c)]
+        values[:, j], passed[:, j] = stored.columns[c.values_key()]
     return CriterionMatrix(
         requirements.criterion_ids, values, passed, requirements.weights, requirements.must_have
     )

@@ -214,12 +214,14 @@ def test_a_candidate_who_fits_outranks_a_chef(role_id: str) -> None:
     assert rank(matrix, matrix.weights, matrix.must_have).order.tolist() == [1, 0]
 
 
-def test_matrix_key_ignores_what_does_not_change_criterion_values() -> None:
+def test_values_key_ignores_what_does_not_change_criterion_values() -> None:
     role = load_role("account-manager")
+    keys = [c.values_key() for c in role.criteria]
     tuned = role.with_weights({"english": 9}, {"licence_b": True})
-    assert tuned.matrix_key() == role.matrix_key()
+    assert [c.values_key() for c in tuned.criteria] == keys
     data = role.to_dict()
     data["criteria"][0]["label"] = "Negociere"
-    assert parse_requirements(data).matrix_key() == role.matrix_key()
+    data["criteria"][0]["id"] = "negociere"
+    assert [c.values_key() for c in parse_requirements(data).criteria] == keys
     data["criteria"][-1]["category"] = "C"
-    assert parse_requirements(data).matrix_key() != role.matrix_key()
+    assert parse_requirements(data).criteria[-1].values_key() != keys[-1]

@@ -77,9 +77,24 @@ MESSAGES = {
 }
 
 
+# The error codes of ARCHITECTURE.md ("Error codes for documents"): the only ones we return.
+ERROR_CODES = frozenset(
+    {
+        "not_a_pdf",
+        "encrypted",
+        "corrupt",
+        "no_text_layer",
+        "too_large",
+        "too_many_pages",
+        "timeout",
+        "unsupported_type",
+    }
+)
+
+
 @dataclass(frozen=True)
 class DocumentError:
-    code: str
+    code: str  # one of ERROR_CODES
     message: str
 
 

@@ -11,20 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from recruit.core.reading import DOCX, Limits, read_document, sniff_media_type
+from recruit.core.reading import DOCX, ERROR_CODES, Limits, read_document, sniff_media_type
 from tests.fuzz import hostile
 
-# ARCHITECTURE.md, "Error codes for documents".
-CODES = {
-    "not_a_pdf",
-    "encrypted",
-    "corrupt",
-    "no_text_layer",
-    "too_large",
-    "too_many_pages",
-    "timeout",
-    "unsupported_type",
-}
 LIMITS = Limits(timeout_s=4.0, max_memory_mb=512)
 # Forking, unpickling the result and killing a child add a little to the reader's deadline.
 SLACK_S = 3.0
@@ -35,7 +24,7 @@ def _check(result) -> None:
     if result.status == "ok":
         assert result.error is None
     else:
-        assert result.error.code in CODES and result.error.message
+        assert result.error.code in ERROR_CODES and result.error.message
 
 
 @pytest.mark.parametrize("name", sorted(hostile.CORPUS))
@@ -104,4 +93,4 @@ def test_in_process_reading_is_bounded_too() -> None:
         )
     except subprocess.TimeoutExpired:
         pytest.fail("an in-process read of a 600-byte PDF ran past 8 s")
-    assert run.returncode == 0 and run.stdout.strip() in CODES | {"ok"}, run.stderr[-2000:]
+    assert run.returncode == 0 and run.stdout.strip() in ERROR_CODES | {"ok"}, run.stderr[-2000:]

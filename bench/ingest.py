@@ -39,7 +39,7 @@ from sqlalchemy import create_engine, func, select  # noqa: E402
 
 from recruit.db import make_sessionmaker, upgrade  # noqa: E402
 from recruit.db.models import Document  # noqa: E402
-from tests.scale.cvs import generate  # noqa: E402
+from tests.scale.cvs import generate, worker_env  # noqa: E402
 
 PG_URL = os.environ.get("RECRUIT_BENCH_POSTGRES_URL") or (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -170,19 +170,6 @@ def stages(paths: list[Path]) -> dict[str, float]:
 # --- the two deployments --------------------------------------------------------------------
 
 
-def _env(tmp: Path, database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RECRUIT_")}
-    env.update(
-        RECRUIT_DATABASE_URL=database_url,
-        RECRUIT_UPLOAD_DIR=str(tmp / "uploads"),
-        RECRUIT_INSTANCE_PATH=str(tmp / "instance"),
-        RECRUIT_SECRET_KEY="bench",
-        PYTHONPATH=str(ROOT),
-        **extra,
-    )
-    return env
-
-
 def _recruit(*args: str) -> list[str]:
     return [sys.executable, "-m", "recruit.cli", *args]
 
@@ -230,7 +217,7 @@ def embedded(folder: Path, tmp: Path) -> tuple[float, float, list[int]]:
     start = time.perf_counter()
     proc = subprocess.Popen(
         _recruit("import", "--opening", str(opening_id), str(folder)),
-        env=_env(tmp, url),
+        env=worker_env(tmp, url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -259,7 +246,7 @@ def scaled(folder: Path, tmp: Path, workers: int) -> tuple[float, float, list[in
         conn.execute(f'CREATE DATABASE "{name}"')
     url = admin.set(database=name).render_as_string(hide_password=False)
     queue = f"recruit-bench-{uuid.uuid4().hex[:8]}"
-    env = _env(tmp, url, RECRUIT_REDIS_URL=REDIS_URL, RECRUIT_QUEUE=queue)
+    env = worker_env(tmp, url, RECRUIT_REDIS_URL=REDIS_URL, RECRUIT_QUEUE=queue)
     procs: list[subprocess.Popen[bytes]] = []
     try:
         opening_id = _opening(url)

@@ -7,6 +7,7 @@ purpose (not a PDF, or cut short) so the error path is exercised at scale too.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 FIRST = ("Ana", "Mihai", "Ioana", "Andrei", "Elena", "Radu", "Maria", "Vlad", "Irina", "Dan")
@@ -55,3 +56,21 @@ def write(folder: Path, n: int) -> list[Path]:
         path.write_bytes(data)
         paths.append(path)
     return paths
+
+
+def worker_env(tmp: Path, database_url: str, **extra: str) -> dict[str, str]:
+    """Return the environment of a `recruit` subprocess on `database_url`, files under `tmp`.
+
+    Our own RECRUIT_* settings are dropped first, so nothing of the caller's deployment leaks in.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECRUIT_")}
+    env.update(
+        RECRUIT_DATABASE_URL=database_url,
+        RECRUIT_UPLOAD_DIR=str(tmp / "uploads"),
+        RECRUIT_INSTANCE_PATH=str(tmp / "instance"),
+        RECRUIT_SECRET_KEY="scale-test",
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, select
 
 from recruit.db import make_sessionmaker
 from recruit.db.models import Document, Score
+from tests.scale.cvs import worker_env
 
 pytestmark = pytest.mark.slow
 
@@ -30,19 +31,6 @@ LOG_LINE = re.compile(
     r" (?P<pid>\d+) recruit\.tasks INFO task (?P<event>start|done) document=(?P<id>\d+)"
 )
 FINAL = ("ok", "needs_review", "error")
-
-
-def _env(tmp: Path, database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RECRUIT_")}
-    env.update(
-        RECRUIT_DATABASE_URL=database_url,
-        RECRUIT_UPLOAD_DIR=str(tmp / "uploads"),
-        RECRUIT_INSTANCE_PATH=str(tmp / "instance"),
-        RECRUIT_SECRET_KEY="scale-test",
-        PYTHONUNBUFFERED="1",
-        **extra,
-    )
-    return env
 
 
 def _recruit(*args: str, env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -135,7 +123,7 @@ def test_two_workers_survive_one_killed_mid_read(
     workers: list[tuple[subprocess.Popen[bytes], Path]],
     shared_results: dict[str, Any],
 ) -> None:
-    env = _env(
+    env = worker_env(
         tmp_path,
         pg_url,
         RECRUIT_REDIS_URL=redis_url,
@@ -233,7 +221,7 @@ def test_embedded_sqlite_import_gives_the_same_profiles_and_scores(
     if "postgresql" not in shared_results:
         pytest.skip("needs the PostgreSQL + Redis run above")
     url = f"sqlite:///{tmp_path / 'recruit.db'}"
-    env = _env(tmp_path, url)
+    env = worker_env(tmp_path, url)
     _recruit("db", "upgrade", env=env)
     opening_id = _create_opening(url)
     out = _recruit("import", "--opening", str(opening_id), str(generated_cvs), env=env)

@@ -38,7 +38,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 
 # Known dependency vulnerabilities (PyPI's advisory data) and a static security scan.
-# Bandit at medium severity and up; B301 is reading.py unpickling its own forked child's
+# Bandit at medium severity and up; B301 is core/reading/sandbox.py unpickling its own forked child's
 # result from a private pipe, never uploaded bytes.
 audit: $(VENV)/.test-installed
 	$(BIN)/pip-audit --skip-editable --progress-spinner off

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from recruit.core.reading import DOCX, ERROR_CODES, Limits, read_document, sniff_media_type
+from recruit.core.media import DOCX, sniff_media_type
+from recruit.core.reading import ERROR_CODES, Limits, read_document
 from tests.fuzz import hostile
 
 LIMITS = Limits(timeout_s=4.0, max_memory_mb=512)
@@ -67,7 +68,8 @@ def test_a_docx_asking_a_newer_zip_version_is_corrupt() -> None:
 
 IN_PROCESS = """
 import sys
-from recruit.core.reading import DOCX, Limits, read_document, sniff_media_type
+from recruit.core.media import DOCX, sniff_media_type
+from recruit.core.reading import Limits, read_document
 from tests.fuzz import hostile
 limits = Limits(timeout_s=2.0, isolate=False)
 result = read_document(hostile.CORPUS[sys.argv[1]](), "cv.pdf", limits=limits)

@@ -1,0 +1,126 @@
+"""Read a CV (PDF or DOCX bytes) into normalised text in reading order, or say why not.
+
+`read_document` never raises for bad input: every failure is a `ReadResult` whose
+`DocumentError` carries a code (see ARCHITECTURE.md) and a message for the candidate.
+
+One job per module: `media` (core) says what the bytes are, `sandbox` runs the parse in a
+child with hard limits, `pdf` and `docx` parse, `assembly` builds the text and its geometry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import Any
+
+from recruit.core.contacts import find_emails, find_links, find_phones
+from recruit.core.language import detect_language
+from recruit.core.media import DOCX, PDF, describe, sniff_media_type
+from recruit.core.reading.result import (
+    ERROR_CODES,
+    MESSAGES,
+    DocumentError,
+    Limits,
+    ReadResult,
+    Span,
+)
+from recruit.core.reading.sandbox import run_guarded
+
+__all__ = [
+    "DOCX",
+    "ERROR_CODES",
+    "MESSAGES",
+    "PDF",
+    "DocumentError",
+    "Limits",
+    "ReadResult",
+    "Span",
+    "read_document",
+]
+
+
+def read_document(data: bytes, filename: str = "", *, limits: Limits | None = None) -> ReadResult:
+    """Read a CV's bytes into normalised text, or a result that says what is wrong."""
+    limits = limits or Limits()
+    sha = hashlib.sha256(data).hexdigest()
+    media = sniff_media_type(data)
+    if len(data) > limits.max_bytes:
+        return _error(sha, media, "too_large", limit=limits.max_bytes // (1024 * 1024))
+    if media == PDF:
+        kind = "pdf"
+    elif media == DOCX:
+        kind = "docx"
+    else:
+        return _wrong_type(sha, media, filename)
+    fields = run_guarded(kind, data, limits)
+    if "error" in fields:
+        code = fields.pop("error")
+        return _error(sha, media, code, **fields)
+    return _finish(sha, media, fields)
+
+
+def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
+    text: str = f["text"]
+    result = ReadResult(
+        status="ok",
+        error=None,
+        sha256=sha,
+        media_type=media,
+        pages=f["pages"],
+        text=text,
+        page_starts=f["page_starts"],
+        language=detect_language(text),
+        doc_date=f.get("doc_date"),
+        emails=find_emails(text),
+        phones=find_phones(text),
+        links=find_links(text),
+        cid_count=f.get("cid", 0),
+        replacement_count=f.get("fffd", 0),
+        ocr=f.get("ocr", False),
+        page_sizes=f.get("page_sizes", ()),
+        spans=f.get("spans", ()),
+    )
+    if f.get("no_text"):
+        msg = MESSAGES["no_text_layer"]
+        msg += (
+            " We read it with OCR; a recruiter will check the text."
+            if result.ocr
+            else " (Automatic text recognition, OCR, is not installed here.)"
+        )
+        result = replace(result, status="needs_review", error=DocumentError("no_text_layer", msg))
+    return result
+
+
+def _error(sha: str, media: str | None, code: str, **fmt: Any) -> ReadResult:
+    message = fmt.pop("message", None) or MESSAGES[code].format(**fmt)
+    status = "needs_review" if code == "no_text_layer" else "error"
+    return ReadResult(
+        status=status,
+        error=DocumentError(code, message),
+        sha256=sha,
+        media_type=media,
+        pages=fmt.get("pages", 0) if isinstance(fmt.get("pages"), int) else 0,
+    )
+
+
+def _wrong_type(sha: str, media: str | None, filename: str) -> ReadResult:
+    what, how = describe(media)
+    if media == "application/x-encrypted-office":
+        return _error(sha, media, "encrypted")
+    claims = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if media is None and not what and sha == _EMPTY_SHA:
+        return _error(sha, media, "not_a_pdf", message=_EMPTY)
+    if claims in ("pdf", "docx") or not what:
+        # The name promises a CV format the bytes are not (or we cannot tell what they are).
+        what = f": it is really {a(what)} file" if what else ""
+        return _error(sha, media, "not_a_pdf", what=what)
+    return _error(sha, media, "unsupported_type", what=what, how=how)
+
+
+_EMPTY_SHA = hashlib.sha256(b"").hexdigest()
+_EMPTY = "This file is empty (0 bytes), perhaps the upload failed. Please upload your CV again."
+
+
+def a(noun: str) -> str:
+    """Prefix `noun` with its English indefinite article."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

@@ -1,0 +1,178 @@
+"""PDF pages to ordered text: pdfminer (pdfplumber's engine) through a lean device that keeps
+only characters, then the layout pass. On CV pages, building pdfplumber's per-object dicts and
+curve objects costs more than our whole layout pass."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import replace
+from typing import Any
+
+from pdfminer.pdfdevice import PDFTextDevice
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import apply_matrix_rect
+
+from recruit.core import layout
+from recruit.core.normalise import is_bullet
+from recruit.core.reading.assembly import build_text
+from recruit.core.reading.result import Limits, Timeout
+
+
+def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
+    """Parse a PDF's bytes into the fields of a ReadResult (or {\"error\": code})."""
+    deadline = time.monotonic() + limits.timeout_s
+    if b"%%EOF" not in data:
+        return {"error": "corrupt"}  # cut off before its end: an interrupted upload
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFEncryptionError:
+        return {"error": "encrypted"}
+    pages = list(PDFPage.create_pages(doc))
+    if not pages:
+        return {"error": "corrupt"}
+    if len(pages) > limits.max_pages:
+        return {"error": "too_many_pages", "pages": len(pages), "limit": limits.max_pages}
+    rsrc = PDFResourceManager(caching=True)
+    device = _CharDevice(rsrc)
+    device.deadline = deadline
+    interp = PDFPageInterpreter(rsrc, device)
+    seg_pages: list[list[layout.Seg]] = []
+    sizes: list[tuple[float, float]] = []
+    for page in pages:
+        if time.monotonic() > deadline:
+            raise Timeout
+        interp.process_page(page)
+        words = layout.build_words(device.chars)
+        seg_pages.append(layout.build_segments(words, is_bullet) if words else [])
+        sizes.append((round(device.width, 2), round(device.height, 2)))
+    seg_pages = layout.drop_running_lines(seg_pages, [h for _, h in sizes])
+    ordered = [layout.page_order(segs) for segs in seg_pages]
+    fields = build_text(ordered)
+    fields["pages"] = len(pages)
+    fields["page_sizes"] = tuple(sizes)
+    fields["doc_date"] = _pdf_date(doc)
+    alnum = sum(ch.isalnum() for ch in fields["text"])
+    garbage = fields["cid"] + fields["fffd"]
+    if alnum < 40 * len(pages) or garbage > alnum:
+        fields["no_text"] = True
+        ocred = _ocr(data, deadline)
+        if ocred is not None:
+            ocr_fields = parse_pdf(ocred, replace(limits, timeout_s=deadline - time.monotonic()))
+            if "error" not in ocr_fields:
+                ocr_fields.update(no_text=True, ocr=True)
+                return ocr_fields
+    return fields
+
+
+def _ocr(data: bytes, deadline: float) -> bytes | None:
+    """OCR a scanned PDF with ocrmypdf (Romanian + English) when it is installed."""
+    exe = shutil.which("ocrmypdf")
+    if exe is None or shutil.which("tesseract") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "in.pdf"), os.path.join(tmp, "out.pdf")
+        with open(src, "wb") as f:
+            f.write(data)
+        try:
+            subprocess.run(
+                [exe, "-q", "-l", "ron+eng", "--skip-text", src, dst],
+                timeout=max(1.0, deadline - time.monotonic()),
+                check=True,
+                capture_output=True,
+            )
+            with open(dst, "rb") as f:
+                return f.read()
+        except (subprocess.SubprocessError, OSError):
+            return None
+
+
+def _pdf_date(doc: Any) -> datetime.date | None:
+    for info in getattr(doc, "info", []) or []:
+        raw = resolve1(info.get("CreationDate")) if isinstance(info, dict) else None
+        if isinstance(raw, bytes):
+            raw = raw.decode("latin-1", "replace")
+        m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", raw or "")
+        if m:
+            try:
+                return datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+            except ValueError:
+                return None
+    return None
+
+
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
+
+
+class _CharDevice(PDFTextDevice):  # type: ignore[misc]
+    """Collect horizontal characters as tuples; ignore images and vector graphics."""
+
+    def __init__(self, rsrcmgr: PDFResourceManager) -> None:
+        super().__init__(rsrcmgr)
+        self.chars: list[layout.Char] = []
+        self.width = self.height = 0.0
+        self._bold: dict[Any, bool] = {}
+
+    def begin_page(self, page: Any, ctm: Any) -> None:
+        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
+        self.width, self.height = abs(x1 - x0), abs(y1 - y0)
+        self.chars = []
+
+    deadline = float("inf")
+    _ticks = 0
+
+    def _tick(self) -> None:
+        # In-process reads have no child to kill: a page with millions of operators must
+        # still stop near the deadline, so check the clock every few hundred glyphs/paths.
+        self._ticks += 1
+        if not self._ticks & 511 and time.monotonic() > self.deadline:
+            raise Timeout
+
+    def render_image(self, name: Any, stream: Any) -> None:
+        self._tick()
+
+    def paint_path(self, *args: Any) -> None:
+        self._tick()
+
+    def render_char(
+        self,
+        matrix: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        rise: float,
+        cid: int,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> float:
+        self._tick()
+        adv: float = font.char_width(cid) * fontsize * scaling
+        a, b, c, d, e, f = matrix
+        # Rotated or vertical text is decoration on CVs ("CURRICULUM VITAE" up a margin).
+        if b or c or a <= 0 or d <= 0 or font.is_vertical():
+            return adv
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = f"(cid:{cid})"
+        low = font.get_descent() * fontsize + rise
+        y0 = d * low + f
+        y1 = d * (low + fontsize) + f
+        h = self.height
+        bold = self._bold.get(font.fontname)
+        if bold is None:
+            name = str(font.fontname).lower()
+            bold = self._bold[font.fontname] = any(w in name for w in _BOLD_NAMES)
+        self.chars.append((text, e, e + a * adv, h - y1, h - y0, y1 - y0, bold))
+        return adv

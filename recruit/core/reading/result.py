@@ -1,0 +1,117 @@
+"""What reading a CV returns: the text with its geometry, or an error a person understands."""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from dataclasses import dataclass, field
+
+MESSAGES = {
+    "not_a_pdf": "This file is not a PDF or DOCX, whatever its name says{what}. "
+    "Please upload your CV as a PDF (or DOCX) exported from your editor.",
+    "encrypted": "This PDF is protected by a password, so we cannot read it. "
+    "Please upload a copy without a password.",
+    "corrupt": "This file is damaged or incomplete (perhaps the upload was cut off), so we "
+    "cannot read it. Please export your CV again and upload the new file.",
+    "no_text_layer": "This PDF is a scanned image with no text we can read. Please upload the "
+    "PDF exported from your editor (Word, Google Docs, Europass).",
+    "too_large": "This file is larger than the {limit} MB limit. Please upload a smaller PDF "
+    "(export it again without large pictures).",
+    "too_many_pages": "This document has {pages} pages; we accept at most {limit}. "
+    "Please upload only your CV.",
+    "timeout": "This file took too long to read, so we stopped. Please export your CV again "
+    "as a plain PDF and upload it.",
+    "unsupported_type": "We cannot read {what} files. Please upload your CV as a PDF or DOCX{how}.",
+}
+
+
+# The error codes of ARCHITECTURE.md ("Error codes for documents"): the only ones we return.
+ERROR_CODES = frozenset(
+    {
+        "not_a_pdf",
+        "encrypted",
+        "corrupt",
+        "no_text_layer",
+        "too_large",
+        "too_many_pages",
+        "timeout",
+        "unsupported_type",
+    }
+)
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    code: str  # one of ERROR_CODES
+    message: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 10 * 1024 * 1024
+    max_pages: int = 20
+    timeout_s: float = 30.0
+    max_memory_mb: int = 1024  # address space a parse may add to the caller's
+    isolate: bool = True  # parse in a child process (hard timeout); False: in-process, soft
+
+
+# (start, end, page, x0, top, x1, bottom): where one word of `text` sits on its page.
+Span = tuple[int, int, int, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    status: str  # "ok" | "error" | "needs_review"
+    error: DocumentError | None
+    sha256: str
+    media_type: str | None
+    pages: int = 0
+    text: str = ""
+    page_starts: tuple[int, ...] = ()  # DOCX: (0,), its page breaks are the renderer's
+    language: str | None = None
+    doc_date: datetime.date | None = None
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    cid_count: int = 0  # glyphs with no Unicode mapping, dropped from the text
+    replacement_count: int = 0  # U+FFFD characters, dropped from the text
+    ocr: bool = False  # the text came from OCR
+    page_sizes: tuple[tuple[float, float], ...] = ()  # (width, height) in points, PDF only
+    spans: tuple[Span, ...] = field(default=(), repr=False)
+
+    def page_of(self, offset: int) -> int:
+        """Return the 1-based page holding character `offset` of `text`."""
+        if not self.page_starts:
+            return 1
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    def boxes(self, start: int, end: int) -> list[tuple[int, float, float, float, float]]:
+        """Return (page, x0, top, x1, bottom) rectangles covering text[start:end], per line."""
+        out: list[tuple[int, float, float, float, float]] = []
+        i = bisect.bisect_right(self.spans, (start, 1 << 62)) - 1
+        i = max(i, 0)
+        for s0, s1, page, x0, top, x1, bottom in self.spans[i:]:
+            if s0 >= end:
+                break
+            if s1 <= start:
+                continue
+            # Clip a partly covered word by the share of its characters (glyphs vary little).
+            w = (x1 - x0) / max(s1 - s0, 1)
+            a = x0 + w * max(0, start - s0)
+            b = x1 - w * max(0, s1 - end)
+            if out and out[-1][0] == page and abs(out[-1][2] - top) < 2 and a >= out[-1][3]:
+                p, ox0, otop, _, obottom = out[-1]
+                out[-1] = (p, ox0, min(otop, top), b, max(obottom, bottom))
+            else:
+                out.append((page, a, top, b, bottom))
+        return out
+
+
+class Timeout(Exception):
+    """A parse ran past its deadline (raised in-process; a child is simply killed)."""
+
+
+TOO_COMPLEX = (
+    "This file needs more memory to read than we allow (it unpacks to something huge). "
+    "Please export your CV again as a plain PDF and upload it."
+)

@@ -17,6 +17,7 @@ Reading order decided here ("true" text):
 from __future__ import annotations
 
 import io
+import re
 import struct
 import unicodedata
 import zipfile
@@ -520,6 +521,91 @@ def bigram_recall(expected: str, got: str) -> float:
     if not total:
         return 1.0
     return sum(min(n, have[g]) for g, n in want.items()) / total
+
+
+def attach_files(
+    pdf: bytes,
+    files: list[tuple[str, bytes]],
+    *,
+    compress: bool = True,
+    deflated: tuple[str, ...] = (),
+    kids: bool = False,
+    cycle: bool = False,
+) -> bytes:
+    """Attach `files` to a reportlab PDF as the Europass editor does (/Names /EmbeddedFiles).
+
+    Written as an incremental update, the way editors append to a PDF. `deflated`: files
+    whose data is a zlib stream already (a decompression bomb); `kids` puts the names under an
+    intermediate node of the name tree; `cycle` makes that node its own kid.
+    """
+    root = int(re.findall(rb"/Root (\d+) 0 R", pdf)[-1])
+    size = int(re.findall(rb"/Size (\d+)", pdf)[-1])
+    info = re.findall(rb"/Info (\d+) 0 R", pdf)
+    prev = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    catalog = re.search(rb"\n%d 0 obj\s*<<(.*?)>>\s*endobj" % root, pdf, re.S)
+    assert catalog is not None and b"/Names" not in catalog[1]
+    objects: dict[int, bytes] = {}
+    pairs = []
+    number = size
+    for name, data in files:
+        body = zlib.compress(data) if compress and name not in deflated else data
+        head = b"<< /Type /EmbeddedFile /Length %d /Params << /Size %d >>%s >>" % (
+            len(body),
+            len(data),
+            b" /Filter /FlateDecode" if compress or name in deflated else b"",
+        )
+        objects[number] = head + b"\nstream\n" + body + b"\nendstream"
+        spec = _pdf_string(name)
+        objects[number + 1] = (
+            b"<< /Type /Filespec /F %s /UF %s /EF << /F %d 0 R /UF %d 0 R >> >>"
+            % (
+                spec,
+                spec,
+                number,
+                number,
+            )
+        )
+        pairs.append(b"%s %d 0 R" % (_pdf_string(name), number + 1))
+        number += 2
+    names = b"/Names [" + b" ".join(pairs) + b"]"
+    if kids:
+        kid = number
+        extra = b" %d 0 R" % kid if cycle else b""
+        objects[kid] = b"<< " + names + b" /Kids [" + extra.strip() + b"] >>"
+        tree = b"<< /Kids [%d 0 R] >>" % kid
+        number += 1
+    else:
+        tree = b"<< " + names + b" >>"
+    objects[number] = b"<< /EmbeddedFiles " + tree + b" >>"
+    objects[root] = b"<<" + catalog[1] + b" /Names %d 0 R >>" % number
+    out = bytearray(pdf)
+    offsets = {}
+    for num in sorted(objects):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (root, offsets[root])
+    new = sorted(n for n in objects if n != root)
+    out += b"%d %d\n" % (new[0], len(new)) + b"".join(b"%010d 00000 n \n" % offsets[n] for n in new)
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        number + 1,
+        root,
+        prev,
+        b" /Info %s 0 R" % info[-1] if info else b"",
+        xref,
+    )
+    return bytes(out)
+
+
+def _pdf_string(text: str) -> bytes:
+    # Non-ASCII names go as UTF-16 with its byte order mark, as PDF text strings must.
+    if text.isascii():
+        return (
+            b"("
+            + text.encode().replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+            + b")"
+        )
+    return b"<" + ("\ufeff" + text).encode("utf-16-be").hex().encode() + b">"
 
 
 # --- sample content -----------------------------------------------------------------------

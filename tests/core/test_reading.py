@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import time
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -90,6 +93,65 @@ def test_docx_reads_paragraphs_and_tables_in_order() -> None:
     assert _words(result.text) == _words(cvgen.expected_text(doc, "single"))
     assert result.language == "ro"
     assert result.phones == ("+40722123456",)
+
+
+EUROPASS = SHARED / "data" / "europass"
+
+
+@pytest.mark.skipif(not EUROPASS.is_dir(), reason="../shared/data/europass is absent")
+def test_the_europass_pdf_xml_export_carries_its_xml() -> None:
+    path = EUROPASS / "Europass-CV-20130618-Emmanouilidi-EN.pdf"
+    result = read_document(path.read_bytes(), path.name)
+    assert result.status == "ok"
+    [attached] = result.embedded_files
+    assert attached.name == "Europass-CV-XML-Attachment.xml"
+    assert attached.data.startswith(b"<?xml") and b"<SkillsPassport" in attached.data
+    assert len(attached.data) == 5926  # the stream's /Params /Size
+    older = EUROPASS / "Europass-CV-130619-Emmanouilidi.pdf"
+    assert read_document(older.read_bytes(), older.name).embedded_files == ()
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [{}, {"compress": False}, {"kids": True}, {"kids": True, "cycle": True}],
+    ids=["deflated", "plain", "name-tree-kids", "cyclic-kids"],
+)
+def test_attached_files_come_back_with_their_names(shape: dict[str, bool]) -> None:
+    plain = cvgen.render_pdf(DOCS["ro"], "europass")
+    files = [("cv.xml", b"<SkillsPassport/>"), ("CV Ștefan (2).xml", "Ăă".encode() * 500)]
+    result = read_document(cvgen.attach_files(plain, files, **shape), "cv.pdf")
+    assert result.status == "ok"
+    assert [(f.name, f.data) for f in result.embedded_files] == files
+    assert result.text == read_document(plain).text
+    assert result.doc_date == datetime.date(2000, 1, 1)  # the update kept the /Info
+    assert read_document(plain).embedded_files == ()
+
+
+@pytest.mark.parametrize("kind", ["bomb", "plain"])
+def test_an_attachment_over_the_cap_is_left_out_and_the_cv_still_reads(kind: str) -> None:
+    plain = cvgen.render_pdf(DOCS["en"], "single")
+    # A bomb: 256 MB of zeros deflated to under 1 MB; it must never be inflated whole.
+    big = _deflated_zeros(256) if kind == "bomb" else bytes(300_000)
+    bombs = ("bomb.xml",) if kind == "bomb" else ()
+    files = [("bomb.xml", big), ("cv.xml", b"<x/>")]
+    data = cvgen.attach_files(plain, files, deflated=bombs, compress=False)
+    limits = Limits(max_embedded_bytes=200_000, isolate=False)
+    tracemalloc.start()
+    try:
+        result = read_document(data, "cv.pdf", limits=limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.status == "ok", result.error
+    assert [(f.name, f.data) for f in result.embedded_files] == [("cv.xml", b"<x/>")]
+    assert "John Smith" in result.text
+    assert peak < 64 << 20
+
+
+@functools.cache
+def _deflated_zeros(megabytes: int) -> bytes:
+    deflate, zeros = zlib.compressobj(1), bytes(1 << 20)
+    return b"".join(deflate.compress(zeros) for _ in range(megabytes)) + deflate.flush()
 
 
 def _assert_error(result: ReadResult, code: str, status: str = "error") -> None:

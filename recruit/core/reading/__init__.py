@@ -20,6 +20,7 @@ from recruit.core.reading.result import (
     ERROR_CODES,
     MESSAGES,
     DocumentError,
+    EmbeddedFile,
     Limits,
     ReadResult,
     Span,
@@ -32,6 +33,7 @@ __all__ = [
     "MESSAGES",
     "PDF",
     "DocumentError",
+    "EmbeddedFile",
     "Limits",
     "ReadResult",
     "Span",
@@ -79,6 +81,7 @@ def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
         ocr=f.get("ocr", False),
         page_sizes=f.get("page_sizes", ()),
         spans=f.get("spans", ()),
+        embedded_files=f.get("embedded_files", ()),
     )
     if f.get("no_text"):
         msg = MESSAGES["no_text_layer"]

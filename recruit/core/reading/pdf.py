@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import zlib
 from dataclasses import replace
 from typing import Any
 
@@ -21,13 +22,14 @@ from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import resolve1
-from pdfminer.utils import apply_matrix_rect
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+from pdfminer.psparser import LIT
+from pdfminer.utils import apply_matrix_rect, decode_text
 
 from recruit.core import layout
 from recruit.core.normalise import is_bullet
 from recruit.core.reading.assembly import build_text
-from recruit.core.reading.result import Limits, Timeout
+from recruit.core.reading.result import EmbeddedFile, Limits, Timeout
 
 
 def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
@@ -63,6 +65,7 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
     fields["pages"] = len(pages)
     fields["page_sizes"] = tuple(sizes)
     fields["doc_date"] = _pdf_date(doc)
+    fields["embedded_files"] = embedded_files(doc, limits.max_embedded_bytes)
     alnum = sum(ch.isalnum() for ch in fields["text"])
     garbage = fields["cid"] + fields["fffd"]
     if alnum < 40 * len(pages) or garbage > alnum:
@@ -71,7 +74,7 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
         if ocred is not None:
             ocr_fields = parse_pdf(ocred, replace(limits, timeout_s=deadline - time.monotonic()))
             if "error" not in ocr_fields:
-                ocr_fields.update(no_text=True, ocr=True)
+                ocr_fields.update(no_text=True, ocr=True, embedded_files=fields["embedded_files"])
                 return ocr_fields
     return fields
 
@@ -110,6 +113,94 @@ def _pdf_date(doc: Any) -> datetime.date | None:
             except ValueError:
                 return None
     return None
+
+
+# A name tree of attachments is a handful of nodes; a hostile one may be huge or cyclic.
+_MAX_NAME_NODES = 256
+_MAX_EMBEDDED = 16
+
+
+def embedded_files(doc: PDFDocument, max_bytes: int) -> tuple[EmbeddedFile, ...]:
+    """Return the files attached to `doc` (catalog /Names /EmbeddedFiles), each <= max_bytes."""
+    try:
+        return _walk_embedded(doc, max_bytes)
+    except Exception:  # noqa: BLE001 - a broken attachment tree leaves the CV itself readable
+        return ()
+
+
+def _walk_embedded(doc: PDFDocument, max_bytes: int) -> tuple[EmbeddedFile, ...]:
+    names = _dict(_dict(doc.catalog).get("Names"))
+    stack = [names.get("EmbeddedFiles")]
+    seen: set[int] = set()
+    found: list[EmbeddedFile] = []
+    nodes = 0
+    while stack and nodes < _MAX_NAME_NODES and len(found) < _MAX_EMBEDDED:
+        ref = stack.pop()
+        if isinstance(ref, PDFObjRef):
+            if ref.objid in seen:
+                continue
+            seen.add(ref.objid)
+        node = _dict(ref)
+        nodes += 1
+        pairs = _list(node.get("Names"))
+        for key, spec in zip(pairs[::2], pairs[1::2], strict=False):
+            attached = _embedded_file(key, _dict(spec), max_bytes)
+            if attached is not None and len(found) < _MAX_EMBEDDED:
+                found.append(attached)
+        stack.extend(reversed(_list(node.get("Kids"))))
+    return tuple(found)
+
+
+def _embedded_file(key: Any, spec: dict[str, Any], max_bytes: int) -> EmbeddedFile | None:
+    streams = _dict(spec.get("EF"))
+    stream = resolve1(streams.get("UF") or streams.get("F"))
+    if not isinstance(stream, PDFStream):
+        return None
+    data = _stream_bytes(stream, max_bytes)
+    if data is None:
+        return None
+    name = next(
+        (_text(resolve1(spec.get(k))) for k in ("UF", "F") if _text(resolve1(spec.get(k)))),
+        _text(resolve1(key)),
+    )
+    return EmbeddedFile(name, data)
+
+
+def _stream_bytes(stream: PDFStream, max_bytes: int) -> bytes | None:
+    raw = stream.rawdata
+    filters = stream.get_filters()
+    if raw is not None and stream.decipher is None and not filters:
+        return bytes(raw) if len(raw) <= max_bytes else None
+    if raw is not None and stream.decipher is None and len(filters) == 1:
+        name, params = filters[0]
+        if name in (LIT("FlateDecode"), LIT("Fl")) and not params:
+            # Inflate with a cap: a few kB of deflated zeros would unpack to gigabytes.
+            try:
+                data = zlib.decompressobj().decompress(raw, max_bytes + 1)
+            except zlib.error:
+                return None
+            return data if len(data) <= max_bytes else None
+    try:
+        data = stream.get_data()
+    except Exception:  # noqa: BLE001 - a broken attachment leaves the CV itself readable
+        return None
+    return data if len(data) <= max_bytes else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    value = resolve1(value)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    value = resolve1(value)
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return decode_text(value).strip("\x00")
+    return value if isinstance(value, str) else ""
 
 
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")

@@ -53,10 +53,21 @@ class Limits:
     timeout_s: float = 30.0
     max_memory_mb: int = 1024  # address space a parse may add to the caller's
     isolate: bool = True  # parse in a child process (hard timeout); False: in-process, soft
+    # An attached file bigger than this is left out (the Europass XML is 5-50 kB, a few MB
+    # with the photo and scanned diplomas it may carry in base64).
+    max_embedded_bytes: int = 4 * 1024 * 1024
 
 
 # (start, end, page, x0, top, x1, bottom): where one word of `text` sits on its page.
 Span = tuple[int, int, int, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file attached to a PDF: the Europass editor's "PDF + XML" export attaches the CV."""
+
+    name: str
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class ReadResult:
     ocr: bool = False  # the text came from OCR
     page_sizes: tuple[tuple[float, float], ...] = ()  # (width, height) in points, PDF only
     spans: tuple[Span, ...] = field(default=(), repr=False)
+    embedded_files: tuple[EmbeddedFile, ...] = field(default=(), repr=False)  # PDF only
 
     def page_of(self, offset: int) -> int:
         """Return the 1-based page holding character `offset` of `text`."""

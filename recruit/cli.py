@@ -355,15 +355,19 @@ def rank(role_id: str, weights: str | None, jobs: int | None, files: tuple[str, 
     scored.sort(key=lambda item: item[0])
     for position, (_key, file, result) in enumerate(scored, 1):
         data = result.to_dict()
+        # One decimal, as people read scores; the order above used the exact totals.
         _emit(
             {
                 "file": file,
                 "rank": position,
-                "score": data["score"],
+                "score": round(data["score"], 1),
                 "knocked_out": data["knocked_out"],
                 "knockouts": data["knockouts"],
                 "criteria": [
-                    {k: c[k] for k in ("id", "label", "weight", "points", "evidence")}
+                    {
+                        **{k: c[k] for k in ("id", "label", "weight", "evidence")},
+                        "points": round(c["points"], 1),
+                    }
                     for c in data["criteria"]
                 ],
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -216,6 +217,9 @@ def test_rank_puts_a_fitting_candidate_above_a_chef_for_every_role(
         fit, chef, unread = records
         assert fit["rank"] == 1 and fit["score"] > chef["score"] + 20, (role, fit, chef)
         assert all({"id", "weight", "points", "evidence"} <= set(c) for c in fit["criteria"])
+        # Scores print with one decimal, as people read them (they printed with 14).
+        numbers = re.findall(r'"(?:score|points)": (-?[\d.]+)', result.stdout)
+        assert numbers and all(len(n.partition(".")[2]) <= 1 for n in numbers), numbers
         assert unread["rank"] is None and unread["error"]["code"] == "not_a_pdf"
 
 

@@ -22,10 +22,23 @@ from recruit.web.security import (
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def _local_target(target: str) -> str:
+# Where each role starts its day: the page it opens most.
+ROLE_HOMES = {
+    "recruiter": "recruiter.dashboard",
+    "hiring_manager": "manager.openings",
+    "admin": "admin.users",
+}
+
+
+def home_for(role: str) -> str:
+    """Return the URL of the page a staff role lands on after signing in."""
+    return url_for(ROLE_HOMES.get(role, "public.openings"))
+
+
+def _local_target(target: str, fallback: str) -> str:
     # Only local paths: an open redirect would let a phishing link borrow our domain.
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("public.openings")
+        return fallback
     return target
 
 
@@ -33,6 +46,8 @@ def _local_target(target: str) -> str:
 @public_route
 def sign_in() -> str | Response:
     """Sign a staff member in; failures are limited per account and attempts per address."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(home_for(current_user.role))
     form = SignInForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
@@ -48,7 +63,7 @@ def sign_in() -> str | Response:
             services.audit(session, "user.signed_in", "user", user.id, actor=user)
             session.commit()
             login_user(StaffUser(user))
-            return redirect(_local_target(request.args.get("next", "")))
+            return redirect(_local_target(request.args.get("next", ""), home_for(user.role)))
         rate_limit_hit("sign_in_account", email)
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/sign_in.html", form=form)
@@ -78,7 +93,7 @@ def password() -> str | Response:
             session.commit()
             login_user(StaffUser(user))  # this session carries the new epoch
             flash(_("Your password was changed."), "ok")
-            return redirect(url_for("public.openings"))
+            return redirect(home_for(user.role))
     return render_template("auth/password.html", form=form)
 
 
@@ -101,5 +116,5 @@ def accept_invitation(token: str) -> str | Response:
             logout_user()
             login_user(StaffUser(user))
             flash(_("Welcome. Your password is set."), "ok")
-            return redirect(url_for("public.openings"))
+            return redirect(home_for(user.role))
     return render_template("auth/invitation.html", form=form, user=user)

@@ -57,7 +57,7 @@ def test_sign_in_is_audited_and_redirects_only_locally(web, world, session) -> N
         "/auth/sign-in?next=//evil.example/x",
         data={"email": "admin@example.com", "password": PASSWORD},
     )
-    assert evil.status_code == 302 and evil.location == "/"
+    assert evil.status_code == 302 and evil.location == "/admin/"  # the role's own page
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.signed_in"))
     assert [e.subject_id for e in events] == [str(world.users["admin"].id)]
 

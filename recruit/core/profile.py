@@ -71,6 +71,9 @@ class LanguageSkill:
     code: str  # ISO 639-1
     level: str | None  # one of CEFR_LEVELS
     evidence: tuple[Evidence, ...] = ()
+    # Per-skill CEFR levels when the CV gives them (Europass grid): "listening", "reading",
+    # "spoken_interaction", "spoken_production", "writing" -> "A1".."C2".
+    skill_levels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,12 @@ class Profile:
                 ),
             ),
             languages=tuple(
-                LanguageSkill(lang["code"], lang.get("level"), ev(lang.get("evidence")))
+                LanguageSkill(
+                    lang["code"],
+                    lang.get("level"),
+                    ev(lang.get("evidence")),
+                    dict(lang.get("skill_levels") or {}),
+                )
                 for lang in data.get("languages") or ()
             ),
             driving_licence=tuple(data.get("driving_licence") or ()),

@@ -9,164 +9,29 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 
 from recruit.core.assets import models_path
-from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS
-from recruit.core.skills import skill_catalog
+from recruit.core.criteria import (
+    CRITERION_TYPES,
+    Criterion,
+    EducationCriterion,
+    ExperienceCriterion,
+    Invalid,
+    LanguageCriterion,
+    LicenceCriterion,
+    OwnCarCriterion,
+    ProfileError,
+    SkillCriterion,
+    WrittenAccuracyCriterion,
+)
 
 MAX_WEIGHT = 10.0
 # Scoring sums points x weights in float32; 100 criteria keep those sums exact integers.
 MAX_CRITERIA = 100
-
-
-class ProfileError(ValueError):
-    """A requirement profile that cannot be used, with where the problem is."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        source: str = "<profile>",
-        line: int | None = None,
-        criterion: str | None = None,
-    ) -> None:
-        self.source = source
-        self.line = line
-        self.criterion = criterion
-        where = source if line is None else f"{source}, line {line}"
-        what = f"criterion {criterion}: " if criterion else ""
-        super().__init__(f"{where}: {what}{message}")
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """One requirement: what is asked, how much it weighs, and whether it is a must-have."""
-
-    type: ClassVar[str] = ""
-    id: str
-    label: str
-    weight: float
-    must_have: bool = False
-
-    def params(self) -> dict[str, Any]:
-        """Return the type-specific fields in their JSON form."""
-        return {}
-
-    def values_key(self) -> str:
-        """Return what decides this criterion's values: its type and parameters.
-
-        Not its id, label, weight or must-have: criteria that differ only in those share
-        the values computed for every candidate, so a cached column is reused.
-        """
-        return json.dumps({"type": self.type, **self.params()}, sort_keys=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form, as written in `models/roles/`."""
-        return {
-            "id": self.id,
-            "type": self.type,
-            "label": self.label,
-            "weight": self.weight,
-            "must_have": self.must_have,
-            **self.params(),
-        }
-
-
-@dataclass(frozen=True)
-class SkillCriterion(Criterion):
-    """Any of a set of skills; each distinct one found earns a share of the points up to `cap`."""
-
-    type: ClassVar[str] = "skill"
-    skills: tuple[str, ...] = ()
-    cap: int = 1
-
-    def params(self) -> dict[str, Any]:
-        return {"skills": list(self.skills), "cap": self.cap}
-
-
-@dataclass(frozen=True)
-class ExperienceCriterion(Criterion):
-    """Months of total or sales experience: full at `target`, linear below, 0 under `minimum`."""
-
-    type: ClassVar[str] = "experience_months"
-    kind: str = "total"  # "total" or "sales"
-    target: int = 12
-    minimum: int = 0
-
-    def params(self) -> dict[str, Any]:
-        return {"kind": self.kind, "target": self.target, "minimum": self.minimum}
-
-
-@dataclass(frozen=True)
-class EducationCriterion(Criterion):
-    """The highest education level reached is at least `level`."""
-
-    type: ClassVar[str] = "education_at_least"
-    level: str = "bachelor"
-
-    def params(self) -> dict[str, Any]:
-        return {"level": self.level}
-
-
-@dataclass(frozen=True)
-class LanguageCriterion(Criterion):
-    """A language at CEFR `level` or above; one level below (or no level stated) earns `partial`."""
-
-    type: ClassVar[str] = "language_at_least"
-    language: str = "en"
-    level: str = "B1"
-    partial: float = 5.0
-
-    def params(self) -> dict[str, Any]:
-        return {"language": self.language, "level": self.level, "partial": self.partial}
-
-
-@dataclass(frozen=True)
-class LicenceCriterion(Criterion):
-    """A driving licence of `category`."""
-
-    type: ClassVar[str] = "licence"
-    category: str = "B"
-
-    def params(self) -> dict[str, Any]:
-        return {"category": self.category}
-
-
-@dataclass(frozen=True)
-class OwnCarCriterion(Criterion):
-    """The CV says the candidate has a car of their own."""
-
-    type: ClassVar[str] = "own_car"
-
-
-@dataclass(frozen=True)
-class WrittenAccuracyCriterion(Criterion):
-    """Key-term typos per 1,000 words: full points up to `full_at`, none from `zero_at`."""
-
-    type: ClassVar[str] = "written_accuracy"
-    full_at: float = 0.0
-    zero_at: float = 8.0
-
-    def params(self) -> dict[str, Any]:
-        return {"full_at": self.full_at, "zero_at": self.zero_at}
-
-
-CRITERION_TYPES: dict[str, type[Criterion]] = {
-    c.type: c
-    for c in (
-        SkillCriterion,
-        ExperienceCriterion,
-        EducationCriterion,
-        LanguageCriterion,
-        LicenceCriterion,
-        OwnCarCriterion,
-        WrittenAccuracyCriterion,
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -320,7 +185,8 @@ def _parse_criterion(item: Any, index: int, source: str) -> Criterion:
     ctype = item.get("type")
     if not isinstance(ctype, str) or ctype not in CRITERION_TYPES:
         raise fail(f"unknown criterion type {ctype!r} (known: {', '.join(CRITERION_TYPES)})")
-    _no_unknown_keys(item, _COMMON_KEYS | _PARAM_KEYS[ctype], source, line, name)
+    kind = CRITERION_TYPES[ctype]
+    _no_unknown_keys(item, _COMMON_KEYS | {p.name for p in kind.PARAMS}, source, line, name)
     weight = _weight(item.get("weight", 1.0), name, source, line)
     must_have = item.get("must_have", False)
     if not isinstance(must_have, bool):
@@ -328,15 +194,17 @@ def _parse_criterion(item: Any, index: int, source: str) -> Criterion:
     label = item.get("label")
     if label is not None and not isinstance(label, str):
         raise fail("'label' must be text")
-    common = {"id": cid, "weight": weight, "must_have": must_have}
     try:
-        return _PARAM_PARSERS[ctype](item, common, label)
-    except _Invalid as exc:
+        values = kind.check({p.name: p.parse(item) for p in kind.PARAMS})
+    except Invalid as exc:
         raise fail(str(exc)) from None
-
-
-class _Invalid(Exception):
-    pass
+    return kind(
+        id=cid,
+        label=label or kind.default_label(values),
+        weight=weight,
+        must_have=must_have,
+        **values,
+    )
 
 
 def _weight(value: Any, name: str, source: str, line: int | None) -> float:
@@ -371,118 +239,29 @@ def _no_unknown_keys(
         )
 
 
-def _int(item: Mapping[str, Any], key: str, default: int, low: int) -> int:
-    value = item.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise _Invalid(f"'{key}' must be a whole number of at least {low}")
-    return value
-
-
-def _number(item: Mapping[str, Any], key: str, default: float, low: float, high: float) -> float:
-    value = item.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _Invalid(f"'{key}' must be a number")
-    if not low <= value <= high:
-        raise _Invalid(f"'{key}' {value:g} is out of range {low:g} to {high:g}")
-    return float(value)
-
-
-def _choice(item: Mapping[str, Any], key: str, default: str | None, allowed: Iterable[str]) -> str:
-    value = item.get(key, default)
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise _Invalid(f"'{key}' must be one of {', '.join(allowed)} (got {value!r})")
-    return str(value)
-
-
-def _skill(item: Mapping[str, Any], common: dict[str, Any], label: str | None) -> Criterion:
-    skills = item.get("skills")
-    if isinstance(skills, str):
-        skills = [skills]
-    if not isinstance(skills, list) or not skills or not all(isinstance(s, str) for s in skills):
-        raise _Invalid("'skills' must be a non-empty list of skill ids")
-    catalog = skill_catalog()
-    unknown = [s for s in skills if s not in catalog]
-    if unknown:
-        raise _Invalid(f"unknown skill id(s) {', '.join(map(repr, unknown))}")
-    if len(set(skills)) != len(skills):
-        raise _Invalid("'skills' lists a skill twice")
-    cap = _int(item, "cap", 1, 1)
-    if cap > len(skills):
-        raise _Invalid(f"'cap' {cap} is more than the {len(skills)} skills listed")
-    label = label or " / ".join(catalog[s].en for s in skills[:3])
-    return SkillCriterion(label=label, skills=tuple(skills), cap=cap, **common)
-
-
-def _experience(item: Mapping[str, Any], common: dict[str, Any], label: str | None) -> Criterion:
-    kind = _choice(item, "kind", "total", ("total", "sales"))
-    target = _int(item, "target", 12, 1)
-    minimum = _int(item, "minimum", 0, 0)
-    if minimum > target:
-        raise _Invalid(f"'minimum' {minimum} is above 'target' {target}")
-    label = label or ("Sales experience" if kind == "sales" else "Work experience")
-    return ExperienceCriterion(label=label, kind=kind, target=target, minimum=minimum, **common)
-
-
-def _education(item: Mapping[str, Any], common: dict[str, Any], label: str | None) -> Criterion:
-    level = _choice(item, "level", None, EDUCATION_LEVELS[1:])
-    label = label or f"Education: {level.replace('_', '-')} or above"
-    return EducationCriterion(label=label, level=level, **common)
-
-
-def _language(item: Mapping[str, Any], common: dict[str, Any], label: str | None) -> Criterion:
-    language = item.get("language")
-    if not isinstance(language, str) or len(language) != 2 or not language.isalpha():
-        raise _Invalid("'language' must be a two-letter ISO 639-1 code")
-    level = _choice(item, "level", None, CEFR_LEVELS)
-    partial = _number(item, "partial", 5.0, 0.0, 10.0)
-    label = label or f"Language {language.lower()} {level}"
-    return LanguageCriterion(
-        label=label, language=language.lower(), level=level, partial=partial, **common
-    )
-
-
-def _licence(item: Mapping[str, Any], common: dict[str, Any], label: str | None) -> Criterion:
-    category = item.get("category", "B")
-    if not isinstance(category, str) or not category.strip():
-        raise _Invalid("'category' must be a licence category such as 'B'")
-    category = category.strip().upper()
-    return LicenceCriterion(
-        label=label or f"Driving licence {category}", category=category, **common
-    )
-
-
-def _own_car(item: Mapping[str, Any], common: dict[str, Any], label: str | None) -> Criterion:
-    return OwnCarCriterion(label=label or "Own car", **common)
-
-
-def _written(item: Mapping[str, Any], common: dict[str, Any], label: str | None) -> Criterion:
-    full_at = _number(item, "full_at", 0.0, 0.0, 1000.0)
-    zero_at = _number(item, "zero_at", 8.0, 0.0, 1000.0)
-    if zero_at <= full_at:
-        raise _Invalid(f"'zero_at' {zero_at:g} must be above 'full_at' {full_at:g}")
-    label = label or "Written accuracy"
-    return WrittenAccuracyCriterion(label=label, full_at=full_at, zero_at=zero_at, **common)
-
-
-_PARAM_PARSERS = {
-    "skill": _skill,
-    "experience_months": _experience,
-    "education_at_least": _education,
-    "language_at_least": _language,
-    "licence": _licence,
-    "own_car": _own_car,
-    "written_accuracy": _written,
-}
-_PARAM_KEYS: dict[str, set[str]] = {
-    "skill": {"skills", "cap"},
-    "experience_months": {"kind", "target", "minimum"},
-    "education_at_least": {"level"},
-    "language_at_least": {"language", "level", "partial"},
-    "licence": {"category"},
-    "own_car": set(),
-    "written_accuracy": {"full_at", "zero_at"},
-}
+def criterion_schema() -> dict[str, Any]:
+    """Return the JSON Schema of one criterion, one branch per registered type."""
+    branches = []
+    for ctype, kind in CRITERION_TYPES.items():
+        properties: dict[str, Any] = {
+            "id": {"type": "string", "minLength": 1},
+            "type": {"const": ctype},
+            "label": {"type": "string"},
+            "weight": {"type": "number", "minimum": 0, "maximum": MAX_WEIGHT, "default": 1},
+            "must_have": {"type": "boolean", "default": False},
+        }
+        properties |= {p.name: p.schema() for p in kind.PARAMS}
+        required = ["id", "type"] + [p.name for p in kind.PARAMS if p.default is None]
+        branches.append(
+            {
+                "title": kind.title,
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": False,
+            }
+        )
+    return {"oneOf": branches}
 
 
 # --- built-in roles ------------------------------------------------------------------------
@@ -507,6 +286,8 @@ def load_role(role_id: str) -> RequirementProfile:
 
 __all__ = [
     "CRITERION_TYPES",
+    "MAX_CRITERIA",
+    "MAX_WEIGHT",
     "Criterion",
     "EducationCriterion",
     "ExperienceCriterion",
@@ -517,6 +298,7 @@ __all__ = [
     "RequirementProfile",
     "SkillCriterion",
     "WrittenAccuracyCriterion",
+    "criterion_schema",
     "load_role",
     "parse_requirements",
     "role_ids",

@@ -15,36 +15,23 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Evidence, Profile
+from recruit.core.criteria import FULL as _FULL
+from recruit.core.criteria import MAX_POINTS, NOT_FOUND, POINT_UNITS
+from recruit.core.profile import Evidence, Profile
 from recruit.core.roles import (
-    Criterion,
-    EducationCriterion,
-    ExperienceCriterion,
-    LanguageCriterion,
-    LicenceCriterion,
-    OwnCarCriterion,
     ProfileError,
     RequirementProfile,
-    SkillCriterion,
-    WrittenAccuracyCriterion,
     load_role,
     parse_requirements,
     role_ids,
 )
-from recruit.core.skills import skill_catalog
 
-MAX_POINTS = 10
-POINT_UNITS = 100  # points are stored as whole hundredths: 0..1000
 WEIGHT_UNITS = 10  # weights are used as whole tenths: 0..100
-NOT_FOUND = "not found"
-_FULL = MAX_POINTS * POINT_UNITS
-_EVIDENCE_CHARS = 90  # long spans (a whole paragraph) are cut for the one-line evidence
 
 
 @dataclass(frozen=True)
@@ -137,21 +124,12 @@ class ScoreResult:
         )
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    units: int  # points x POINT_UNITS, 0..1000
-    passed: bool
-    evidence: tuple[str, ...] = ()
-    spans: tuple[Evidence, ...] = ()
-    explanation: str = ""
-
-
 def score(profile: Profile, requirements: RequirementProfile) -> ScoreResult:
     """Score one extracted profile against a requirement profile, with evidence."""
     results = []
     numerator = denominator = 0
     for c in requirements.criteria:
-        out = _evaluate(c, profile, explain=True)
+        out = c.evaluate(profile, explain=True)
         w = weight_units(c.weight)
         numerator += w * out.units
         denominator += w
@@ -243,11 +221,8 @@ def criterion_matrix(
     k = len(requirements.criteria)
     values = np.zeros((len(profiles), k), dtype=np.float32)
     passed = np.zeros((len(profiles), k), dtype=np.bool_)
-    for i, profile in enumerate(profiles):
-        for j, c in enumerate(requirements.criteria):
-            out = _evaluate(c, profile, explain=False)
-            values[i, j] = out.units
-            passed[i, j] = out.passed
+    for j, c in enumerate(requirements.criteria):
+        values[:, j], passed[:, j] = c.column(profiles)
     return CriterionMatrix(
         requirements.criterion_ids, values, passed, requirements.weights, requirements.must_have
     )
@@ -318,187 +293,6 @@ def _stable_argsort(key: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
         order = order[np.argsort(digit, kind="stable")]
         rest >>= 16
     return order
-
-
-# --- criterion evaluation ------------------------------------------------------------------
-
-
-def _evaluate(c: Criterion, profile: Profile, *, explain: bool) -> _Outcome:
-    if isinstance(c, SkillCriterion):
-        return _skill(c, profile, explain)
-    if isinstance(c, ExperienceCriterion):
-        return _experience(c, profile, explain)
-    if isinstance(c, EducationCriterion):
-        return _education(c, profile, explain)
-    if isinstance(c, LanguageCriterion):
-        return _language(c, profile, explain)
-    if isinstance(c, LicenceCriterion):
-        return _licence(c, profile, explain)
-    if isinstance(c, OwnCarCriterion):
-        return _own_car(profile, explain)
-    if isinstance(c, WrittenAccuracyCriterion):
-        return _written(c, profile, explain)
-    raise TypeError(f"no scoring rule for criterion type {c.type!r}")
-
-
-def _units(part: int | Fraction, whole: int | Fraction = 1) -> int:
-    """Return `part / whole` (0..1) of full points as whole hundredths of a point, half up."""
-    # Exact rational arithmetic, so no platform's float rounding can move a point.
-    return int((2 * _FULL * part + whole) // (2 * whole))
-
-
-def _quote(span: Evidence) -> str:
-    text = " ".join(span.text.split())
-    if len(text) > _EVIDENCE_CHARS:
-        text = text[: _EVIDENCE_CHARS - 1].rstrip() + "…"
-    return f"'{text}' (page {span.page})"
-
-
-def _skill(c: SkillCriterion, profile: Profile, explain: bool) -> _Outcome:
-    have = {s.id: s for s in profile.skills if s.count > 0}
-    found = [have[sid] for sid in c.skills if sid in have]
-    units = _units(min(len(found), c.cap), c.cap)
-    passed = bool(found)
-    if not explain:
-        return _Outcome(units, passed)
-    catalog = skill_catalog()
-    evidence: list[str] = []
-    spans: list[Evidence] = []
-    for skill in found:
-        spans.extend(skill.evidence)
-        if skill.evidence:
-            evidence.append(_quote(skill.evidence[0]))
-        else:
-            evidence.append(f"{skill.label or catalog[skill.id].en} ({skill.count}x)")
-    names = ", ".join(catalog[s.id].en for s in found) or "none"
-    explanation = f"{len(found)} of {len(c.skills)} skills found (full points at {c.cap}): {names}"
-    return _Outcome(units, passed, tuple(evidence), tuple(spans), explanation)
-
-
-def _experience(c: ExperienceCriterion, profile: Profile, explain: bool) -> _Outcome:
-    exp = profile.experience
-    months = exp.sales_months if c.kind == "sales" else exp.total_months
-    below = months < c.minimum
-    units = 0 if below else _units(min(months, c.target), c.target)
-    passed = months >= max(c.minimum, 1)
-    if not explain:
-        return _Outcome(units, passed)
-    positions = [p for p in exp.positions if c.kind == "total" or p.sales]
-    evidence: list[str] = []
-    spans: list[Evidence] = []
-    for p in positions:
-        what = ", ".join(x for x in (p.title, p.employer) if x) or "position"
-        when = f"{p.start or '?'} to {'now' if p.current else p.end or '?'}"
-        page = f", page {p.evidence[0].page}" if p.evidence else ""
-        evidence.append(f"'{what}' ({when}{page})")
-        spans.extend(p.evidence)
-    kind = "sales experience" if c.kind == "sales" else "experience"
-    if months and not evidence:
-        evidence.append(f"{months} months of {kind}")
-    explanation = f"{months} months of {kind}; full points at {c.target}"
-    if c.minimum:
-        explanation += f", none below {c.minimum}"
-    return _Outcome(units, passed, tuple(evidence), tuple(spans), explanation)
-
-
-def _education(c: EducationCriterion, profile: Profile, explain: bool) -> _Outcome:
-    highest = profile.education.highest
-    wanted = EDUCATION_LEVELS.index(c.level)
-    reached = EDUCATION_LEVELS.index(highest) if highest in EDUCATION_LEVELS else -1
-    passed = reached >= wanted
-    units = _FULL if passed else 0
-    if not explain:
-        return _Outcome(units, passed)
-    entries = [e for e in profile.education.entries if e.level == highest] if highest else []
-    evidence: list[str] = []
-    spans: list[Evidence] = []
-    for e in entries:
-        if e.evidence:
-            evidence.append(_quote(e.evidence[0]))
-            spans.extend(e.evidence)
-        else:
-            evidence.append(", ".join(x for x in (e.degree, e.institution) if x) or highest or "")
-    if highest and not evidence:
-        evidence.append(f"highest level: {highest}")
-    note = " (studies not finished)" if profile.education.incomplete else ""
-    explanation = f"highest level {highest or NOT_FOUND}{note}; asked: {c.level} or above"
-    return _Outcome(units, passed, tuple(evidence), tuple(spans), explanation)
-
-
-def _language(c: LanguageCriterion, profile: Profile, explain: bool) -> _Outcome:
-    entries = [lang for lang in profile.languages if lang.code.lower() == c.language]
-    wanted = CEFR_LEVELS.index(c.level)
-    levels = [CEFR_LEVELS.index(e.level) for e in entries if e.level in CEFR_LEVELS]
-    best = max(levels, default=None)
-    partial = _units(Fraction(c.partial), MAX_POINTS)
-    if not entries:
-        units, passed, state = 0, False, NOT_FOUND
-    elif best is None:
-        # Named but with no level ("English"): some credit, but it cannot pass a must-have.
-        units, passed, state = partial, False, "no level stated"
-    elif best >= wanted:
-        units, passed, state = _FULL, True, CEFR_LEVELS[best]
-    elif best == wanted - 1:
-        units, passed, state = partial, False, f"{CEFR_LEVELS[best]}, one level below"
-    else:
-        units, passed, state = 0, False, CEFR_LEVELS[best]
-    if not explain:
-        return _Outcome(units, passed)
-    spans = tuple(s for e in entries for s in e.evidence)
-    evidence = tuple(_quote(s) for s in spans[:1]) or ((state,) if entries else ())
-    explanation = f"{c.language}: {state}; asked: {c.level} or above"
-    return _Outcome(units, passed, evidence, spans, explanation)
-
-
-def _licence(c: LicenceCriterion, profile: Profile, explain: bool) -> _Outcome:
-    held = [cat.strip().upper() for cat in profile.driving_licence]
-    passed = c.category in held
-    units = _FULL if passed else 0
-    if not explain:
-        return _Outcome(units, passed)
-    spans = profile.licence_evidence if held else ()
-    evidence = tuple(_quote(s) for s in spans[:1]) or (
-        (f"categories {', '.join(held)}",) if held else ()
-    )
-    explanation = f"holds {', '.join(held) or 'no licence found'}; asked: {c.category}"
-    return _Outcome(units, passed, evidence, tuple(spans), explanation)
-
-
-def _own_car(profile: Profile, explain: bool) -> _Outcome:
-    passed = profile.own_car
-    units = _FULL if passed else 0
-    if not explain:
-        return _Outcome(units, passed)
-    spans = profile.own_car_evidence if passed else ()
-    evidence = tuple(_quote(s) for s in spans[:1]) or (("own car",) if passed else ())
-    explanation = "own car mentioned" if passed else "no own car mentioned"
-    return _Outcome(units, passed, evidence, tuple(spans), explanation)
-
-
-def _written(c: WrittenAccuracyCriterion, profile: Profile, explain: bool) -> _Outcome:
-    if profile.words <= 0:
-        # No text to judge: no points, rather than full marks for saying nothing.
-        return _Outcome(0, False, (), (), "no words to judge" if explain else "")
-    rate = Fraction(len(profile.typos) * 1000, profile.words)
-    full_at, zero_at = Fraction(c.full_at), Fraction(c.zero_at)
-    if rate <= full_at:
-        units = _FULL
-    elif rate >= zero_at:
-        units = 0
-    else:
-        units = _units(zero_at - rate, zero_at - full_at)
-    passed = rate < zero_at
-    if not explain:
-        return _Outcome(units, passed)
-    spans = tuple(Evidence(t.page, t.start, t.end, t.found) for t in profile.typos)
-    evidence = tuple(f"'{t.found}' for '{t.term}' (page {t.page})" for t in profile.typos) or (
-        f"no key-term typos in {profile.words} words",
-    )
-    explanation = (
-        f"{len(profile.typos)} key-term typos in {profile.words} words "
-        f"({float(rate):.1f} per 1,000); full points up to {c.full_at:g}, none from {c.zero_at:g}"
-    )
-    return _Outcome(units, passed, evidence, spans, explanation)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from recruit.core.criteria import CRITERION_TYPES
 from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Profile
 from recruit.core.roles import Criterion, ProfileError
 from recruit.core.roles import RequirementProfile as Requirements
@@ -42,6 +43,7 @@ HISTOGRAM_BINS = 10
 
 __all__ = [
     "CEFR_LEVELS",
+    "CRITERION_TYPES",
     "EDUCATION_LEVELS",
     "ProfileError",
     "Requirements",
@@ -50,7 +52,6 @@ __all__ = [
     "rescore",
     "revert",
     "save_version",
-    "skill_choices",
     "validate",
     "versions",
 ]
@@ -59,13 +60,6 @@ __all__ = [
 def validate(data: dict[str, Any]) -> Requirements:
     """Check a requirement profile's JSON; raise ProfileError saying where it is wrong."""
     return parse_requirements(data)
-
-
-def skill_choices() -> list[tuple[str, str]]:
-    """Return the engine's skills as (id, English label), sorted by label."""
-    from recruit.core.skills import skill_catalog
-
-    return sorted(((s.id, s.en) for s in skill_catalog().values()), key=lambda c: c[1])
 
 
 # --- versions -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from recruit import services
+from recruit.core.roles import MAX_CRITERIA, criterion_schema
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening
 from recruit.services import ServiceError, current_profile, requirements, review
 from recruit.services.requirements import ProfileError
@@ -89,7 +90,27 @@ def _application(a: Application) -> dict[str, Any]:
 @public_route
 def openapi() -> Response:
     """Describe the API (OpenAPI 3.1)."""
-    return jsonify(OPENAPI)
+    spec = dict(OPENAPI)
+    # The criterion schema is read from the registry of criterion types, not written here.
+    spec["components"] = OPENAPI["components"] | {
+        "schemas": {
+            "Criterion": criterion_schema(),
+            "Criteria": {
+                "type": "object",
+                "properties": {
+                    "criteria": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Criterion"},
+                        "minItems": 1,
+                        "maxItems": MAX_CRITERIA,
+                    },
+                    "note": {"type": "string", "maxLength": 500},
+                },
+                "required": ["criteria"],
+            },
+        }
+    }
+    return jsonify(spec)
 
 
 @bp.get("/csrf-token")
@@ -335,6 +356,7 @@ def _op(summary: str, roles: tuple[str, ...] | None, **extra: Any) -> dict[str, 
 
 _ID = {"in": "path", "required": True, "schema": {"type": "integer"}}
 _JSON = {"content": {"application/json": {"schema": {"type": "object"}}}}
+_CRITERIA = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Criteria"}}}}
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "recruit API", "version": "1"},
@@ -405,7 +427,7 @@ OPENAPI: dict[str, Any] = {
                 'Save a new version ({"criteria": [...], "note"})',
                 MANAGERS,
                 parameters=[_ID | {"name": "opening_id"}],
-                requestBody=_JSON,
+                requestBody=_CRITERIA,
             ),
         },
         "/api/v1/openings/{opening_id}/preview": {
@@ -413,7 +435,7 @@ OPENAPI: dict[str, Any] = {
                 'Re-rank under unsaved criteria ({"criteria": [...]})',
                 MANAGERS,
                 parameters=[_ID | {"name": "opening_id"}],
-                requestBody=_JSON,
+                requestBody=_CRITERIA,
             )
         },
         "/api/v1/openapi.json": {"get": _op("This description", None)},

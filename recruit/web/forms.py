@@ -12,6 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     FieldList,
     FloatField,
     FormField,
@@ -24,7 +25,6 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -37,6 +37,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from recruit.core.criteria import CRITERION_TYPES, Param
 from recruit.db.models import USER_ROLES
 
 
@@ -144,21 +145,36 @@ class CriterionForm(FlaskForm):
     )
     must_have = BooleanField(_l("Must-have"))
     remove = BooleanField(_l("Remove"))
-    skills = SelectMultipleField(_l("Skills"), choices=[], validate_choice=False)
-    cap = IntegerField(_l("Full points at"), validators=[Optional(), NumberRange(1, 50)])
-    kind = SelectField(
-        _l("Experience"),
-        choices=[SelectChoice("sales", _l("Sales")), SelectChoice("total", _l("Any work"))],
-        validate_choice=False,
-    )
-    target = IntegerField(_l("Target months"), validators=[Optional(), NumberRange(1, 600)])
-    minimum = IntegerField(_l("Minimum months"), validators=[Optional(), NumberRange(0, 600)])
-    level = SelectField(_l("Level"), choices=[], validate_choice=False)
-    language = StringField(_l("Language code"), validators=[Optional(), Length(min=2, max=2)])
-    partial = FloatField(_l("Points one level below"), validators=[Optional(), NumberRange(0, 10)])
-    category = StringField(_l("Category"), validators=[Optional(), Length(max=5)])
-    full_at = FloatField(_l("Full points up to (per 1,000 words)"), validators=[Optional()])
-    zero_at = FloatField(_l("No points from (per 1,000 words)"), validators=[Optional()])
+
+
+def _param_field(param: Param) -> Field:
+    """Return the form field for a criterion parameter, from its declaration in the core."""
+    label = _l(param.label)
+    bounds = [NumberRange(param.low, param.high)] if param.kind in ("int", "number") else []
+    if param.kind == "int":
+        return IntegerField(label, validators=[Optional(), *bounds])
+    if param.kind == "number":
+        return FloatField(label, validators=[Optional(), *bounds])
+    if param.kind == "choice":
+        return SelectField(label, choices=[], validate_choice=False)
+    if param.kind == "multi":
+        return SelectMultipleField(label, choices=[], validate_choice=False)
+    # Text, and lists of codes written comma-separated ("3312, 4211").
+    return StringField(label, validators=[Optional(), Length(max=200)])
+
+
+def _add_param_fields() -> None:
+    kinds: dict[str, str] = {}
+    for ctype in CRITERION_TYPES.values():
+        for param in ctype.PARAMS:
+            # Types share a field by name ("level"), so a name keeps one kind of value.
+            if kinds.setdefault(param.name, param.kind) != param.kind:
+                raise TypeError(f"parameter {param.name!r} has two kinds of value")
+            if not hasattr(CriterionForm, param.name):
+                setattr(CriterionForm, param.name, _param_field(param))
+
+
+_add_param_fields()
 
 
 class RequirementsForm(FlaskForm):

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,7 +27,7 @@ from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import Application, Opening, User
 from recruit.services import ServiceError, current_profile, requirements, review
-from recruit.services.requirements import CEFR_LEVELS, EDUCATION_LEVELS, ProfileError
+from recruit.services.requirements import CRITERION_TYPES, ProfileError
 from recruit.web.app import db_session
 from recruit.web.forms import RequirementsForm
 from recruit.web.permissions import (
@@ -39,53 +40,37 @@ from recruit.web.permissions import (
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 
 MANAGERS = ("hiring_manager", "admin")
-TYPE_LABELS = {
-    "skill": _l("Skills"),
-    "experience_months": _l("Months of experience"),
-    "education_at_least": _l("Education level"),
-    "language_at_least": _l("Language level"),
-    "licence": _l("Driving licence"),
-    "own_car": _l("Own car"),
-    "written_accuracy": _l("Written accuracy (typos)"),
-}
-# What a newly added criterion starts with; the manager edits it before saving.
-NEW_CRITERION: dict[str, dict[str, Any]] = {
-    "skill": {"label": "Skills", "skills": ["negotiation"], "cap": 1},
-    "experience_months": {"label": "Sales experience", "kind": "sales", "target": 24, "minimum": 0},
-    "education_at_least": {"label": "Education", "level": "bachelor"},
-    "language_at_least": {"label": "English", "language": "en", "level": "B1", "partial": 5.0},
-    "licence": {"label": "Driving licence B", "category": "B"},
-    "own_car": {"label": "Own car"},
-    "written_accuracy": {"label": "Written accuracy", "full_at": 0.0, "zero_at": 8.0},
-}
-PARAMS = {
-    "skill": ("skills", "cap"),
-    "experience_months": ("kind", "target", "minimum"),
-    "education_at_least": ("level",),
-    "language_at_least": ("language", "level", "partial"),
-    "licence": ("category",),
-    "own_car": (),
-    "written_accuracy": ("full_at", "zero_at"),
-}
+# Everything per criterion type comes from its class in the core: labels, parameters, choices.
+TYPE_LABELS = {ctype: _l(kind.title) for ctype, kind in CRITERION_TYPES.items()}
 
 
 def _form_for(criteria: dict[str, Any]) -> RequirementsForm:
-    form = RequirementsForm(data={"criteria": criteria["criteria"]}, formdata=None)
+    data = [_form_values(c) for c in criteria["criteria"]]
+    form = RequirementsForm(data={"criteria": data}, formdata=None)
     _choices(form)
     return form
 
 
+def _form_values(criterion: dict[str, Any]) -> dict[str, Any]:
+    """Return a criterion's JSON as form data (lists of codes as comma-separated text)."""
+    kind = CRITERION_TYPES.get(criterion.get("type", ""))
+    out = dict(criterion)
+    for p in kind.PARAMS if kind else ():
+        if p.kind == "codes" and isinstance(out.get(p.name), list):
+            out[p.name] = ", ".join(out[p.name])
+    return out
+
+
 def _choices(form: RequirementsForm) -> None:
-    skills = requirements.skill_choices()
+    lang = str(get_locale() or "en")
     form.add_type.choices = [SelectChoice(k, v) for k, v in TYPE_LABELS.items()]
     for entry in form.criteria:
-        entry.form.skills.choices = [SelectChoice(k, v) for k, v in skills]
-        if entry.form.type.data == "language_at_least":
-            entry.form.level.choices = [SelectChoice(lvl, lvl) for lvl in CEFR_LEVELS]
-        else:
-            entry.form.level.choices = [
-                (lvl, lvl.replace("_", "-")) for lvl in EDUCATION_LEVELS[1:]
-            ]
+        kind = CRITERION_TYPES.get(entry.form.type.data or "")
+        for p in kind.PARAMS if kind else ():
+            if p.kind in ("choice", "multi"):
+                entry.form[p.name].choices = [
+                    SelectChoice(value, _(label)) for value, label in p.options(lang)
+                ]
 
 
 def criteria_from_form(
@@ -95,7 +80,7 @@ def criteria_from_form(
     items, kept = [], []
     for index, entry in enumerate(form.criteria):
         f = entry.form
-        if f.remove.data or f.type.data not in PARAMS:
+        if f.remove.data or f.type.data not in CRITERION_TYPES:
             continue
         item: dict[str, Any] = {
             "id": (f.id.data or "").strip(),
@@ -105,15 +90,17 @@ def criteria_from_form(
             "must_have": bool(f.must_have.data),
         }
         before = {c["id"]: c for c in base.get("criteria", [])}.get(item["id"], {})
-        for name in PARAMS[f.type.data]:
-            value = getattr(f, name).data
+        for p in CRITERION_TYPES[f.type.data].PARAMS:
+            value = f[p.name].data
             if value is None or value == "":
                 continue
-            if name == "skills" and isinstance(value, list):
-                # The list box returns skills in label order; keep the saved order, new last.
-                known = [s for s in before.get("skills", []) if s in value]
+            if p.kind == "codes" and isinstance(value, str):
+                value = [code for code in re.split(r"[,;\s]+", value) if code]
+            if p.kind == "multi" and isinstance(value, list):
+                # The list box returns values in label order; keep the saved order, new last.
+                known = [s for s in before.get(p.name, []) if s in value]
                 value = known + [s for s in value if s not in known]
-            item[name] = value
+            item[p.name] = value
         items.append(item)
         kept.append(index)
     data = {k: v for k, v in base.items() if k != "criteria"}
@@ -186,13 +173,14 @@ def requirements_page(opening_id: int) -> str | Response:
         form=form,
         entry_errors=entry_errors,
         type_labels=TYPE_LABELS,
+        type_params={ctype: kind.PARAMS for ctype, kind in CRITERION_TYPES.items()},
         histogram=review.histogram(session, opening),
         version=current,
     )
 
 
 def _add_criterion(form: RequirementsForm, ctype: str) -> None:
-    if ctype not in NEW_CRITERION:
+    if ctype not in CRITERION_TYPES:
         flash(_("Choose what kind of criterion to add."), "error")
         return
     taken = {e.form.id.data for e in form.criteria}
@@ -205,9 +193,17 @@ def _add_criterion(form: RequirementsForm, ctype: str) -> None:
             "type": ctype,
             "weight": 5.0,
             "must_have": False,
-            **NEW_CRITERION[ctype],
+            **_form_values({"type": ctype, **_new_criterion(ctype)}),
         }
     )
+
+
+def _new_criterion(ctype: str) -> dict[str, Any]:
+    """Return what a newly added criterion starts with; the manager edits it before saving."""
+    kind = CRITERION_TYPES[ctype]
+    values = kind.new_values()
+    parsed = kind.check({p.name: p.parse(values) for p in kind.PARAMS})
+    return {"label": _(kind.default_label(parsed)), **values}
 
 
 @bp.post("/openings/<int:opening_id>/preview")

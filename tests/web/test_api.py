@@ -26,6 +26,18 @@ def test_openapi_lists_the_paths(wclient):
     )
 
 
+def test_openapi_describes_every_criterion_type_from_the_registry(wclient):
+    from recruit.core.criteria import CRITERION_TYPES
+
+    spec = wclient.get("/api/v1/openapi.json").get_json()
+    branches = spec["components"]["schemas"]["Criterion"]["oneOf"]
+    assert [b["properties"]["type"]["const"] for b in branches] == list(CRITERION_TYPES)
+    body = spec["paths"]["/api/v1/openings/{opening_id}/preview"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Criteria"
+    }
+
+
 def test_anonymous_and_outsiders_are_refused_in_json(wclient, session):
     recruiter, manager, o, a, b = setup(session)
     r = wclient.get("/api/v1/openings")

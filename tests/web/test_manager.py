@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
+from recruit.core.criteria import CRITERION_TYPES
+from recruit.core.roles import parse_requirements
 from recruit.db.models import Application, Opening, RequirementProfile
 from recruit.services import requirements
 from tests.web import factories as f
@@ -37,22 +41,16 @@ def form_data(session, o, **weights):
         )
         if c.get("must_have"):
             data[p + "must_have"] = "y"
-        for key in (
-            "cap",
-            "kind",
-            "target",
-            "minimum",
-            "level",
-            "language",
-            "partial",
-            "category",
-            "full_at",
-            "zero_at",
-        ):
-            if key in c:
-                data[p + key] = str(c[key])
-        if "skills" in c:
-            data[p + "skills"] = c["skills"]
+        for param in CRITERION_TYPES[c["type"]].PARAMS:
+            if param.name not in c:
+                continue
+            value = c[param.name]
+            if param.kind == "multi":
+                data[p + param.name] = value
+            elif param.kind == "codes":
+                data[p + param.name] = ", ".join(value)
+            else:
+                data[p + param.name] = str(value)
     return data
 
 
@@ -139,6 +137,30 @@ def test_add_and_remove_criteria(wclient, session):
     latest = requirements.versions(session, o)[0].criteria["criteria"]
     ids = [c["id"] for c in latest]
     assert "own_car_1" in ids and "licence_b" not in ids
+
+
+@pytest.mark.parametrize("ctype", sorted(CRITERION_TYPES))
+def test_every_criterion_type_is_added_and_saved_with_its_parameters(wclient, session, ctype):
+    manager, o, *_ = setup(session)
+    f.sign_in(wclient, manager)
+    n = len(requirements.versions(session, o)[0].criteria["criteria"])
+    data = form_data(session, o) | {"action": "add", "add_type": ctype}
+    body = wclient.post(f"/manager/openings/{o.id}/requirements", data=data).get_data(as_text=True)
+    kind = CRITERION_TYPES[ctype]
+    for param in kind.PARAMS:
+        # One input per parameter the type declares, labelled as the type labels it.
+        assert f'name="criteria-{n}-{param.name}"' in body
+        assert f">{escape(param.label)}</label>" in body
+    new = {"id": f"{ctype}_1", "type": ctype} | kind.new_values()
+    p = f"criteria-{n}-"
+    data = form_data(session, o) | {"action": "save", p + "label": "New", p + "weight": "3"}
+    for key, value in new.items():
+        data[p + key] = value if isinstance(value, list) else str(value)
+    r = wclient.post(f"/manager/openings/{o.id}/requirements", data=data)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    saved = requirements.versions(session, o)[0].criteria["criteria"][-1]
+    given = new | {"label": "New", "weight": 3}
+    assert saved == parse_requirements({"id": "x", "criteria": [given]}).criteria[0].to_dict()
 
 
 def test_recruiters_cannot_tune(wclient, session):

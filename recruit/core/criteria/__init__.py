@@ -1,0 +1,58 @@
+"""Criterion types, one module each, and the registry that validation, forms and the API read."""
+
+from __future__ import annotations
+
+from recruit.core.criteria.base import (
+    FULL,
+    MAX_POINTS,
+    NOT_FOUND,
+    POINT_UNITS,
+    Criterion,
+    Invalid,
+    Outcome,
+    Param,
+    ProfileError,
+    quote,
+    units,
+)
+from recruit.core.criteria.education import EducationCriterion
+from recruit.core.criteria.experience import ExperienceCriterion
+from recruit.core.criteria.language import LanguageCriterion
+from recruit.core.criteria.licence import LicenceCriterion, OwnCarCriterion
+from recruit.core.criteria.skill import SkillCriterion
+from recruit.core.criteria.written import WrittenAccuracyCriterion
+
+CRITERION_TYPES: dict[str, type[Criterion]] = {
+    c.type: c
+    for c in (
+        SkillCriterion,
+        ExperienceCriterion,
+        EducationCriterion,
+        LanguageCriterion,
+        LicenceCriterion,
+        OwnCarCriterion,
+        WrittenAccuracyCriterion,
+    )
+}
+
+__all__ = [
+    "CRITERION_TYPES",
+    "FULL",
+    "MAX_POINTS",
+    "NOT_FOUND",
+    "POINT_UNITS",
+    "Criterion",
+    "EducationCriterion",
+    "ExperienceCriterion",
+    "Invalid",
+    "LanguageCriterion",
+    "LicenceCriterion",
+    "Outcome",
+    "OwnCarCriterion",
+    "Param",
+    "ProfileError",
+    "SkillCriterion",
+    "WrittenAccuracyCriterion",
+    "quote",
+    "units",
+]

@@ -1,0 +1,71 @@
+"""Months of work: total, or in positions the extractor judged to be sales."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from recruit.core.criteria.base import Criterion, Invalid, Outcome, Param, _l, units
+from recruit.core.profile import Evidence, Position, Profile
+
+
+def _kinds(language: str | None) -> Sequence[tuple[str, str]]:
+    return (("sales", _l("Sales")), ("total", _l("Any work")))
+
+
+def describe_position(p: Position) -> str:
+    """Return a position as one evidence line: "'title, employer' (start to end, page N)"."""
+    what = ", ".join(x for x in (p.title, p.employer) if x) or "position"
+    when = f"{p.start or '?'} to {'now' if p.current else p.end or '?'}"
+    page = f", page {p.evidence[0].page}" if p.evidence else ""
+    return f"'{what}' ({when}{page})"
+
+
+@dataclass(frozen=True)
+class ExperienceCriterion(Criterion):
+    """Months of total or sales experience: full at `target`, linear below, 0 under `minimum`."""
+
+    type: ClassVar[str] = "experience_months"
+    title: ClassVar[str] = _l("Months of experience")
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("kind", "choice", _l("Experience"), default="total", choices=_kinds),
+        Param("target", "int", _l("Target months"), default=12, low=1, high=600),
+        Param("minimum", "int", _l("Minimum months"), default=0, low=0, high=600),
+    )
+    kind: str = "total"  # "total" or "sales"
+    target: int = 12
+    minimum: int = 0
+
+    @classmethod
+    def check(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if values["minimum"] > values["target"]:
+            raise Invalid(f"'minimum' {values['minimum']} is above 'target' {values['target']}")
+        return values
+
+    @classmethod
+    def default_label(cls, values: Mapping[str, Any]) -> str:
+        return "Sales experience" if values["kind"] == "sales" else "Work experience"
+
+    @classmethod
+    def new_values(cls) -> dict[str, Any]:
+        return {"kind": "sales", "target": 24, "minimum": 0}
+
+    def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
+        exp = profile.experience
+        months = exp.sales_months if self.kind == "sales" else exp.total_months
+        below = months < self.minimum
+        points = 0 if below else units(min(months, self.target), self.target)
+        passed = months >= max(self.minimum, 1)
+        if not explain:
+            return Outcome(points, passed)
+        positions = [p for p in exp.positions if self.kind == "total" or p.sales]
+        evidence = [describe_position(p) for p in positions]
+        spans: list[Evidence] = [s for p in positions for s in p.evidence]
+        kind = "sales experience" if self.kind == "sales" else "experience"
+        if months and not evidence:
+            evidence.append(f"{months} months of {kind}")
+        explanation = f"{months} months of {kind}; full points at {self.target}"
+        if self.minimum:
+            explanation += f", none below {self.minimum}"
+        return Outcome(points, passed, tuple(evidence), tuple(spans), explanation)

@@ -722,7 +722,8 @@ _EN = CvDocument(
 )
 
 
-def _map(doc: CvDocument, fn) -> CvDocument:  # type: ignore[no-untyped-def]
+def map_text(doc: CvDocument, fn) -> CvDocument:  # type: ignore[no-untyped-def]
+    """Return `doc` with `fn` applied to every piece of text."""
     return CvDocument(
         header=[fn(t) for t in doc.header],
         main=[Section(fn(s.heading), [fn(t) for t in s.lines]) for s in doc.main],
@@ -743,16 +744,16 @@ def strip_diacritics(text: str) -> str:
 def sample_cvs() -> dict[str, CvDocument]:
     """Return the sample CVs: ro, ro_plain (no diacritics), ro_cedilla (ş ţ), en."""
     return {
-        "ro": _map(_RO, str),
-        "ro_plain": _map(_RO, strip_diacritics),
-        "ro_cedilla": _map(_RO, lambda t: t.translate(CEDILLA)),
-        "en": _map(_EN, str),
+        "ro": map_text(_RO, str),
+        "ro_plain": map_text(_RO, strip_diacritics),
+        "ro_cedilla": map_text(_RO, lambda t: t.translate(CEDILLA)),
+        "en": map_text(_EN, str),
     }
 
 
 def with_running(doc: CvDocument, header: str, footer: str) -> CvDocument:
     """Return `doc` with a running header and footer on every page."""
-    out = _map(doc, str)
+    out = map_text(doc, str)
     out.running_header = header
     out.running_footer = footer
     return out

@@ -27,17 +27,19 @@ MONTHS = {
 
 _MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+# "sept. '18", "Mar ’21": a two-digit year only after a month name and an apostrophe.
+_SHORT_YEAR = r"['’‘]\s?\d{2}"
 # One date: day.month.year, month/year, year-month (ISO), "Ian. 2018", or a bare year.
 _DATE = (
     rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]{_YEAR}"
     rf"|\d{{1,2}}\s?[./-]\s?{_YEAR}"
     rf"|{_YEAR}[./-](?:0?[1-9]|1[0-2])(?![\d./-])"
-    rf"|(?:{_MONTH_NAME})\.?,?\s*{_YEAR}"
+    rf"|(?:{_MONTH_NAME})\.?,?\s*(?:{_YEAR}|{_SHORT_YEAR})"
     rf"|{_YEAR})"
 )
 _PRESENT = (
     r"(?:(?:pana\s+)?(?:in\s+)?prezent|present|current(?:ly)?|now|today|(?:to|till)\s+date|ongoing"
-    r"|(?:pana\s+)?azi|acum)"
+    r"|(?:pana\s+)?azi|acum|in\s+curs)"
 )
 # Month-precise dates may stand side by side with no dash ("08/2013 01/2016", "02/2016
 # Current" in real resumes); bare years may not ("2010 2014" is too often something else).
@@ -58,7 +60,7 @@ _SINCE = re.compile(
 _PARTS = re.compile(
     rf"(?:(?P<d>\d{{1,2}})[./-])?(?P<m>\d{{1,2}})\s?[./-]\s?(?P<y>{_YEAR})"
     rf"|(?P<iy>{_YEAR})[./-](?P<im>\d{{1,2}})"
-    rf"|(?P<name>{_MONTH_NAME})\.?,?\s*(?P<ny>{_YEAR})"
+    rf"|(?P<name>{_MONTH_NAME})\.?,?\s*(?:(?P<ny>{_YEAR})|['’‘]\s?(?P<sy>\d{{2}}))"
     rf"|(?P<year>{_YEAR})"
 )
 
@@ -90,7 +92,9 @@ def _parse(token: str, *, is_end: bool) -> tuple[tuple[int, int], bool] | None:
     elif found["iy"]:
         month, year = int(found["im"]), int(found["iy"])
     elif found["name"]:
-        month, year = MONTHS[found["name"]], int(found["ny"])
+        month = MONTHS[found["name"]]
+        # '18 is 2018, '98 is 1998 (CVs name no work before 1950).
+        year = int(found["ny"]) if found["ny"] else _century(int(found["sy"]))
     else:
         # A bare year spans the whole year: January when it starts a job, December when
         # it ends one.
@@ -98,6 +102,10 @@ def _parse(token: str, *, is_end: bool) -> tuple[tuple[int, int], bool] | None:
     if not 1 <= month <= 12:
         return None
     return ((year, month), False)
+
+
+def _century(short: int) -> int:
+    return 1900 + short if short >= 50 else 2000 + short
 
 
 def find_date_ranges(text: str, doc_date: datetime.date) -> list[DateRange]:

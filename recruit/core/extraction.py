@@ -395,14 +395,33 @@ def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
 
 
 def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> Experience:
-    lex = _lexicons()
     chosen = [s for s in sections if s.kind == "experience"]
     if not chosen:
         # No experience heading was read (a reader glued it to another column's line):
         # take dated entries from anywhere but education and the extras.
         chosen = [s for s in sections if s.kind in ("header", "summary", "skills", "personal")]
+    positions = _positions(chosen, today, pages)
+    volunteering = _positions([s for s in sections if s.kind == "volunteering"], today, pages)
+    spans = [(_month(p.start), _month(p.end)) for p in positions]
+    # Months up to the document's date: a future end date is kept as written, not counted.
+    until = (today.year, today.month)
+    return Experience(
+        total_months=dates.total_months(spans, until),
+        sales_months=dates.total_months(
+            (s for s, p in zip(spans, positions, strict=True) if p.sales), until
+        ),
+        positions=tuple(positions),
+        volunteer_months=dates.total_months(
+            ((_month(p.start), _month(p.end)) for p in volunteering), until
+        ),
+        volunteering=tuple(volunteering),
+    )
+
+
+def _positions(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> list[Position]:
+    lex = _lexicons()
     positions = []
-    for section in chosen:
+    for section in sections:
         for block in _blocks(section.lines, today):
             title, employer = _title_and_employer(block.parts)
             evidence = [pages.line(h) for h in block.header]
@@ -429,16 +448,7 @@ def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages
                     tuple(sorted(set(evidence), key=lambda e: e.start)),
                 )
             )
-    spans = [(_month(p.start), _month(p.end)) for p in positions]
-    # Months up to the document's date: a future end date is kept as written, not counted.
-    until = (today.year, today.month)
-    return Experience(
-        total_months=dates.total_months(spans, until),
-        sales_months=dates.total_months(
-            (s for s, p in zip(spans, positions, strict=True) if p.sales), until
-        ),
-        positions=tuple(positions),
-    )
+    return positions
 
 
 def _month(value: str | None) -> tuple[int, int]:

@@ -47,6 +47,9 @@ class Experience:
     total_months: int = 0
     sales_months: int = 0
     positions: tuple[Position, ...] = ()
+    # Volunteering ("Voluntariat") is counted apart: it is not in the work months above.
+    volunteer_months: int = 0
+    volunteering: tuple[Position, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,21 @@ class Profile:
 
         exp = data.get("experience") or {}
         edu = data.get("education") or {}
+
+        def positions(items: Any) -> tuple[Position, ...]:
+            return tuple(
+                Position(
+                    p.get("title"),
+                    p.get("employer"),
+                    p.get("start"),
+                    p.get("end"),
+                    bool(p.get("current")),
+                    bool(p.get("sales")),
+                    ev(p.get("evidence")),
+                )
+                for p in items or ()
+            )
+
         return cls(
             language=data.get("language"),
             name=data.get("name"),
@@ -133,18 +151,9 @@ class Profile:
             experience=Experience(
                 total_months=exp.get("total_months", 0),
                 sales_months=exp.get("sales_months", 0),
-                positions=tuple(
-                    Position(
-                        p.get("title"),
-                        p.get("employer"),
-                        p.get("start"),
-                        p.get("end"),
-                        bool(p.get("current")),
-                        bool(p.get("sales")),
-                        ev(p.get("evidence")),
-                    )
-                    for p in exp.get("positions") or ()
-                ),
+                positions=positions(exp.get("positions")),
+                volunteer_months=exp.get("volunteer_months", 0),
+                volunteering=positions(exp.get("volunteering")),
             ),
             education=Education(
                 highest=edu.get("highest"),

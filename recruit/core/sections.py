@@ -25,8 +25,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Section:
-    kind: str  # personal, summary, desired, experience, education, skills, languages,
-    # mother_tongue, licence, other; "header" for the lines before the first heading
+    kind: str  # personal, summary, desired, experience, volunteering, education, skills,
+    # languages, mother_tongue, licence, other; "header" for the lines before the first heading
     heading: Line | None
     lines: tuple[Line, ...]  # the body; for an inline field, its value on the heading line
 

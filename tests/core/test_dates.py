@@ -38,6 +38,21 @@ DOC_DATE = datetime.date(2024, 6, 15)
         ("Consultant , 02/2016 Current Company Name", "2016-02", "2024-06", True),
         ("Team Lead 03/2019 till date", "2019-03", "2024-06", True),
         ("2015 ‒ 2017", "2015-01", "2017-12", False),
+        # Real Romanian CVs and both Europass generations (issue 14).
+        ("2010–prezent", "2010-01", "2024-06", True),
+        ("din 2019", "2019-01", "2024-06", True),
+        ("06.2019 – 03.2021", "2019-06", "2021-03", False),
+        ("Iunie 2019 - Martie 2021", "2019-06", "2021-03", False),
+        ("2019 - în prezent", "2019-01", "2024-06", True),
+        ("2023 – CURRENT", "2023-01", "2024-06", True),
+        ("sept. '18 – azi", "2018-09", "2024-06", True),
+        ("Sept ’18 – Mar ’21", "2018-09", "2021-03", False),
+        ("2019 – ÎN CURS", "2019-01", "2024-06", True),
+        ("2019 – IN CURS", "2019-01", "2024-06", True),
+        ("01/09/2019 – PREZENT", "2019-09", "2024-06", True),
+        ("15/03/2021 – CURRENT", "2021-03", "2024-06", True),
+        ("Martie 2019 - până azi", "2019-03", "2024-06", True),
+        ("octombrie 2019 – în curs", "2019-10", "2024-06", True),
     ],
 )
 def test_each_date_format(text: str, start: str, end: str, current: bool) -> None:
@@ -60,6 +75,8 @@ def test_present_resolves_to_the_document_date() -> None:
         "1/2 time",
         "2010 2014 results",
         "03/2011 2013 awards",
+        "sept. '18 clients",
+        "Rock '18 festival",
     ],
 )
 def test_numbers_that_are_not_ranges(text: str) -> None:

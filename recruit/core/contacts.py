@@ -18,6 +18,13 @@ _URL = re.compile(
 _TRAIL = ".,;:!?)]}»”'\""
 
 
+def normalise_email(address: str) -> str:
+    """Return the form of an e-mail address under which two spellings are one address."""
+    # "VICTIM@example.com " and "victim@example.com" must never be two people: drop every
+    # space (none is legal in an address) and compare without case, as mail servers do.
+    return "".join(address.split()).lower()
+
+
 def find_emails(text: str) -> tuple[str, ...]:
     """Return the distinct e-mail addresses in `text`, in order of appearance."""
     out = dict.fromkeys(m.group(0).rstrip(".") for m in _EMAIL.finditer(text))

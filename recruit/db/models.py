@@ -37,11 +37,17 @@ OPENING_STATUSES = ("draft", "open", "closed")
 APPLICATION_STATUSES = ("new", "shortlisted", "interview", "offer", "hired", "rejected")
 DOCUMENT_STATUSES = ("queued", "reading", "ok", "needs_review", "error")
 CLAIMABLE = "status IN ('queued', 'reading')"
+FIRST_APPLICATION = "duplicate_of_id IS NULL"
 
 
 def utcnow() -> dt.datetime:
     """Return the current time, timezone-aware in UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+def as_utc(when: dt.datetime) -> dt.datetime:
+    """Return a stored time as timezone-aware UTC (SQLite hands back naive datetimes)."""
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -143,6 +149,16 @@ class Application(Base):
         UniqueConstraint("candidate_id", "opening_id"),
         Index("ix_applications_opening_status", "opening_id", "status"),
         Index("ix_applications_shortlist", "opening_id", "knocked_out", "score", "id"),
+        # One first application per e-mail and opening: concurrent applies with one address
+        # cannot both become it, the database refuses the second (services.documents).
+        Index(
+            "uq_applications_first_per_email",
+            "opening_id",
+            "email_key",
+            unique=True,
+            postgresql_where=text(FIRST_APPLICATION),
+            sqlite_where=text(FIRST_APPLICATION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,8 +185,23 @@ class Application(Base):
     # No foreign key: documents already point here, and a cycle would complicate DROP order.
     scored_document_id: Mapped[int | None] = mapped_column(Integer, default=None)
     scored_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The e-mail it was sent with, as compared (core.contacts.normalise_email); None for files
+    # imported before their e-mail is known.
+    email_key: Mapped[str | None] = mapped_column(String(254), default=None)
+    # Sent later to the same opening with the same e-mail: a possible duplicate of that first
+    # application, kept apart with its own token (whoever knows an address must not reach
+    # another person's application through it).
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id"), index=True, default=None
+    )
+    # The one-time link e-mailed to that address (sha256 of its token) and, once it was
+    # opened, when the address's owner confirmed both applications are theirs.
+    link_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    link_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    linked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     candidate: Mapped[Candidate] = relationship()
+    duplicate_of: Mapped[Application | None] = relationship(remote_side=[id])
     opening: Mapped[Opening] = relationship()
     documents: Mapped[list[Document]] = relationship(
         back_populates="application", order_by="Document.id"

@@ -16,6 +16,7 @@ from recruit.services.accounts import (
 from recruit.services.documents import (
     Submission,
     add_document,
+    add_version,
     claim_next_document,
     fail_document,
     process_document,
@@ -71,6 +72,7 @@ __all__ = [
     "ServiceError",
     "Submission",
     "add_document",
+    "add_version",
     "audit",
     "authenticate",
     "claim_next_document",

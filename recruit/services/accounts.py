@@ -12,7 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recruit.db.models import USER_ROLES, AuditEvent, Opening, OpeningMember, User, utcnow
+from recruit.core.contacts import normalise_email
+from recruit.db.models import USER_ROLES, AuditEvent, Opening, OpeningMember, User, as_utc, utcnow
 from recruit.services.errors import ServiceError
 
 _hasher = PasswordHasher()
@@ -35,7 +36,7 @@ def _check_role(role: str) -> None:
 
 def create_user(session: Session, email: str, password: str, role: str, name: str = "") -> User:
     """Create a staff account with an argon2-hashed password."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     _check_role(role)
     _check_password(password)
     if session.scalar(select(User).where(User.email == email)):
@@ -48,7 +49,7 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active or len(password) > MAX_PASSWORD:
         _hasher.hash(password[:MAX_PASSWORD])  # same work either way: timing reveals no account
         return None
@@ -73,7 +74,8 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     audit(session, "user.password_changed", "user", user.id, actor=user)
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """Return the sha256 under which a one-time token is stored (the token never is)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -81,7 +83,7 @@ def invite_user(
     session: Session, email: str, role: str, name: str = "", *, actor: User | None = None
 ) -> tuple[User, str]:
     """Create an account that is activated through a one-time link; return it and the token."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     _check_role(role)
     if session.scalar(select(User).where(User.email == email)):
         raise ServiceError(f"a user with e-mail {email} exists already")
@@ -92,7 +94,7 @@ def invite_user(
         name=name.strip(),
         password_hash=_hasher.hash(secrets.token_urlsafe(32)),
         role=role,
-        invite_token_hash=_token_hash(token),
+        invite_token_hash=token_hash(token),
         invite_expires_at=utcnow() + INVITE_VALID_FOR,
     )
     session.add(user)
@@ -105,13 +107,10 @@ def user_for_invite(session: Session, token: str) -> User | None:
     """Return the active user a valid, unexpired invitation token belongs to."""
     if not token or len(token) > 100:
         return None
-    user = session.scalar(select(User).where(User.invite_token_hash == _token_hash(token)))
+    user = session.scalar(select(User).where(User.invite_token_hash == token_hash(token)))
     if user is None or not user.active or user.invite_expires_at is None:
         return None
-    expires = user.invite_expires_at
-    if expires.tzinfo is None:  # SQLite hands back naive datetimes
-        expires = expires.replace(tzinfo=dt.UTC)
-    return user if expires > utcnow() else None
+    return user if as_utc(user.invite_expires_at) > utcnow() else None
 
 
 def accept_invite(session: Session, token: str, password: str) -> User:

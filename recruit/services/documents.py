@@ -7,8 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from recruit.core.contacts import normalise_email
 from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
 from recruit.services.errors import ServiceError
 from recruit.services.openings import current_profile
@@ -40,44 +42,90 @@ def submit_application(
 ) -> Submission:
     """Store the CV, then record the candidate, the application and a queued document.
 
-    The same e-mail applying again to the same opening adds a new document version to its
-    application; nothing is replaced.
+    Every submission is an application of its own, with its own token: the same e-mail sent
+    again to the same opening (in any case or spacing) never reaches, changes or reveals the
+    first application, because knowing an address proves nothing. It is kept apart as a
+    possible duplicate of the first, for staff to see (and for the address's owner to link).
     """
     if opening.status != "open":
         raise ServiceError("this opening no longer accepts applications")
-    email = email.strip().lower()
     stored = storage.put(data)  # first: a failed write leaves no row behind
     now = utcnow()
-    application = session.scalar(
-        select(Application)
-        .join(Candidate)
-        .where(Application.opening_id == opening.id, Candidate.email == email)
+    candidate = Candidate(
+        name=name.strip(),
+        email=normalise_email(email),
+        phone=phone.strip(),
+        consent_at=now,
+        consent_version=consent_version,
+        retain_until=now + retain_for,
     )
-    if application is None:
-        candidate = Candidate(name=name.strip(), email=email, phone=phone.strip())
-        application = open_application(session, opening, candidate)
-    else:
-        candidate = application.candidate
-    candidate.name, candidate.phone = name.strip(), phone.strip()
-    candidate.consent_at, candidate.consent_version = now, consent_version
-    candidate.retain_until = now + retain_for
-    session.flush()
+    application = open_application(session, opening, candidate, email_key=candidate.email)
     document = add_document(session, stored.key, stored.sha256, stored.size, filename, application)
     return Submission(application, document)
 
 
-def open_application(session: Session, opening: Opening, candidate: Candidate) -> Application:
-    """Add a new candidate's application to an opening, with its private status token."""
+def add_version(
+    session: Session, storage: LocalStorage, application: Application, filename: str, data: bytes
+) -> Document:
+    """Store another CV file for an application (its status link is the candidate's key)."""
+    if application.opening.status != "open":
+        raise ServiceError("this opening no longer accepts applications")
+    stored = storage.put(data)
+    return add_document(session, stored.key, stored.sha256, stored.size, filename, application)
+
+
+def open_application(
+    session: Session, opening: Opening, candidate: Candidate, *, email_key: str | None = None
+) -> Application:
+    """Add a new candidate's application to an opening, with its private status token.
+
+    With an `email_key` already used on this opening, the application is a possible
+    duplicate of the first one sent with it. The unique index on first applications decides
+    races: of concurrent applies with one address exactly one becomes the first.
+    """
     session.add(candidate)
-    session.flush()
-    application = Application(
-        candidate_id=candidate.id,
-        opening_id=opening.id,
-        status_token=secrets.token_urlsafe(32),
-    )
+    session.flush()  # also begins the transaction the savepoint below nests in
+    key = email_key or None
+    first = _first_application(session, opening.id, key)
+    if first is None and key is not None:
+        application = _new_application(candidate, opening, key, None)
+        try:
+            with session.begin_nested():
+                session.add(application)
+        except IntegrityError:
+            first = _first_application(session, opening.id, key)
+            if first is None:  # not the race we expect: let the caller see it
+                raise
+        else:
+            return application
+    application = _new_application(candidate, opening, key, first)
     session.add(application)
     session.flush()
     return application
+
+
+def _new_application(
+    candidate: Candidate, opening: Opening, key: str | None, first: int | None
+) -> Application:
+    return Application(
+        candidate_id=candidate.id,
+        opening_id=opening.id,
+        status_token=secrets.token_urlsafe(32),
+        email_key=key,
+        duplicate_of_id=first,
+    )
+
+
+def _first_application(session: Session, opening_id: int, key: str | None) -> int | None:
+    if key is None:
+        return None
+    return session.scalar(
+        select(Application.id).where(
+            Application.opening_id == opening_id,
+            Application.email_key == key,
+            Application.duplicate_of_id.is_(None),
+        )
+    )
 
 
 def add_document(

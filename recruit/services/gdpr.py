@@ -22,8 +22,10 @@ from recruit.db.models import (
     Score,
     SiteSetting,
     User,
+    as_utc,
     utcnow,
 )
+from recruit.services import duplicates
 from recruit.services.accounts import audit
 from recruit.services.errors import ServiceError
 from recruit.services.review import park_erased
@@ -122,11 +124,6 @@ def add_months(when: dt.datetime, months: int) -> dt.datetime:
     )
 
 
-def _aware(when: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; every time we store is UTC.
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
 def refresh_retention(session: Session, now: dt.datetime | None = None) -> None:
     """Date every candidate: `retention_months` after the last of their openings closes.
 
@@ -151,8 +148,8 @@ def refresh_retention(session: Session, now: dt.datetime | None = None) -> None:
         if opening.closed_at is None:
             opening.closed_at = now  # closed before closing was dated: start the clock today
     # Latest closing last, so a candidate of several openings keeps the latest date.
-    for opening in sorted(closed, key=lambda o: _aware(o.closed_at or now)):
-        until = add_months(_aware(opening.closed_at or now), months)
+    for opening in sorted(closed, key=lambda o: as_utc(o.closed_at or now)):
+        until = add_months(as_utc(opening.closed_at or now), months)
         session.execute(
             update(Candidate)
             .where(
@@ -211,7 +208,7 @@ def application_for_token(session: Session, token: str) -> Application | None:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return _aware(value).isoformat()
+        return as_utc(value).isoformat()
     return value
 
 
@@ -314,6 +311,8 @@ def erase_candidate(
         park_erased(application)
         # The old status link must open nothing now.
         application.status_token = secrets.token_urlsafe(32)
+        session.flush()  # without its e-mail key first: see duplicates.release
+        duplicates.release(session, application)
     _scrub(candidate)
     candidate.retain_until = None
     candidate.erased_at = utcnow()

@@ -8,7 +8,6 @@ criterion's definition without its weight: moving a slider costs one matrix prod
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -29,7 +28,14 @@ from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Profile
 from recruit.core.roles import Criterion, ProfileError
 from recruit.core.roles import RequirementProfile as Requirements
 from recruit.core.scoring import CriterionMatrix, criterion_matrix, parse_requirements, rank
-from recruit.db.models import Application, Document, Opening, RequirementProfile, User
+from recruit.db.models import (
+    Application,
+    Document,
+    Opening,
+    RequirementProfile,
+    User,
+    as_utc,
+)
 from recruit.services.accounts import audit
 from recruit.services.errors import ServiceError
 from recruit.services.openings import current_profile
@@ -240,7 +246,7 @@ def _stored(session: Session, opening: Opening, cache_dir: Path | None = None) -
     url = str(session.get_bind().url)
     created = opening.created_at
     # SQLite hands back naive datetimes (UTC): compare instants, not their spelling.
-    stamp = (created if created.tzinfo else created.replace(tzinfo=dt.UTC)).timestamp()
+    stamp = as_utc(created).timestamp()
     where = (url, opening.id, f"{stamp:.6f}")
     now = time.monotonic()
     with _LOCK:

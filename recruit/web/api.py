@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from recruit import services
 from recruit.core.roles import MAX_CRITERIA, criterion_schema
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening
-from recruit.services import ServiceError, current_profile, requirements, review
+from recruit.services import ServiceError, current_profile, duplicates, requirements, review
 from recruit.services.requirements import ProfileError
 from recruit.web.app import db_session, storage
 from recruit.web.forms import cv_kind
@@ -61,13 +61,17 @@ def _opening(o: Opening) -> dict[str, Any]:
     }
 
 
-def _application(a: Application) -> dict[str, Any]:
+def _application(a: Application, related: dict[int, list[int]]) -> dict[str, Any]:
     hidden = identity_hidden(a)
     return {
         "id": a.id,
         "opening_id": a.opening_id,
         "name": display_name(a),
         "email": None if hidden else a.candidate.email,
+        # Sent to the opening with an e-mail used before: a possible duplicate of that one.
+        "duplicate_of": a.duplicate_of_id,
+        "duplicates": [] if a.duplicate_of_id else related.get(a.id, []),
+        "same_person": a.linked_at is not None,
         "status": a.status,
         "score": a.score,
         "knocked_out": a.knocked_out,
@@ -149,9 +153,10 @@ def applications(opening_id: int) -> Response | tuple[Response, int]:
         page = review.shortlist(db_session(), o, filter_from_args(request.args, o), limit)
     except (ValueError, ServiceError) as exc:
         return _bad(str(exc))
+    related = duplicates.related(db_session(), [a.id for a in page.rows])
     return jsonify(
         {
-            "items": [_application(a) for a in page.rows],
+            "items": [_application(a, related) for a in page.rows],
             "next": page.next_cursor,
             "counts": page.counts,
         }
@@ -167,7 +172,7 @@ def application(application_id: int) -> Response:
     db_session().commit()  # a breakdown computed on first view is kept
     score = detail.score
     return jsonify(
-        _application(a)
+        _application(a, duplicates.related(db_session(), [a.id]))
         | {
             "score_detail": None
             if score is None
@@ -205,7 +210,7 @@ def set_status(application_id: int) -> Response | tuple[Response, int]:
         return _bad('a rejection needs "confirm": true')
     review.set_status(db_session(), a, status, current_user.user)
     db_session().commit()
-    return jsonify(_application(a))
+    return jsonify(_application(a, duplicates.related(db_session(), [a.id])))
 
 
 @bp.post("/openings/<int:opening_id>/documents")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from recruit import services
+from recruit.core.contacts import normalise_email
 from recruit.web.app import StaffUser, db_session
 from recruit.web.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from recruit.web.permissions import public_route
@@ -50,7 +51,7 @@ def sign_in() -> str | Response:
         return redirect(home_for(current_user.role))
     form = SignInForm()
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
+        email = normalise_email(form.email.data or "")
         if not rate_limit_hit("sign_in_address", client_address()):
             raise too_many("sign_in_address")
         # Counted whether or not the account exists, so the limit reveals no accounts.

@@ -9,7 +9,7 @@ from recruit import services
 from recruit.db.models import Opening
 from recruit.services import review
 from recruit.web.app import db_session, storage
-from recruit.web.forms import ApplyForm
+from recruit.web.forms import ApplyForm, VersionForm
 from recruit.web.permissions import public_route
 
 bp = Blueprint("candidates", __name__)
@@ -73,3 +73,26 @@ def status(token: str) -> str:
         document=document,
         versions=len(application.documents),
     )
+
+
+@bp.route("/status/<token>/cv", methods=["GET", "POST"])
+@public_route
+def new_version(token: str) -> str | Response:
+    """Take another CV file for the application this status link opens (the link is the key)."""
+    application = services.application_for_token(db_session(), token)
+    if application is None:
+        abort(404)
+    form = VersionForm()
+    if form.validate_on_submit():
+        upload = form.cv.data
+        try:
+            services.add_version(
+                db_session(), storage(), application, upload.filename or "cv", upload.read()
+            )
+        except services.ServiceError as exc:
+            db_session().rollback()
+            flash(str(exc), "error")
+        else:
+            db_session().commit()
+            return redirect(url_for("candidates.status", token=token))
+    return render_template("candidates/version.html", application=application, form=form)

@@ -92,6 +92,8 @@ class ApplyForm(FlaskForm):
     )
     email = EmailField(
         _l("E-mail"),
+        # Phones' autocomplete leaves a space after the address.
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             InputRequired(_l("Please enter your e-mail address.")),
             Length(max=254),
@@ -113,6 +115,13 @@ class ApplyForm(FlaskForm):
     consent = BooleanField(
         _l("I agree that my CV and details are processed for this application."),
         validators=[InputRequired(_l("We can only consider your application with your consent."))],
+    )
+
+
+class VersionForm(FlaskForm):
+    cv = FileField(
+        _l("Your CV (PDF or Word .docx)"),
+        validators=[FileRequired(_l("Please choose your CV file.")), CvFile()],
     )
 
 

@@ -25,7 +25,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening
-from recruit.services import ServiceError, review
+from recruit.services import ServiceError, duplicates, review
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, NoteForm, StatusForm
 from recruit.web.permissions import (
@@ -134,6 +134,7 @@ def shortlist(opening_id: int) -> str:
         opening=opening,
         flt=flt,
         page=page,
+        related=duplicates.related(db_session(), [a.id for a in page.rows]),
         bulk=bulk,
         acts=may_act(),
         # Plain strings: lazy ones would be translated again on each of the 50 rows.
@@ -285,9 +286,14 @@ def _candidate_page(application: Application, note_form: NoteForm) -> str:
     )
     status_form = StatusForm(status=application.status)
     status_form.status.choices = _status_choices()
+    session = db_session()
+    others = duplicates.related(session, [application.id]).get(application.id, [])
     return render_template(
         "recruiter/candidate.html",
         application=application,
+        duplicate_of=application.duplicate_of if application.duplicate_of_id else None,
+        later=[session.get(Application, i) for i in others if i != application.duplicate_of_id],
+        name_of=display_name,
         detail=detail,
         status_form=status_form,
         note_form=note_form,

@@ -57,11 +57,12 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
 # POSTs to these endpoints are limited per address whoever wrote the view.
 LIMITED_ENDPOINTS: dict[str, str] = {
     "candidates.apply": "apply_address",
+    "candidates.new_version": "apply_address",
     "privacy.erase": "privacy_address",
 }
 
 # Endpoints that take files: refused with 507 before the disk fills.
-UPLOAD_ENDPOINTS = frozenset({"candidates.apply", "api.upload"})
+UPLOAD_ENDPOINTS = frozenset({"candidates.apply", "candidates.new_version", "api.upload"})
 
 # Successful GETs of these are written to the audit log (action, subject type, URL argument),
 # whoever wrote the view: reading candidates' data is what the log must show.

@@ -32,6 +32,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("candidates.apply", "GET"): EVERYONE,
     ("candidates.apply", "POST"): EVERYONE,
     ("candidates.status", "GET"): EVERYONE,
+    ("candidates.new_version", "GET"): EVERYONE,
+    ("candidates.new_version", "POST"): EVERYONE,
     ("i18n.switch", "POST"): EVERYONE,
     ("privacy.notice", "GET"): EVERYONE,
     ("privacy.notice_version", "GET"): EVERYONE,

@@ -50,18 +50,20 @@ def test_apply_stores_the_cv_and_shows_the_private_link(wclient, session):
     assert "Thank you" in body and f"/status/{token}" in body and "Received" in body
 
 
-def test_apply_twice_keeps_both_cv_versions(wclient, session):
+def test_the_status_link_keeps_every_cv_version(wclient, session):
     o = f.opening(session)
     session.commit()
-    for data in (PDF, docx_bytes()):
-        r = wclient.post(
-            f"/openings/{o.id}/apply",
-            data=form(cv=(io.BytesIO(data), "cv.docx")),
-            content_type="multipart/form-data",
-        )
-        assert r.status_code == 302
+    r = wclient.post(f"/openings/{o.id}/apply", data=form(), content_type="multipart/form-data")
+    status = r.headers["Location"].split("?")[0]
+    again = wclient.post(
+        f"{status}/cv",
+        data={"cv": (io.BytesIO(docx_bytes()), "cv.docx")},
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 302 and again.headers["Location"] == status
     assert session.scalar(select(func.count()).select_from(Application)) == 1
     assert session.scalar(select(func.count()).select_from(Document)) == 2
+    assert "2 CV versions received" in wclient.get(status).get_data(as_text=True)
 
 
 def test_bad_input_is_rejected_next_to_the_field_and_kept(wclient, session):

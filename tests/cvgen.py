@@ -403,6 +403,32 @@ def _normal(text: str) -> str:
     return text
 
 
+def _word_runs(lines: list[_Line], *, shuffle: bool, jitter: float = 0.02) -> list[_Line]:
+    """Split every line into one run per word, at the word's place, each in its own size."""
+    import random
+
+    rng = random.Random(1)  # the same file every run
+    out: list[_Line] = []
+    for ln in lines:
+        if not ln.text:
+            continue
+        width = pdfmetrics.stringWidth(ln.text, ln.font, ln.size)
+        left = ln.x - {"left": 0.0, "right": width, "center": width / 2}[ln.align]
+        start = 0
+        for word in ln.text.split(" "):
+            if word:
+                x = left + pdfmetrics.stringWidth(ln.text[:start], ln.font, ln.size)
+                size = round(ln.size * (1 + rng.uniform(-jitter, jitter)), 2)
+                out.append(_Line(ln.page, x, ln.y, word, ln.font, size, rank=ln.rank))
+            start += len(word) + 1
+    order = list(range(len(out)))
+    if shuffle:
+        rng.shuffle(order)
+    for n, k in zip(order, range(len(out)), strict=True):
+        out[k].flow = (out[k].page, n)
+    return out
+
+
 def render_pdf(
     doc: CvDocument,
     layout: str,
@@ -411,13 +437,22 @@ def render_pdf(
     min_pages: int = 1,
     encrypt: str | None = None,
 ) -> bytes:
-    """Render `doc` as a PDF; `file_order="rows"` writes lines row by row across columns."""
+    """Render `doc` as a PDF; `file_order="rows"` writes lines row by row across columns.
+
+    `"words"` draws every word on its own, row by row, and `"shuffled"` draws the words of each
+    page in random order (seeded): design tools write pages that way, and each run there may
+    carry a slightly different font size (here within +-2%). The page looks the same.
+    """
     _fonts()
     plan = _plan(doc, layout, min_pages)
+    if file_order in ("words", "shuffled"):
+        plan.lines = _word_runs(plan.lines, shuffle=file_order == "shuffled")
     if file_order == "flow":
         key = lambda ln: ln.flow  # noqa: E731
-    elif file_order == "rows":
+    elif file_order in ("rows", "words"):
         key = lambda ln: (ln.page, -round(ln.y, 1), ln.x)  # noqa: E731
+    elif file_order == "shuffled":
+        key = lambda ln: ln.flow  # noqa: E731 - _word_runs numbered them in random order
     else:
         raise ValueError(f"unknown file_order {file_order!r}")
     buf = io.BytesIO()
@@ -811,6 +846,48 @@ def image_only_pdf() -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     c.drawImage(ImageReader(img), 0, 0, PAGE_W, PAGE_H)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+PHOTO_BOX = (455.0, 40.0, 540.0, 150.0)  # x0, top, x1, bottom of linked_pdf's photo
+
+
+def linked_pdf() -> bytes:
+    """Return a CV page with a photo and contacts that only its links hold.
+
+    The words "LinkedIn", "E-mail" and "Telefon" are link labels; the profile URL, address and
+    number live in the link annotations, as CV builders (Canva, Word) write them.
+    """
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    _fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    photo = Image.new("RGB", (85, 110), (180, 140, 120))
+    x0, top, x1, bottom = PHOTO_BOX
+    c.drawImage(ImageReader(photo), x0, PAGE_H - bottom, x1 - x0, bottom - top)
+    c.setFont(BOLD, 18)
+    c.drawString(45, PAGE_H - 60, "Ioana Dumitrescu")
+    c.setFont(REGULAR, 10)
+    y = PAGE_H - 80
+    for label, uri in (
+        ("LinkedIn", "https://www.linkedin.com/in/ioana-dumitrescu-42/"),
+        ("E-mail", "mailto:ioana.dumitrescu@example.ro?subject=CV"),
+        ("Telefon", "tel:+40722111222"),
+    ):
+        c.drawString(45, y, label)
+        width = pdfmetrics.stringWidth(label, REGULAR, 10)
+        c.linkURL(uri, (45, y - 2, 45 + width, y + 9), relative=0)
+        y -= 14
+    for line in (
+        "Manager de cont cu șase ani de experiență în vânzări B2B și negociere.",
+        "Am gestionat un portofoliu de clienți corporativi din telecomunicații.",
+    ):
+        y -= 14
+        c.drawString(45, y, line)
     c.showPage()
     c.save()
     return buf.getvalue()

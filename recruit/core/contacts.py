@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from urllib.parse import unquote
 
 import phonenumbers
 
@@ -50,3 +52,32 @@ def find_links(text: str) -> tuple[str, ...]:
             url = "https://" + url
         out[url] = None
     return tuple(out)
+
+
+def find_link_contacts(
+    uris: Iterable[str], region: str = "RO"
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Return the (e-mails, phones, web links) that link targets (mailto:, tel:, http) hold."""
+    emails: dict[str, None] = {}
+    phones: dict[str, None] = {}
+    links: dict[str, None] = {}
+    for uri in uris:
+        scheme, _, rest = uri.strip().partition(":")
+        scheme = scheme.lower()
+        if scheme == "mailto":
+            emails.update(dict.fromkeys(find_emails(unquote(rest.split("?", 1)[0]))))
+        elif scheme == "tel":
+            phones.update(dict.fromkeys(find_phones(unquote(rest), region)))
+        elif scheme in ("http", "https"):
+            links.update(dict.fromkeys(find_links(uri.strip())))
+    return tuple(emails), tuple(phones), tuple(links)
+
+
+def merge_links(*groups: Iterable[str]) -> tuple[str, ...]:
+    """Join groups of links, keeping the first of those that differ only in scheme, www. or /."""
+    out: dict[str, str] = {}
+    for group in groups:
+        for url in group:
+            key = re.sub(r"^https?://(www\.)?", "", url.lower()).rstrip("/")
+            out.setdefault(key, url)
+    return tuple(out.values())

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from recruit.core.contacts import find_emails, find_links, find_phones
+from recruit.core.contacts import (
+    find_emails,
+    find_link_contacts,
+    find_links,
+    find_phones,
+    merge_links,
+)
 from recruit.core.language import detect_language
 
 
@@ -37,3 +43,25 @@ def test_language() -> None:
     assert detect_language("Am lucrat ca manager de cont pentru clienti si am fost sef.") == "ro"
     assert detect_language("I managed the accounts of our corporate customers for years.") == "en"
     assert detect_language("Excel") is None
+
+
+def test_link_targets_give_emails_phones_and_links() -> None:
+    emails, phones, links = find_link_contacts(
+        [
+            "mailto:Ana.Pop%40example.ro?subject=Aplicare",
+            "MAILTO:office@example.com",
+            "tel:+40 722 111 222",
+            "https://github.com/anapop",
+            "javascript:alert(1)",
+            "mailto:not-an-address",
+        ]
+    )
+    assert emails == ("Ana.Pop@example.ro", "office@example.com")
+    assert phones == ("+40722111222",)
+    assert links == ("https://github.com/anapop",)
+
+
+def test_merge_links_keeps_one_of_each_profile() -> None:
+    assert merge_links(
+        ["https://linkedin.com/in/ana"], ["https://www.linkedin.com/in/ana/", "https://x.ro"]
+    ) == ("https://linkedin.com/in/ana", "https://x.ro")

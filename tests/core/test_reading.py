@@ -64,6 +64,30 @@ def test_contacts_and_date_are_found() -> None:
     )
 
 
+def test_link_targets_count_as_contacts() -> None:
+    # Only the link annotations hold them: the page shows "LinkedIn", "E-mail", "Telefon".
+    result = read_document(cvgen.linked_pdf(), "cv.pdf")
+    assert result.status == "ok"
+    assert "linkedin.com" not in result.text and "@" not in result.text
+    assert result.links == ("https://www.linkedin.com/in/ioana-dumitrescu-42/",)
+    assert result.emails == ("ioana.dumitrescu@example.ro",)
+    assert result.phones == ("+40722111222",)
+
+
+def test_image_boxes_say_where_the_photo_is() -> None:
+    import io
+
+    import pdfplumber
+
+    data = cvgen.linked_pdf()
+    result = read_document(data, "cv.pdf")
+    assert result.images == ((1, *cvgen.PHOTO_BOX),)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:  # the same box as pdfplumber's own objects
+        [image] = pdf.pages[0].images
+    assert result.images[0][1:] == tuple(round(image[k], 1) for k in ("x0", "top", "x1", "bottom"))
+    assert read_document(cvgen.render_pdf(DOCS["en"], "single")).images == ()
+
+
 def test_same_document_read_twice_is_identical() -> None:
     data = cvgen.render_pdf(DOCS["ro"], "sidebar_right", file_order="rows")
     first, second = read_document(data, "a.pdf"), read_document(data, "a.pdf")

@@ -13,7 +13,13 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
-from recruit.core.contacts import find_emails, find_links, find_phones
+from recruit.core.contacts import (
+    find_emails,
+    find_link_contacts,
+    find_links,
+    find_phones,
+    merge_links,
+)
 from recruit.core.language import detect_language
 from recruit.core.media import DOCX, PDF, describe, sniff_media_type
 from recruit.core.reading.result import (
@@ -63,6 +69,8 @@ def read_document(data: bytes, filename: str = "", *, limits: Limits | None = No
 
 def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
     text: str = f["text"]
+    # A link's target counts as written: "LinkedIn" or "e-mail" may be all the page shows.
+    link_emails, link_phones, link_urls = find_link_contacts(f.get("uris", ()))
     result = ReadResult(
         status="ok",
         error=None,
@@ -73,15 +81,16 @@ def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
         page_starts=f["page_starts"],
         language=detect_language(text),
         doc_date=f.get("doc_date"),
-        emails=find_emails(text),
-        phones=find_phones(text),
-        links=find_links(text),
+        emails=tuple(dict.fromkeys(find_emails(text) + link_emails)),
+        phones=tuple(dict.fromkeys(find_phones(text) + link_phones)),
+        links=merge_links(find_links(text), link_urls),
         cid_count=f.get("cid", 0),
         replacement_count=f.get("fffd", 0),
         ocr=f.get("ocr", False),
         page_sizes=f.get("page_sizes", ()),
         spans=f.get("spans", ()),
         embedded_files=f.get("embedded_files", ()),
+        images=f.get("images", ()),
     )
     if f.get("no_text"):
         msg = MESSAGES["no_text_layer"]

@@ -1,6 +1,7 @@
-"""PDF pages to ordered text: pdfminer (pdfplumber's engine) through a lean device that keeps
-only characters, then the layout pass. On CV pages, building pdfplumber's per-object dicts and
-curve objects costs more than our whole layout pass."""
+"""PDF pages to ordered text: pdfplumber opens the document and gives its pages, links and
+metadata; a lean pdfminer device (pdfplumber's engine) collects characters and image boxes
+from each page, then the layout pass orders them. On CV pages, building pdfplumber's
+per-object dicts (`page.chars`, `page.images`) costs more than our whole layout pass."""
 
 from __future__ import annotations
 
@@ -16,20 +17,20 @@ import zlib
 from dataclasses import replace
 from typing import Any
 
+import pdfplumber
 from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_rect, decode_text
+from pdfplumber.utils.exceptions import PdfminerException
 
 from recruit.core import layout
 from recruit.core.normalise import is_bullet
 from recruit.core.reading.assembly import build_text
-from recruit.core.reading.result import EmbeddedFile, Limits, Timeout
+from recruit.core.reading.result import Box, EmbeddedFile, Limits, Timeout
 
 
 def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
@@ -38,34 +39,21 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
     if b"%%EOF" not in data:
         return {"error": "corrupt"}  # cut off before its end: an interrupted upload
     try:
-        doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
-    except PDFEncryptionError:
-        return {"error": "encrypted"}
-    pages = list(PDFPage.create_pages(doc))
-    if not pages:
-        return {"error": "corrupt"}
-    if len(pages) > limits.max_pages:
-        return {"error": "too_many_pages", "pages": len(pages), "limit": limits.max_pages}
-    rsrc = PDFResourceManager(caching=True)
-    device = _CharDevice(rsrc)
-    device.deadline = deadline
-    interp = PDFPageInterpreter(rsrc, device)
-    seg_pages: list[list[layout.Seg]] = []
-    sizes: list[tuple[float, float]] = []
-    for page in pages:
-        if time.monotonic() > deadline:
-            raise Timeout
-        interp.process_page(page)
-        words = layout.build_words(device.chars)
-        seg_pages.append(layout.build_segments(words, is_bullet) if words else [])
-        sizes.append((round(device.width, 2), round(device.height, 2)))
-    seg_pages = layout.drop_running_lines(seg_pages, [h for _, h in sizes])
-    ordered = [layout.page_order(segs) for segs in seg_pages]
-    fields = build_text(ordered)
-    fields["pages"] = len(pages)
-    fields["page_sizes"] = tuple(sizes)
-    fields["doc_date"] = _pdf_date(doc)
-    fields["embedded_files"] = embedded_files(doc, limits.max_embedded_bytes)
+        # raise_unicode_errors=False: an undecodable link target is skipped, not fatal.
+        pdf = pdfplumber.open(io.BytesIO(data), password="", raise_unicode_errors=False)
+    except PdfminerException as exc:
+        if exc.args and isinstance(exc.args[0], PDFEncryptionError):
+            return {"error": "encrypted"}
+        raise
+    with pdf:
+        pages = pdf.pages
+        if not pages:
+            return {"error": "corrupt"}
+        if len(pages) > limits.max_pages:
+            return {"error": "too_many_pages", "pages": len(pages), "limit": limits.max_pages}
+        fields = _read_pages(pdf, pages, deadline)
+        fields["doc_date"] = _pdf_date(pdf.metadata)
+        fields["embedded_files"] = embedded_files(pdf.doc, limits.max_embedded_bytes)
     alnum = sum(ch.isalnum() for ch in fields["text"])
     garbage = fields["cid"] + fields["fffd"]
     if alnum < 40 * len(pages) or garbage > alnum:
@@ -77,6 +65,43 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
                 ocr_fields.update(no_text=True, ocr=True, embedded_files=fields["embedded_files"])
                 return ocr_fields
     return fields
+
+
+def _read_pages(pdf: Any, pages: list[Any], deadline: float) -> dict[str, Any]:
+    """Order the characters of every page into text; collect link targets and image boxes."""
+    device = _CharDevice(pdf.rsrcmgr)
+    device.deadline = deadline
+    interp = PDFPageInterpreter(pdf.rsrcmgr, device)
+    seg_pages: list[list[layout.Seg]] = []
+    sizes: list[tuple[float, float]] = []
+    images: list[Box] = []
+    uris: dict[str, None] = {}
+    for pno, page in enumerate(pages, start=1):
+        if time.monotonic() > deadline:
+            raise Timeout
+        interp.process_page(page.page_obj)
+        words = layout.build_words(device.chars)
+        seg_pages.append(layout.build_segments(words, is_bullet) if words else [])
+        sizes.append((round(device.width, 2), round(device.height, 2)))
+        images.extend((pno, *box) for box in device.images)
+        uris.update(dict.fromkeys(_link_targets(page)))
+    seg_pages = layout.drop_running_lines(seg_pages, [h for _, h in sizes])
+    ordered = [layout.page_order(segs) for segs in seg_pages]
+    fields = build_text(ordered)
+    fields["pages"] = len(pages)
+    fields["page_sizes"] = tuple(sizes)
+    fields["images"] = tuple(images)
+    fields["uris"] = tuple(uris)
+    return fields
+
+
+def _link_targets(page: Any) -> list[str]:
+    """Return the URIs of the page's link annotations (a "LinkedIn" word may hide one)."""
+    try:
+        links = page.hyperlinks
+    except Exception:  # noqa: BLE001 - a malformed annotation must not cost the CV its text
+        return []
+    return [link["uri"].strip() for link in links if isinstance(link.get("uri"), str)]
 
 
 def _ocr(data: bytes, deadline: float) -> bytes | None:
@@ -101,17 +126,16 @@ def _ocr(data: bytes, deadline: float) -> bytes | None:
             return None
 
 
-def _pdf_date(doc: Any) -> datetime.date | None:
-    for info in getattr(doc, "info", []) or []:
-        raw = resolve1(info.get("CreationDate")) if isinstance(info, dict) else None
-        if isinstance(raw, bytes):
-            raw = raw.decode("latin-1", "replace")
-        m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", raw or "")
-        if m:
-            try:
-                return datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
-            except ValueError:
-                return None
+def _pdf_date(metadata: dict[str, Any]) -> datetime.date | None:
+    raw = metadata.get("CreationDate")
+    if isinstance(raw, bytes):
+        raw = raw.decode("latin-1", "replace")
+    m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", raw if isinstance(raw, str) else "")
+    if m:
+        try:
+            return datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+        except ValueError:
+            return None
     return None
 
 
@@ -203,15 +227,18 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+# Images thinner than this are rules and spacers drawn as pictures, not content.
+_MIN_IMAGE_PT = 2.0
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
 class _CharDevice(PDFTextDevice):  # type: ignore[misc]
-    """Collect horizontal characters as tuples; ignore images and vector graphics."""
+    """Collect horizontal characters as tuples and where images are; ignore vector graphics."""
 
     def __init__(self, rsrcmgr: PDFResourceManager) -> None:
         super().__init__(rsrcmgr)
         self.chars: list[layout.Char] = []
+        self.images: list[tuple[float, float, float, float]] = []  # x0, top, x1, bottom
         self.width = self.height = 0.0
         self._bold: dict[Any, bool] = {}
 
@@ -219,6 +246,7 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
         self.width, self.height = abs(x1 - x0), abs(y1 - y0)
         self.chars = []
+        self.images = []
 
     deadline = float("inf")
     _ticks = 0
@@ -232,6 +260,13 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
 
     def render_image(self, name: Any, stream: Any) -> None:
         self._tick()
+        if self.ctm is None:
+            return
+        # The interpreter draws every image into the unit square of the current matrix.
+        x0, y0, x1, y1 = apply_matrix_rect(self.ctm, (0, 0, 1, 1))
+        if x1 - x0 >= _MIN_IMAGE_PT and y1 - y0 >= _MIN_IMAGE_PT:
+            h = self.height
+            self.images.append((round(x0, 1), round(h - y1, 1), round(x1, 1), round(h - y0, 1)))
 
     def paint_path(self, *args: Any) -> None:
         self._tick()

@@ -60,6 +60,8 @@ class Limits:
 
 # (start, end, page, x0, top, x1, bottom): where one word of `text` sits on its page.
 Span = tuple[int, int, int, float, float, float, float]
+# (page, x0, top, x1, bottom): a rectangle on a page, in points from its top-left corner.
+Box = tuple[int, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class ReadResult:
     page_sizes: tuple[tuple[float, float], ...] = ()  # (width, height) in points, PDF only
     spans: tuple[Span, ...] = field(default=(), repr=False)
     embedded_files: tuple[EmbeddedFile, ...] = field(default=(), repr=False)  # PDF only
+    images: tuple[Box, ...] = ()  # pictures drawn on the pages (a photo, logos), PDF only
 
     def page_of(self, offset: int) -> int:
         """Return the 1-based page holding character `offset` of `text`."""
@@ -97,9 +100,9 @@ class ReadResult:
             return 1
         return max(1, bisect.bisect_right(self.page_starts, offset))
 
-    def boxes(self, start: int, end: int) -> list[tuple[int, float, float, float, float]]:
+    def boxes(self, start: int, end: int) -> list[Box]:
         """Return (page, x0, top, x1, bottom) rectangles covering text[start:end], per line."""
-        out: list[tuple[int, float, float, float, float]] = []
+        out: list[Box] = []
         i = bisect.bisect_right(self.spans, (start, 1 << 62)) - 1
         i = max(i, 0)
         for s0, s1, page, x0, top, x1, bottom in self.spans[i:]:

@@ -17,7 +17,7 @@ from werkzeug.serving import run_simple
 
 from recruit import services
 from recruit.db import upgrade
-from recruit.db.models import USER_ROLES, User
+from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, USER_ROLES, User
 from recruit.settings import Settings
 
 
@@ -81,6 +81,202 @@ def demo() -> None:
     click.echo("Demo accounts (shown once; keep them):")
     for role, email, password in logins:
         click.echo(f"  {role:15} {email:26} {password}")
+
+
+# --- openings: JSON on stdout (one object, or JSON Lines for `list`), messages on stderr -----
+
+
+def _opening_options(creating: bool) -> Any:
+    """The options `opening create` and `opening edit` share."""
+
+    def decorate(f: Any) -> Any:
+        options = [
+            click.option("--title", required=creating, default=None),
+            click.option("--location", "--city", "location", default=None),
+            click.option("--description", default=None, help="Markdown."),
+            click.option(
+                "--description-file",
+                type=click.File(encoding="utf-8"),
+                default=None,
+                help="Read the Markdown description from a file ('-' for stdin).",
+            ),
+            click.option("--employment-type", type=click.Choice(EMPLOYMENT_TYPES), default=None),
+            click.option("--salary-min", type=click.IntRange(min=0), default=None),
+            click.option("--salary-max", type=click.IntRange(min=0), default=None),
+            click.option("--currency", type=click.Choice(CURRENCIES), default=None),
+            click.option(
+                "--closes-on",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                default=None,
+                help="The last day to apply, YYYY-MM-DD.",
+            ),
+            click.option(
+                "--member",
+                "members",
+                multiple=True,
+                help="E-mail of a recruiter or hiring manager (repeat; replaces the members).",
+            ),
+            click.option(
+                "--by", "by", default=None, help="E-mail of the staff member acting (audit)."
+            ),
+        ]
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def _opening_fields(**given: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if given.get("description_file") is not None:
+        given["description"] = given["description_file"].read()
+    for key in ("title", "location", "description", "employment_type", "salary_min", "salary_max"):
+        if given.get(key) is not None:
+            fields[key] = given[key]
+    if given.get("currency") is not None:
+        fields["salary_currency"] = given["currency"]
+    if given.get("closes_on") is not None:
+        fields["closes_on"] = given["closes_on"].date()
+    return fields
+
+
+def _user_by_email(session: Any, email: str | None) -> User | None:
+    if email is None:
+        return None
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.UsageError(f"no user with e-mail {email}")
+    return user
+
+
+def _opening_by_id(session: Any, opening_id: int) -> Any:
+    from recruit.db.models import Opening
+
+    opening = session.get(Opening, opening_id)
+    if opening is None:
+        raise click.UsageError(f"no opening {opening_id}")
+    return opening
+
+
+@click.group("opening")
+def opening_group() -> None:
+    """Create, edit, close, reopen and list openings (JSON on stdout)."""
+
+
+@opening_group.command("create")
+@click.option("--role", "role_id", default=None, help="A built-in role id (see `recruit roles`).")
+@click.option(
+    "--copy-from", type=int, default=None, help="Copy this opening's current requirements."
+)
+@_opening_options(creating=True)
+@with_appcontext
+def opening_create(
+    role_id: str | None,
+    copy_from: int | None,
+    members: tuple[str, ...],
+    by: str | None,
+    **given: Any,
+) -> None:
+    """Create an open opening from a built-in role or a copy of another opening's requirements."""
+    from recruit.services import openings
+
+    if (role_id is None) == (copy_from is None):
+        raise click.UsageError("give either --role or --copy-from")
+    with current_app.extensions["recruit.sessions"]() as session:
+        author = _user_by_email(session, by)
+        source = _opening_by_id(session, copy_from) if copy_from is not None else None
+        staff = [u for u in (_user_by_email(session, m) for m in members) if u is not None]
+        try:
+            opening = openings.create_opening(
+                session,
+                role_id=role_id or "",
+                author=author,
+                copy_from=source,
+                members=staff,
+                **_opening_fields(**given),
+            )
+        except services.ServiceError as exc:
+            raise click.UsageError(str(exc)) from exc
+        session.commit()
+        _emit(openings.describe(opening))
+
+
+@opening_group.command("edit")
+@click.argument("opening_id", type=int)
+@_opening_options(creating=False)
+@with_appcontext
+def opening_edit(opening_id: int, members: tuple[str, ...], by: str | None, **given: Any) -> None:
+    """Change the fields given (and, with --member, who works on the opening)."""
+    from recruit.services import openings
+
+    with current_app.extensions["recruit.sessions"]() as session:
+        actor = _user_by_email(session, by)
+        opening = _opening_by_id(session, opening_id)
+        try:
+            changed = openings.update_opening(session, opening, actor, **_opening_fields(**given))
+            if members:
+                staff = [u for u in (_user_by_email(session, m) for m in members) if u is not None]
+                openings.set_members(session, opening, staff, actor)
+        except services.ServiceError as exc:
+            raise click.UsageError(str(exc)) from exc
+        session.commit()
+        click.echo(f"changed: {', '.join(changed) or 'nothing'}", err=True)
+        _emit(openings.describe(opening))
+
+
+@opening_group.command("close")
+@click.argument("opening_id", type=int)
+@click.option("--by", default=None, help="E-mail of the staff member acting (audit).")
+@with_appcontext
+def opening_close(opening_id: int, by: str | None) -> None:
+    """Stop an opening taking applications."""
+    from recruit.services import openings
+
+    with current_app.extensions["recruit.sessions"]() as session:
+        opening = _opening_by_id(session, opening_id)
+        openings.close_opening(session, opening, _user_by_email(session, by))
+        session.commit()
+        _emit(openings.describe(opening))
+
+
+@opening_group.command("reopen")
+@click.argument("opening_id", type=int)
+@click.option("--by", default=None, help="E-mail of the staff member acting (audit).")
+@with_appcontext
+def opening_reopen(opening_id: int, by: str | None) -> None:
+    """Let a closed opening take applications again."""
+    from recruit.services import openings
+
+    with current_app.extensions["recruit.sessions"]() as session:
+        opening = _opening_by_id(session, opening_id)
+        openings.reopen_opening(session, opening, _user_by_email(session, by))
+        session.commit()
+        _emit(openings.describe(opening))
+
+
+@opening_group.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(("accepting", "open", "closed", "all")),
+    default="all",
+    help="accepting: open and not past the closing day.",
+)
+@with_appcontext
+def opening_list(status: str) -> None:
+    """Print the openings as JSON Lines, oldest first."""
+    from recruit.db.models import Opening
+    from recruit.services import openings
+
+    with current_app.extensions["recruit.sessions"]() as session:
+        for opening in session.scalars(select(Opening).order_by(Opening.id)):
+            record = openings.describe(opening)
+            if status == "all" or (
+                record["accepting_applications"]
+                if status == "accepting"
+                else opening.status == status
+            ):
+                _emit(record)
 
 
 def _task_context(app: Flask) -> Any:
@@ -406,7 +602,7 @@ def purge() -> None:
     click.echo(f"purged {report.candidates} candidates, deleted {report.files} files", err=True)
 
 
-APP_COMMANDS = (db_group, create_user, demo, worker, serve, import_cvs, purge)
+APP_COMMANDS = (db_group, create_user, demo, opening_group, worker, serve, import_cvs, purge)
 CORE_COMMANDS: tuple[click.Command, ...] = (parse, rank, typos, roles)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -34,6 +35,8 @@ NAMING_CONVENTION = {
 
 USER_ROLES = ("recruiter", "hiring_manager", "admin")
 OPENING_STATUSES = ("draft", "open", "closed")
+EMPLOYMENT_TYPES = ("full_time", "part_time", "contract", "internship", "temporary")
+CURRENCIES = ("RON", "EUR", "USD")
 APPLICATION_STATUSES = ("new", "shortlisted", "interview", "offer", "hired", "rejected")
 DOCUMENT_STATUSES = ("queued", "reading", "ok", "needs_review", "error")
 CLAIMABLE = "status IN ('queued', 'reading')"
@@ -91,6 +94,18 @@ class Opening(Base):
     blind_review: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    employment_type: Mapped[str] = mapped_column(
+        String(20), default="full_time", server_default="full_time"
+    )
+    # Monthly gross, optional; both ends in one currency (min <= max is checked by the service).
+    salary_min: Mapped[int | None] = mapped_column(Integer, default=None)
+    salary_max: Mapped[int | None] = mapped_column(Integer, default=None)
+    salary_currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    # The last day applications are taken (inclusive, in the opening's local time).
+    closes_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
 
     profiles: Mapped[list[RequirementProfile]] = relationship(
         back_populates="opening", order_by="RequirementProfile.version"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from recruit.core.contacts import normalise_email
 from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
 from recruit.services.errors import ServiceError
-from recruit.services.openings import current_profile
+from recruit.services.openings import accepts_applications, current_profile
 from recruit.storage import LocalStorage
 
 # Long enough that a crashed worker's document is picked up again, short enough not to wait long.
@@ -47,7 +47,7 @@ def submit_application(
     first application, because knowing an address proves nothing. It is kept apart as a
     possible duplicate of the first, for staff to see (and for the address's owner to link).
     """
-    if opening.status != "open":
+    if not accepts_applications(opening):
         raise ServiceError("this opening no longer accepts applications")
     stored = storage.put(data)  # first: a failed write leaves no row behind
     now = utcnow()
@@ -68,7 +68,7 @@ def add_version(
     session: Session, storage: LocalStorage, application: Application, filename: str, data: bytes
 ) -> Document:
     """Store another CV file for an application (its status link is the candidate's key)."""
-    if application.opening.status != "open":
+    if not accepts_applications(application.opening):
         raise ServiceError("this opening no longer accepts applications")
     stored = storage.put(data)
     return add_document(session, stored.key, stored.sha256, stored.size, filename, application)

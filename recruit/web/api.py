@@ -6,19 +6,22 @@ the CSRF token from GET /api/v1/csrf-token in an X-CSRFToken header, as the page
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from recruit import services
 from recruit.core.roles import MAX_CRITERIA, criterion_schema
-from recruit.db.models import APPLICATION_STATUSES, Application, Opening
+from recruit.db.models import APPLICATION_STATUSES, Application, Opening, User
 from recruit.services import ServiceError, current_profile, duplicates, requirements, review
+from recruit.services import openings as opening_service
 from recruit.services.requirements import ProfileError
 from recruit.web.app import db_session, storage
 from recruit.web.forms import cv_kind
@@ -49,16 +52,134 @@ def _bad(message: str, **extra: Any) -> tuple[Response, int]:
 
 
 def _opening(o: Opening) -> dict[str, Any]:
-    return {
-        "id": o.id,
-        "title": o.title,
-        "role": o.role_id,
-        "status": o.status,
-        "location": o.location,
-        "current_version": o.current_version,
-        "blind_review": o.blind_review,
-        "url": url_for("api.opening", opening_id=o.id),
-    }
+    return opening_service.describe(o) | {"url": url_for("api.opening", opening_id=o.id)}
+
+
+# What POST and PATCH /openings take besides "role", "copy_from" and "members".
+_OPENING_FIELDS = {
+    "title": str,
+    "location": str,
+    "description": str,
+    "employment_type": str,
+    "salary_min": (int, type(None)),
+    "salary_max": (int, type(None)),
+    "salary_currency": (str, type(None)),
+    "closes_on": (str, type(None)),
+}
+
+
+def _opening_body(*, creating: bool) -> tuple[dict[str, Any], dict[str, Any]] | tuple[None, Any]:
+    """Read an opening's fields from a JSON body; return (fields, body) or (None, a 400)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None, _bad("send a JSON object")
+    allowed = set(_OPENING_FIELDS) | {"members"} | ({"role", "copy_from"} if creating else set())
+    errors = {k: "unknown field" for k in body if k not in allowed}
+    fields: dict[str, Any] = {}
+    for key, kind in _OPENING_FIELDS.items():
+        if key not in body:
+            continue
+        value = body[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            errors[key] = "wrong type"
+        elif key == "closes_on" and value is not None:
+            try:
+                fields[key] = dt.date.fromisoformat(value)
+            except ValueError:
+                errors[key] = "a date as YYYY-MM-DD"
+        else:
+            fields[key] = value
+    members = body.get("members")
+    if members is not None and (
+        not isinstance(members, list)
+        or not all(isinstance(m, int) and not isinstance(m, bool) for m in members)
+    ):
+        errors["members"] = "a list of user ids"
+    if creating and not isinstance(body.get("title"), str):
+        errors["title"] = "required"
+    if creating and ("role" in body) == ("copy_from" in body):
+        errors["role"] = 'give either "role" (a built-in role id) or "copy_from" (an opening id)'
+    if errors:
+        return None, _bad("invalid opening", fields=errors)
+    return fields, body
+
+
+def _users(ids: list[int] | None) -> list[User] | None:
+    if ids is None:
+        return None
+    return list(db_session().scalars(select(User).where(User.id.in_(ids)))) if ids else []
+
+
+def _actor() -> User:
+    return db_session().merge(current_user.user)
+
+
+@bp.post("/openings")
+@roles_required(*STAFF)
+def create_opening() -> tuple[Response, int]:
+    """Create an opening from a built-in role or a copy of another opening's requirements."""
+    fields, body = _opening_body(creating=True)
+    if fields is None:
+        return body
+    source = None
+    if "copy_from" in body:
+        if not isinstance(body["copy_from"], int) or isinstance(body["copy_from"], bool):
+            return _bad("invalid opening", fields={"copy_from": "an opening id"})
+        source = opening_or_404(body["copy_from"])
+    try:
+        o = opening_service.create_opening(
+            db_session(),
+            role_id=str(body.get("role", "")),
+            author=_actor(),
+            copy_from=source,
+            members=_users(body.get("members")) or [],
+            **fields,
+        )
+    except ServiceError as exc:
+        db_session().rollback()
+        return _bad(str(exc))
+    db_session().commit()
+    return jsonify(_opening(o)), 201
+
+
+@bp.patch("/openings/<int:opening_id>")
+@roles_required(*STAFF)
+def update_opening(opening_id: int) -> Response | tuple[Response, int]:
+    """Change an opening's fields (only those sent) and, with "members", who works on it."""
+    o = opening_or_404(opening_id, STAFF)
+    fields, body = _opening_body(creating=False)
+    if fields is None:
+        return body
+    try:
+        opening_service.update_opening(db_session(), o, _actor(), **fields)
+        members = _users(body.get("members"))
+        if members is not None:
+            opening_service.set_members(db_session(), o, members, _actor())
+    except ServiceError as exc:
+        db_session().rollback()
+        return _bad(str(exc))
+    db_session().commit()
+    return jsonify(_opening(o))
+
+
+@bp.post("/openings/<int:opening_id>/close")
+@roles_required(*STAFF)
+def close_opening(opening_id: int) -> Response:
+    """Stop taking applications."""
+    o = opening_or_404(opening_id, STAFF)
+    opening_service.close_opening(db_session(), o, _actor())
+    db_session().commit()
+    return jsonify(_opening(o))
+
+
+@bp.post("/openings/<int:opening_id>/reopen")
+@roles_required(*STAFF)
+def reopen_opening(opening_id: int) -> Response:
+    """Take applications again (a closing day already past is cleared)."""
+    o = opening_or_404(opening_id, STAFF)
+    opening_service.reopen_opening(db_session(), o, _actor())
+    db_session().commit()
+    return jsonify(_opening(o))
 
 
 def _application(a: Application, related: dict[int, list[int]]) -> dict[str, Any]:
@@ -372,13 +493,35 @@ OPENAPI: dict[str, Any] = {
     },
     "paths": {
         "/api/v1/csrf-token": {"get": _op("A CSRF token for write requests", ANY_STAFF)},
-        "/api/v1/openings": {"get": _op("Openings with counts", ANY_STAFF)},
+        "/api/v1/openings": {
+            "get": _op("Openings with counts", ANY_STAFF),
+            "post": _op(
+                "Create an opening ({title, role | copy_from, location, description, "
+                "employment_type, salary_min, salary_max, salary_currency, closes_on, members})",
+                STAFF,
+                requestBody=_JSON,
+            ),
+        },
         "/api/v1/openings/{opening_id}": {
             "get": _op(
                 "One opening and its current requirements",
                 ANY_STAFF,
                 parameters=[_ID | {"name": "opening_id"}],
+            ),
+            "patch": _op(
+                "Change an opening's fields (those sent) and members",
+                STAFF,
+                parameters=[_ID | {"name": "opening_id"}],
+                requestBody=_JSON,
+            ),
+        },
+        "/api/v1/openings/{opening_id}/close": {
+            "post": _op(
+                "Stop taking applications", STAFF, parameters=[_ID | {"name": "opening_id"}]
             )
+        },
+        "/api/v1/openings/{opening_id}/reopen": {
+            "post": _op("Take applications again", STAFF, parameters=[_ID | {"name": "opening_id"}])
         },
         "/api/v1/openings/{opening_id}/applications": {
             "get": _op(

@@ -74,8 +74,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_i18n(app)
     for blueprint in (candidates.bp, recruiter.bp, manager.bp, api.bp):
         app.register_blueprint(blueprint)
-    from recruit.web import admin, privacy
+    from recruit.web import admin, openings, privacy
+    from recruit.web.markdown import markdown_text, render_markdown
 
+    app.register_blueprint(openings.bp)
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(markdown_text, "markdown_text")
     app.register_blueprint(admin.bp)
     app.register_blueprint(privacy.bp)
 

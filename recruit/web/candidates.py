@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from recruit import services
 from recruit.db.models import Opening
 from recruit.services import review
+from recruit.services.openings import accepts_applications
 from recruit.web.app import db_session, storage
 from recruit.web.forms import ApplyForm, VersionForm
 from recruit.web.permissions import public_route
@@ -15,18 +16,22 @@ from recruit.web.permissions import public_route
 bp = Blueprint("candidates", __name__)
 
 
-def _open_opening(opening_id: int) -> Opening:
-    opening = db_session().get(Opening, opening_id)
-    if opening is None or opening.status != "open":
-        abort(404)
-    return opening
+def _closed_page(opening: Opening) -> Response:
+    """Tell the candidate the opening takes no more applications (410: it is gone for good)."""
+    body = render_template("candidates/closed.html", opening=opening)
+    return current_app.response_class(body, status=410, mimetype="text/html")
 
 
 @bp.route("/openings/<int:opening_id>/apply", methods=["GET", "POST"])
 @public_route
 def apply(opening_id: int) -> str | Response:
     """Show the apply form; on valid input store the CV and send the candidate to their page."""
-    opening = _open_opening(opening_id)
+    opening = db_session().get(Opening, opening_id)
+    if opening is None or opening.status == "draft":
+        abort(404)
+    # Checked before the form: a form left open in a tab while the opening closed stores nothing.
+    if not accepts_applications(opening):
+        return _closed_page(opening)
     form = ApplyForm()
     if form.validate_on_submit():
         upload = form.cv.data
@@ -72,6 +77,7 @@ def status(token: str) -> str:
         state=state,
         document=document,
         versions=len(application.documents),
+        accepting=accepts_applications(application.opening),
     )
 
 
@@ -82,6 +88,8 @@ def new_version(token: str) -> str | Response:
     application = services.application_for_token(db_session(), token)
     if application is None:
         abort(404)
+    if not accepts_applications(application.opening):
+        return _closed_page(application.opening)
     form = VersionForm()
     if form.validate_on_submit():
         upload = form.cv.data

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     Field,
     FieldList,
@@ -25,6 +26,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -38,7 +40,7 @@ from wtforms.validators import (
 )
 
 from recruit.core.criteria import CRITERION_TYPES, Param
-from recruit.db.models import USER_ROLES
+from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, USER_ROLES
 
 
 class SignInForm(FlaskForm):
@@ -123,6 +125,66 @@ class VersionForm(FlaskForm):
         _l("Your CV (PDF or Word .docx)"),
         validators=[FileRequired(_l("Please choose your CV file.")), CvFile()],
     )
+
+
+# --- openings (issue 15) ------------------------------------------------------------------
+
+# The five built-in role families an opening starts from (models/roles/<id>.json).
+ROLE_TEMPLATE_LABELS = {
+    "account-manager": _l("Account manager"),
+    "bank-account-manager": _l("Bank account manager"),
+    "telecom-retail-manager": _l("Mobile-shop customer service manager"),
+    "corporate-account-manager": _l("Corporate (key) account manager"),
+    "customer-service-manager": _l("Customer service manager"),
+}
+EMPLOYMENT_LABELS = {
+    "full_time": _l("Full time"),
+    "part_time": _l("Part time"),
+    "contract": _l("Contract"),
+    "internship": _l("Internship"),
+    "temporary": _l("Temporary"),
+}
+assert set(EMPLOYMENT_LABELS) == set(EMPLOYMENT_TYPES)
+
+
+class OpeningForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[InputRequired(_l("Give the opening a title.")), Length(max=200)],
+    )
+    location = StringField(_l("City"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description (Markdown: **bold**, lists with -, links)"),
+        validators=[Optional(), Length(max=20000)],
+    )
+    employment_type = SelectField(
+        _l("Employment type"), choices=[SelectChoice(k, v) for k, v in EMPLOYMENT_LABELS.items()]
+    )
+    salary_min = IntegerField(
+        _l("Monthly salary from"), validators=[Optional(), NumberRange(0, 10_000_000)]
+    )
+    salary_max = IntegerField(
+        _l("Monthly salary up to"), validators=[Optional(), NumberRange(0, 10_000_000)]
+    )
+    salary_currency = SelectField(
+        _l("Currency"),
+        choices=[SelectChoice("", "—")] + [SelectChoice(c, c) for c in CURRENCIES],
+    )
+    closes_on = DateField(_l("Last day to apply"), validators=[Optional()])
+    # Only when creating: a built-in role, or "copy:<id>" of an opening the user works on.
+    template = SelectField(_l("Requirements start from"), choices=[])
+    members = SelectMultipleField(_l("Who works on it"), choices=[], coerce=int)
+
+    def validate_salary_max(self, field: IntegerField) -> None:
+        low = self.salary_min.data
+        if low is not None and field.data is not None and low > field.data:
+            raise ValidationError(_l("The maximum must not be below the minimum."))
+
+    def validate_salary_currency(self, field: SelectField) -> None:
+        if (
+            self.salary_min.data is not None or self.salary_max.data is not None
+        ) and not field.data:
+            raise ValidationError(_l("Choose the salary's currency."))
 
 
 class StatusForm(FlaskForm):

@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening
 from recruit.services import ServiceError, duplicates, review
+from recruit.services.openings import accepts_applications
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, NoteForm, StatusForm
 from recruit.web.permissions import (
@@ -103,7 +104,9 @@ def dashboard() -> str:
     """List the openings the recruiter works on, with application and reading counts."""
     openings = list(db_session().scalars(visible_openings_query().order_by(Opening.title)))
     return render_template(
-        "recruiter/dashboard.html", stats=review.dashboard(db_session(), openings)
+        "recruiter/dashboard.html",
+        stats=review.dashboard(db_session(), openings),
+        accepting={o.id for o in openings if accepts_applications(o)},
     )
 
 

@@ -63,6 +63,14 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("recruiter.change_status", "POST"): RECRUITER_OF_A,
     ("recruiter.add_note", "POST"): RECRUITER_OF_A,
     ("recruiter.download", "GET"): RECRUITER_OF_A,
+    # openings: recruiters create them and run those they work on; hiring managers tune
+    # requirements only
+    ("openings.create", "GET"): RECRUITERS,
+    ("openings.create", "POST"): RECRUITERS,
+    ("openings.edit", "GET"): RECRUITER_OF_A,
+    ("openings.edit", "POST"): RECRUITER_OF_A,
+    ("openings.close", "POST"): RECRUITER_OF_A,
+    ("openings.reopen", "POST"): RECRUITER_OF_A,
     # hiring managers: their openings' requirements and versions
     ("manager.openings", "GET"): MANAGERS,
     ("manager.requirements_page", "GET"): MANAGER_OF_A,
@@ -74,6 +82,10 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("api.openapi", "GET"): EVERYONE,
     ("api.csrf_token", "GET"): STAFF,
     ("api.openings", "GET"): STAFF,
+    ("api.create_opening", "POST"): RECRUITERS,
+    ("api.update_opening", "PATCH"): RECRUITER_OF_A,
+    ("api.close_opening", "POST"): RECRUITER_OF_A,
+    ("api.reopen_opening", "POST"): RECRUITER_OF_A,
     ("api.opening", "GET"): MEMBER_OF_A,
     ("api.profiles", "GET"): MEMBER_OF_A,
     ("api.applications", "GET"): RECRUITER_OF_A,
@@ -102,6 +114,12 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
 POST_DATA: dict[str, dict[str, str]] = {
     "recruiter.change_status": {"status": "shortlisted"},
     "recruiter.add_note": {"body": "a note"},
+    "openings.create": {
+        "title": "Sales",
+        "template": "account-manager",
+        "employment_type": "full_time",
+    },
+    "openings.edit": {"title": "Account Manager", "employment_type": "part_time"},
     "recruiter.bulk": {"status": "interview", "ids": "{application_id}"},
     "admin.invite": {"email": "new@example.com", "role": "recruiter"},
     "admin.change_role": {"role": "hiring_manager"},
@@ -217,7 +235,7 @@ def test_post_routes_as_every_principal(app, database_url) -> None:
     # Every request gets a fresh world: a POST that succeeds changes what the next one sees.
     problems = []
     for endpoint, method, rule in _routes(app):
-        if method != "POST" or (endpoint, method) not in RULES:
+        if method == "GET" or (endpoint, method) not in RULES:
             continue
         for principal in PRINCIPALS:
             _truncate(database_url)
@@ -228,26 +246,27 @@ def test_post_routes_as_every_principal(app, database_url) -> None:
                 sign_in_as(client, user)
                 url = _url(app, rule, world)
                 data = _data(endpoint, world)
-            problem = _request(client, "post", url, data, principal, endpoint, method)
+            problem = _request(client, method.lower(), url, data, principal, endpoint, method)
             if problem:
                 problems.append(problem)
     assert not problems, "\n".join(problems)
 
 
-def test_every_post_needs_a_csrf_token(app, world) -> None:
+def test_every_write_needs_a_csrf_token(app, world) -> None:
     app.config["WTF_CSRF_ENABLED"] = True
     admin = world.users["admin"]
     problems = []
     for endpoint, method, rule in _routes(app):
-        if method != "POST":
+        if method == "GET":
             continue
         client = app.test_client()
         sign_in_as(client, admin)
-        response = client.post(_url(app, rule, world), data=_data(endpoint, world))
+        send = getattr(client, method.lower())
+        response = send(_url(app, rule, world), data=_data(endpoint, world))
         response.close()
         # 400 alone could be a bad body: the refusal must be the CSRF check's.
         if response.status_code != 400 or "CSRF" not in response.get_data(as_text=True):
-            problems.append(f"POST {endpoint} without a CSRF token gave {response.status_code}")
+            problems.append(f"{method} {endpoint} without a CSRF token gave {response.status_code}")
     assert not problems, "\n".join(problems)
 
 

@@ -112,7 +112,8 @@ def test_closed_or_unknown_openings_take_no_applications(wclient, session):
     o = f.opening(session)
     o.status = "closed"
     session.commit()
-    assert wclient.get(f"/openings/{o.id}/apply").status_code == 404
+    closed = wclient.get(f"/openings/{o.id}/apply")
+    assert closed.status_code == 410 and "This opening is closed" in closed.text
     assert wclient.get("/openings/999/apply").status_code == 404
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, event, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from recruit.db.models import (
     APPLICATION_STATUSES,
@@ -393,7 +393,11 @@ def dashboard(session: Session, openings: Iterable[Opening]) -> list[OpeningStat
 
 
 def needs_review(session: Session, opening_ids: Iterable[int], limit: int = 200) -> list[Document]:
-    """Return the documents that could not be read (scanned, corrupt...), newest first."""
+    """Return the documents that could not be read (scanned, corrupt...), newest first.
+
+    A file the candidate has since replaced by a newer upload needs nobody: it is left out.
+    """
+    newer = aliased(Document)
     return list(
         session.scalars(
             select(Document)
@@ -402,6 +406,9 @@ def needs_review(session: Session, opening_ids: Iterable[int], limit: int = 200)
             .where(
                 Application.opening_id.in_(list(opening_ids)),
                 Document.status.in_(("needs_review", "error")),
+                ~select(newer.id)
+                .where(newer.application_id == Document.application_id, newer.id > Document.id)
+                .exists(),
             )
             .order_by(Document.id.desc())
             .limit(limit)

@@ -305,6 +305,8 @@ def _candidate_page(application: Application, note_form: NoteForm) -> str:
         education=EDUCATION_LABELS,
         name=display_name(application),
         hidden=identity_hidden(application),
+        reason=review_reason,
+        document_states=DOCUMENT_STATES,
     )
 
 
@@ -354,12 +356,63 @@ def download(document_id: int) -> Response:
 @bp.get("/needs-review")
 @roles_required(*STAFF)
 def review_list() -> str:
-    """List the CVs that could not be read, with the reason, across the user's openings."""
-    openings = {o.id: o for o in db_session().scalars(visible_openings_query())}
-    documents = review.needs_review(db_session(), openings)
+    """List the CVs that could not be read, with the reason, per opening of the user's."""
+    openings = db_session().scalars(visible_openings_query().order_by(Opening.title))
+    return _review_page(list(openings), None)
+
+
+@bp.get("/openings/<int:opening_id>/needs-review")
+@roles_required(*STAFF)
+def opening_review(opening_id: int) -> str:
+    """List the CVs of one opening that could not be read, with the reason."""
+    opening = opening_or_404(opening_id)
+    return _review_page([opening], opening)
+
+
+def _review_page(openings: list[Opening], opening: Opening | None) -> str:
+    documents = review.needs_review(db_session(), [o.id for o in openings])
+    groups = [(o, [d for d in documents if d.application.opening_id == o.id]) for o in openings]
     return render_template(
         "recruiter/needs_review.html",
-        documents=documents,
-        openings=openings,
+        groups=[(o, docs) for o, docs in groups if docs],
+        opening=opening,
         display_name=display_name,
+        reason=review_reason,
     )
+
+
+# What a recruiter is told about a CV that could not be read, and what to do about it. The
+# candidate sees the reader's own message, which is written for them ("please upload...").
+REVIEW_REASONS = {
+    "no_text_layer": _l(
+        "Scanned picture with no text: open the original, or ask for the PDF exported from "
+        "the editor."
+    ),
+    "ocr": _l("Scanned picture read by text recognition (OCR): check the text against the file."),
+    "encrypted": _l("Protected by a password: ask the candidate for a copy without one."),
+    "not_a_pdf": _l(
+        "Not a CV document, whatever its name says: ask for the CV as a PDF or Word file."
+    ),
+    "unsupported_type": _l(
+        "A kind of file we cannot read (an old .doc, .odt or a picture): ask for a PDF or .docx."
+    ),
+    "corrupt": _l("Damaged or cut off during the upload: ask the candidate to send it again."),
+    "too_large": _l("Too large, or unpacks to something huge: ask for a lighter PDF."),
+    "too_many_pages": _l("Too many pages for a CV (a whole portfolio?): ask for the CV alone."),
+    "timeout": _l("Took too long to read: open the original, or ask for a plain PDF export."),
+}
+
+
+DOCUMENT_STATES = {
+    "queued": _l("waiting to be read"),
+    "reading": _l("being read"),
+    "ok": _l("read"),
+}
+
+
+def review_reason(document: Any) -> str:
+    """Return, in recruiters' words, why a document needs a person."""
+    code = document.error_code or ""
+    if code == "no_text_layer" and document.text:
+        code = "ocr"  # text recognition gave us something to score, to be checked
+    return str(REVIEW_REASONS.get(code, _("Could not be read: open the original file.")))

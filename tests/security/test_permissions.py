@@ -55,6 +55,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("recruiter.dashboard", "GET"): STAFF,
     ("recruiter.progress", "GET"): STAFF,
     ("recruiter.review_list", "GET"): RECRUITERS,
+    ("recruiter.opening_review", "GET"): RECRUITER_OF_A,
     ("recruiter.shortlist", "GET"): MEMBER_OF_A,
     ("recruiter.bulk", "POST"): RECRUITER_OF_A,
     ("recruiter.export_csv", "GET"): RECRUITER_OF_A,

@@ -133,6 +133,16 @@ def read_application(
     )
     session.add(application)
     session.flush()
+    add_read_document(session, application, skills, **kw)
+    return application
+
+
+def add_read_document(
+    session: Session, application: Application, skills: dict[str, str] | None = None, **kw: Any
+) -> Document:
+    """Add a read and scored CV version to an application (no PDF)."""
+    name = application.candidate.name
+    skills = skills or {"crm": "CRM"}
     text = cv_text(name, list(skills.values()), typo=kw.get("typo", False))
     document = Document(
         application_id=application.id,
@@ -149,9 +159,9 @@ def read_application(
     session.add(document)
     session.flush()
     session.refresh(application)
-    services.score_document(session, document, o)
+    services.score_document(session, document, application.opening)
     session.flush()
-    return application
+    return document
 
 
 def sign_in(client: Any, user: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,3 +60,11 @@ def browser_page(**context_options: Any) -> Iterator[tuple[Any, list[str]]]:
         finally:
             context.close()
             browser.close()
+
+
+def shot(pg: Any, name: str, full_page: bool = True) -> None:
+    """Save a screenshot of the page to $RECRUIT_SCREENSHOTS (for the README), when set."""
+    folder = os.environ.get("RECRUIT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)

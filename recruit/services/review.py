@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, event, func, or_, select
@@ -226,8 +226,48 @@ def _cursor_clause(key: Any, descending: bool, cursor: str) -> Any:
         value, last_id = float(raw_value), int(raw_id)
     except ValueError:
         raise ServiceError("invalid page cursor") from None
-    beyond = key < value if descending else key > value
-    return or_(beyond, and_(key == value, Application.id < last_id))
+    return _beyond(key, descending, value, last_id, forward=True)
+
+
+def _beyond(key: Any, descending: bool, value: Any, last_id: int, *, forward: bool) -> Any:
+    """Rows strictly after (forward) or before (value, id) in the page order."""
+    if key is None:
+        return Application.id < last_id if forward else Application.id > last_id
+    down = descending if forward else not descending
+    tie = Application.id < last_id if forward else Application.id > last_id
+    return or_(key < value if down else key > value, and_(key == value, tie))
+
+
+def _order(key: Any, descending: bool, *, forward: bool = True) -> list[Any]:
+    """Return the ORDER BY of the page order (ties newest first), or its reverse."""
+    down = descending if forward else not descending
+    order = [Application.id.desc() if forward else Application.id.asc()]
+    if key is not None:
+        order.insert(0, key.desc() if down else key.asc())
+    return order
+
+
+def neighbours(
+    session: Session, opening: Opening, flt: ShortlistFilter, application: Application
+) -> tuple[int | None, int | None]:
+    """Return the ids before and after an application in the order of the shortlist it is in."""
+    key, descending = _sort_key(flt.sort, flt.view)
+    clauses = _where(opening, replace(flt, after=""))
+    value = None
+    if key is not None:
+        value = session.execute(select(key).where(Application.id == application.id)).scalar()
+        if value is None:
+            return None, None  # not scored: it is not in this list's order
+    found = []
+    for forward in (False, True):
+        query = (
+            select(Application.id)
+            .where(*clauses, _beyond(key, descending, value, application.id, forward=forward))
+            .order_by(*_order(key, descending, forward=forward))
+            .limit(1)
+        )
+        found.append(session.scalar(query))
+    return found[0], found[1]
 
 
 def shortlist(
@@ -242,14 +282,11 @@ def shortlist(
     clauses = _where(opening, flt)
     if flt.after:
         clauses.append(_cursor_clause(key, descending, flt.after))
-    order = [Application.id.desc()]
-    if key is not None:
-        order.insert(0, key.desc() if descending else key.asc())
     query = (
         select(Application)
         .options(joinedload(Application.candidate))
         .where(*clauses)
-        .order_by(*order)
+        .order_by(*_order(key, descending))
         .limit(page_size + 1)
     )
     rows = list(session.scalars(query))
@@ -310,14 +347,11 @@ def export_rows(
         "applied",
     ]
     key, descending = _sort_key(flt.sort, flt.view)
-    order = [Application.id.desc()]
-    if key is not None:
-        order.insert(0, key.desc() if descending else key.asc())
     query = (
         select(Application)
         .options(joinedload(Application.candidate))
-        .where(*_where(opening, ShortlistFilter(**{**flt.__dict__, "after": ""})))
-        .order_by(*order)
+        .where(*_where(opening, replace(flt, after="")))
+        .order_by(*_order(key, descending))
         .execution_options(yield_per=1000)
     )
     for n, app in enumerate(session.scalars(query), start=1):

@@ -136,6 +136,7 @@ def shortlist(opening_id: int) -> str:
         "recruiter/shortlist.html",
         opening=opening,
         flt=flt,
+        list_args=flt.params(after=""),
         page=page,
         related=duplicates.related(db_session(), [a.id for a in page.rows]),
         bulk=bulk,
@@ -282,6 +283,12 @@ def candidate(application_id: int) -> str:
     return page
 
 
+def _list_args(opening: Opening) -> tuple[review.ShortlistFilter, dict[str, Any]]:
+    """Return the shortlist a candidate page was opened from, and its query string."""
+    flt = filter_from_args(request.args, opening)
+    return flt, flt.params(after="")
+
+
 def _candidate_page(application: Application, note_form: NoteForm) -> str:
     """Render the candidate page (shared by the page and a note form sent back with errors)."""
     detail = review.candidate_detail(
@@ -291,8 +298,13 @@ def _candidate_page(application: Application, note_form: NoteForm) -> str:
     status_form.status.choices = _status_choices()
     session = db_session()
     others = duplicates.related(session, [application.id]).get(application.id, [])
+    flt, list_args = _list_args(application.opening)
+    previous, following = review.neighbours(db_session(), application.opening, flt, application)
     return render_template(
         "recruiter/candidate.html",
+        list_args=list_args,
+        previous=previous,
+        following=following,
         application=application,
         duplicate_of=application.duplicate_of if application.duplicate_of_id else None,
         later=[session.get(Application, i) for i in others if i != application.duplicate_of_id],
@@ -325,7 +337,8 @@ def change_status(application_id: int) -> Response:
         review.set_status(db_session(), application, form.status.data or "", current_user.user)
         db_session().commit()
         flash(_("Status changed to %(s)s.", s=STATUS_LABELS[application.status]), "success")
-    return redirect(url_for("recruiter.candidate", application_id=application.id))
+    list_args = _list_args(application.opening)[1]
+    return redirect(url_for("recruiter.candidate", application_id=application.id, **list_args))
 
 
 @bp.post("/applications/<int:application_id>/notes")
@@ -338,7 +351,9 @@ def add_note(application_id: int) -> str | Response:
         review.add_note(db_session(), application, form.body.data or "", current_user.user)
         db_session().commit()
         flash(_("Note added."), "success")
-        return redirect(url_for("recruiter.candidate", application_id=application.id) + "#notes")
+        list_args = _list_args(application.opening)[1]
+        back = url_for("recruiter.candidate", application_id=application.id, **list_args)
+        return redirect(back + "#notes")
     return _candidate_page(application, form)
 
 

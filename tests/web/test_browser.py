@@ -9,45 +9,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import os
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from recruit import services
 from recruit.db.models import Application
-from tests.browser import browser_page, live_server, marks
+from tests.browser import marks, shot
 from tests.web import factories as f
 
 pytestmark = marks
-
-
-@pytest.fixture
-def server(web) -> Iterator[str]:
-    """Serve the app with the embedded worker; yield its URL."""
-    from recruit.web.app import start_worker
-
-    start_worker(web)
-    runner = web.extensions["recruit.runner"]
-    runner.idle_sleep = 0.2
-    with live_server(web) as url:
-        yield url
-    runner.stop()
-
-
-@pytest.fixture
-def page(server):
-    with browser_page(viewport={"width": 1280, "height": 860}) as (pg, problems):
-        yield pg
-    assert not problems, f"script errors or CSP violations: {problems}"
-
-
-def shot(pg, name: str, full_page: bool = True) -> None:
-    folder = os.environ.get("RECRUIT_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
 
 
 def cv_pdf(name: str = "", email: str = "", weak: bool = False) -> bytes:

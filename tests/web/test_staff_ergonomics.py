@@ -63,3 +63,50 @@ def test_needs_review_per_opening_in_recruiters_words(wclient, session) -> None:
     assert "Not a CV document" in every
     dashboard = wclient.get("/recruiter/").get_data(as_text=True)
     assert f'href="/recruiter/openings/{a.id}/needs-review"' in dashboard
+
+
+def _links(html: str) -> dict[str, str]:
+    """Return the previous/next/back links of a candidate page by their id."""
+    import re
+
+    found = re.findall(
+        r'href="([^"]+)"[^>]*id="(previous-candidate|next-candidate|back-to-list)"', html
+    )
+    return {key: url.replace("&amp;", "&") for url, key in found}
+
+
+def test_previous_and_next_follow_the_shortlist_the_page_came_from(wclient, session) -> None:
+    recruiter = f.staff(session, "recruiter")
+    o = f.opening(session, recruiter)
+    strong = {"negotiation": "negociere", "crm": "CRM", "contracts": "contracte"}
+    best = f.read_application(
+        session, o, "Ana Popescu", {**strong, "client_portfolio": "portofoliu de clienți"}
+    )
+    middle = f.read_application(session, o, "Bogdan Ionescu", strong, sales_months=24)
+    last = f.read_application(session, o, "Carmen Dinu", {"crm": "CRM"}, sales_months=6)
+    session.commit()
+    assert best.score > middle.score > last.score
+    f.sign_in(wclient, recruiter)
+    shortlist = wclient.get(f"/recruiter/openings/{o.id}").get_data(as_text=True)
+    first_link = shortlist.split('class="cand-name" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert first_link.startswith(f"/recruiter/applications/{best.id}?")
+    page = _links(wclient.get(first_link).get_data(as_text=True))
+    assert "previous-candidate" not in page
+    assert page["next-candidate"].startswith(f"/recruiter/applications/{middle.id}?")
+    page = _links(wclient.get(page["next-candidate"]).get_data(as_text=True))
+    assert page["previous-candidate"].startswith(f"/recruiter/applications/{best.id}?")
+    assert page["next-candidate"].startswith(f"/recruiter/applications/{last.id}?")
+    # Another order, another neighbour: newest first, the last one added comes first.
+    newest = _links(wclient.get(f"/recruiter/applications/{middle.id}?sort=newest").text)
+    assert newest["previous-candidate"].startswith(f"/recruiter/applications/{last.id}?")
+    assert newest["next-candidate"].startswith(f"/recruiter/applications/{best.id}?")
+    assert "sort=newest" in newest["back-to-list"]
+    # A search narrows the list the neighbours come from.
+    searched = _links(wclient.get(f"/recruiter/applications/{best.id}?q=contracte").text)
+    assert searched["next-candidate"].startswith(f"/recruiter/applications/{middle.id}?")
+    # Changing the status keeps the list the recruiter works through.
+    changed = wclient.post(
+        f"/recruiter/applications/{middle.id}/status?sort=newest", data={"status": "interview"}
+    )
+    assert changed.location.startswith(f"/recruiter/applications/{middle.id}?")
+    assert "sort=newest" in changed.location

@@ -54,6 +54,7 @@ def test_keyboard_shortcuts_move_tick_and_change_status(page, server, session) -
     assert session.get(Application, best.id).status == "new"
     # On the candidate page, j and k open the next and previous candidate of the same list.
     page.get_by_role("link", name="Ana Popescu").click()
+    page.wait_for_url(f"**/recruiter/applications/{best.id}?*")
     page.keyboard.press("j")
     page.wait_for_url(f"**/recruiter/applications/{middle.id}?*")
     page.keyboard.press("k")

@@ -173,8 +173,25 @@ def total_months(
 
     A span that starts after `until` (or after its own end) counts 0 months, never less.
     """
+    return len(covered_months(spans, until))
+
+
+def covered_months(
+    spans: Iterable[tuple[tuple[int, int], tuple[int, int]]], until: tuple[int, int] | None = None
+) -> set[int]:
+    """Return the months covered by `spans` up to `until`, numbered year * 12 + month - 1."""
     months: set[int] = set()
     for start, end in spans:
         last = _index(end) if until is None else min(_index(end), _index(until))
         months.update(range(_index(start), last + 1))
-    return len(months)
+    return months
+
+
+def parse_month(value: str | None) -> tuple[int, int] | None:
+    """Return ("YYYY-MM") as (year, month), or None when it is missing or malformed."""
+    if not value or len(value) != 7 or value[4] != "-":
+        return None
+    year, month = value[:4], value[5:]
+    if not (year.isdigit() and month.isdigit()) or not 1 <= int(month) <= 12:
+        return None
+    return int(year), int(month)

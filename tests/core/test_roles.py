@@ -6,7 +6,16 @@ import json
 
 import pytest
 
-from recruit.core.profile import Education, Experience, LanguageSkill, Profile, Skill
+from recruit.core.criteria import RecentTitleCriterion
+from recruit.core.profile import (
+    Education,
+    EducationEntry,
+    Experience,
+    LanguageSkill,
+    Position,
+    Profile,
+    Skill,
+)
 from recruit.core.roles import (
     CRITERION_TYPES,
     ProfileError,
@@ -163,6 +172,14 @@ def test_every_criterion_type_round_trips() -> None:
         "licence": {"category": "C"},
         "own_car": {},
         "written_accuracy": {"full_at": 1, "zero_at": 6},
+        "occupation_months": {
+            "families": ["banking"],
+            "isco": ["3312"],
+            "target": 24,
+            "minimum": 3,
+            "half_life": 36,
+        },
+        "recent_title": {"families": ["sales", "retail"], "isco": []},
     }
     assert set(examples) == set(CRITERION_TYPES)
     criteria = [
@@ -192,10 +209,25 @@ def test_with_weights_changes_only_what_is_named_and_validates() -> None:
 def test_a_candidate_who_fits_outranks_a_chef(role_id: str) -> None:
     role = load_role(role_id)
     asked = [s for c in role.criteria if isinstance(c, SkillCriterion) for s in c.skills]
+    family = next(c.families[0] for c in role.criteria if isinstance(c, RecentTitleCriterion))
+    title = {
+        "sales": "Sales Representative",
+        "banking": "Relationship Banker",
+        "customer_service": "Customer Service Representative",
+        "retail": "Store Manager",
+        "account_management": "Key Account Manager",
+    }[family]
     fit = Profile(
         skills=tuple(Skill(s, s, 1) for s in asked),
-        experience=Experience(total_months=72, sales_months=48),
-        education=Education(highest="master"),
+        experience=Experience(
+            total_months=72,
+            sales_months=48,
+            positions=(Position(title, None, "2015-01", "2021-12", True),),
+        ),
+        education=Education(
+            highest="master",
+            entries=(EducationEntry("Master in Finance", None, None, None, "master"),),
+        ),
         languages=(LanguageSkill("en", "C1"),),
         driving_licence=("B",),
         own_car=True,
@@ -203,7 +235,10 @@ def test_a_candidate_who_fits_outranks_a_chef(role_id: str) -> None:
     )
     chef = Profile(
         skills=(Skill("teamwork", "teamwork", 2), Skill("organisation", "organisation", 1)),
-        experience=Experience(total_months=120),
+        experience=Experience(
+            total_months=120,
+            positions=(Position("Executive Chef", None, "2011-01", "2021-12", True),),
+        ),
         education=Education(highest="post_secondary"),
         languages=(LanguageSkill("fr", "B1"),),
         words=400,

@@ -9,14 +9,35 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Profile, Skill
+from recruit.core.occupations import families
+from recruit.core.profile import (
+    CEFR_LEVELS,
+    EDUCATION_LEVELS,
+    EducationEntry,
+    Position,
+    Profile,
+    Skill,
+)
 from recruit.core.roles import RequirementProfile, parse_requirements
 from recruit.core.scoring import criterion_matrix, rank, score
 from recruit.core.skills import skill_catalog
+from recruit.core.study import field_labels
 from tests.core.test_scoring import make_profile
 
 # Every test sets deadline=None: on a busy CI machine a slow example is not a failure.
 SKILL_IDS = sorted(skill_catalog())
+FAMILIES = sorted(families())
+FIELDS = sorted(field_labels("en"))
+TITLES = [
+    "Sales Associate",
+    "Relationship Banker",
+    "Executive Chef",
+    "Consilier bancar",
+    "Agent de vânzări",
+    "Cashier",
+    "Operations Manager",
+]
+DEGREES = ["BA Economics", "Licență ASE, Finanțe-Bănci", "B.A. Culinary Arts", "Master", None]
 weights = st.floats(min_value=0, max_value=10, allow_nan=False)
 
 
@@ -32,6 +53,8 @@ def criteria(draw: st.DrawFn) -> dict[str, object]:
                 "licence",
                 "own_car",
                 "written_accuracy",
+                "occupation_months",
+                "recent_title",
             ]
         )
     )
@@ -47,15 +70,35 @@ def criteria(draw: st.DrawFn) -> dict[str, object]:
             "minimum": draw(st.integers(0, target)),
         }
     elif kind == "education_at_least":
-        params = {"level": draw(st.sampled_from(EDUCATION_LEVELS[1:]))}
+        params = {
+            "level": draw(st.sampled_from(EDUCATION_LEVELS[1:])),
+            "fields": draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)),
+            "partial": draw(st.floats(0, 10)),
+        }
     elif kind == "language_at_least":
         params = {
-            "language": draw(st.sampled_from(["en", "fr", "de"])),
+            "language": draw(st.sampled_from(["en", "fr", "de", "ro"])),
             "level": draw(st.sampled_from(CEFR_LEVELS)),
             "partial": draw(st.floats(0, 10)),
+            "rule": draw(st.sampled_from(["median", "min", "max"])),
+            "written_level": draw(st.sampled_from(["none", *CEFR_LEVELS])),
         }
     elif kind == "licence":
         params = {"category": draw(st.sampled_from(["B", "C"]))}
+    elif kind in ("occupation_months", "recent_title"):
+        params = {
+            "families": draw(
+                st.lists(st.sampled_from(FAMILIES), min_size=1, max_size=3, unique=True)
+            ),
+            "isco": draw(st.lists(st.sampled_from(["3312", "4211", "5223", "34"]), unique=True)),
+        }
+        if kind == "occupation_months":
+            target = draw(st.integers(1, 120))
+            params |= {
+                "target": target,
+                "minimum": draw(st.integers(0, target)),
+                "half_life": draw(st.sampled_from([0, 1, 12, 60])),
+            }
     elif kind == "written_accuracy":
         full_at = draw(st.floats(0, 10))
         params = {"full_at": full_at, "zero_at": full_at + draw(st.floats(0.5, 20))}
@@ -76,9 +119,25 @@ def requirement_profiles(draw: st.DrawFn) -> RequirementProfile:
 
 
 @st.composite
+def positions(draw: st.DrawFn) -> Position:
+    start = draw(st.integers(2000 * 12, 2024 * 12))
+    end = start + draw(st.integers(0, 120))
+    month = lambda m: f"{m // 12:04d}-{m % 12 + 1:02d}"  # noqa: E731
+    # A position without dates (the reader found none) must score too.
+    dated = draw(st.integers(0, 5)) > 0
+    return Position(
+        draw(st.none() | st.sampled_from(TITLES)),
+        None,
+        month(start) if dated else None,
+        month(end) if dated else None,
+        draw(st.booleans()),
+    )
+
+
+@st.composite
 def profiles(draw: st.DrawFn) -> Profile:
     total = draw(st.integers(0, 400))
-    return make_profile(
+    profile = make_profile(
         skills=draw(st.dictionaries(st.sampled_from(SKILL_IDS), st.integers(0, 5), max_size=15)),
         total_months=total,
         sales_months=draw(st.integers(0, total)),
@@ -92,6 +151,31 @@ def profiles(draw: st.DrawFn) -> Profile:
         own_car=draw(st.booleans()),
         typos=draw(st.integers(0, 6)),
         words=draw(st.integers(0, 2000)),
+        positions=tuple(draw(st.lists(positions(), max_size=4))),
+    )
+    entries = tuple(
+        EducationEntry(d, None, None, None, draw(st.sampled_from(EDUCATION_LEVELS)))
+        for d in draw(st.lists(st.sampled_from(DEGREES), max_size=2))
+    )
+    languages = tuple(
+        dataclasses.replace(
+            lang,
+            skill_levels=draw(
+                st.dictionaries(
+                    st.sampled_from(["listening", "reading", "writing"]),
+                    st.sampled_from(CEFR_LEVELS),
+                )
+            ),
+        )
+        for lang in profile.languages
+    )
+    return dataclasses.replace(
+        profile,
+        language=draw(st.sampled_from([None, "en", "ro"])),
+        education=dataclasses.replace(
+            profile.education, entries=profile.education.entries + entries
+        ),
+        languages=languages,
     )
 
 

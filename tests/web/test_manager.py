@@ -7,7 +7,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from recruit.core.criteria import CRITERION_TYPES
-from recruit.core.roles import parse_requirements
+from recruit.core.roles import load_role, parse_requirements
 from recruit.db.models import Application, Opening, RequirementProfile
 from recruit.services import requirements
 from tests.web import factories as f
@@ -59,7 +59,7 @@ def test_form_shows_sliders_and_histogram(wclient, session):
     f.sign_in(wclient, manager)
     body = wclient.get(f"/manager/openings/{o.id}/requirements").get_data(as_text=True)
     assert 'type="range"' in body and "Negotiation" in body and "histogram" in body
-    assert body.count('class="criterion') == 12
+    assert body.count('class="criterion') == len(load_role("account-manager").criteria)
 
 
 def test_preview_reorders_without_saving(wclient, session):
@@ -112,7 +112,10 @@ def test_save_creates_a_version_rescores_and_reverts(wclient, session):
 def test_invalid_save_keeps_input_with_message_by_the_criterion(wclient, session):
     manager, o, *_ = setup(session)
     f.sign_in(wclient, manager)
-    data = form_data(session, o) | {"action": "save", "criteria-0-skills": []}
+    first_skill = [c["type"] for c in load_role("account-manager").to_dict()["criteria"]].index(
+        "skill"
+    )
+    data = form_data(session, o) | {"action": "save", f"criteria-{first_skill}-skills": []}
     r = wclient.post(f"/manager/openings/{o.id}/requirements", data=data)
     body = r.get_data(as_text=True)
     assert r.status_code == 200 and "skills" in body and 'class="error"' in body
@@ -125,13 +128,15 @@ def test_add_and_remove_criteria(wclient, session):
     f.sign_in(wclient, manager)
     data = form_data(session, o) | {"action": "add", "add_type": "own_car"}
     body = wclient.post(f"/manager/openings/{o.id}/requirements", data=data).get_data(as_text=True)
-    assert body.count('class="criterion') == 13 and 'value="own_car_1"' in body
-    data = form_data(session, o) | {"action": "save", "criteria-11-remove": "y"}
+    n = len(load_role("account-manager").criteria)
+    assert body.count('class="criterion') == n + 1 and 'value="own_car_1"' in body
+    # The last built-in criterion is licence_b: remove it, keep the new one after it.
+    data = form_data(session, o) | {"action": "save", f"criteria-{n - 1}-remove": "y"}
     data |= {
-        "criteria-12-id": "own_car_1",
-        "criteria-12-type": "own_car",
-        "criteria-12-label": "Own car",
-        "criteria-12-weight": "2",
+        f"criteria-{n}-id": "own_car_1",
+        f"criteria-{n}-type": "own_car",
+        f"criteria-{n}-label": "Own car",
+        f"criteria-{n}-weight": "2",
     }
     wclient.post(f"/manager/openings/{o.id}/requirements", data=data)
     latest = requirements.versions(session, o)[0].criteria["criteria"]

@@ -19,12 +19,15 @@ from recruit.core.criteria.education import EducationCriterion
 from recruit.core.criteria.experience import ExperienceCriterion
 from recruit.core.criteria.language import LanguageCriterion
 from recruit.core.criteria.licence import LicenceCriterion, OwnCarCriterion
+from recruit.core.criteria.occupation import OccupationMonthsCriterion, RecentTitleCriterion
 from recruit.core.criteria.skill import SkillCriterion
 from recruit.core.criteria.written import WrittenAccuracyCriterion
 
 CRITERION_TYPES: dict[str, type[Criterion]] = {
     c.type: c
     for c in (
+        OccupationMonthsCriterion,
+        RecentTitleCriterion,
         SkillCriterion,
         ExperienceCriterion,
         EducationCriterion,
@@ -48,9 +51,11 @@ __all__ = [
     "LanguageCriterion",
     "LicenceCriterion",
     "Outcome",
+    "OccupationMonthsCriterion",
     "OwnCarCriterion",
     "Param",
     "ProfileError",
+    "RecentTitleCriterion",
     "SkillCriterion",
     "WrittenAccuracyCriterion",
     "quote",

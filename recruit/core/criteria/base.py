@@ -124,7 +124,7 @@ class Param:
             out = {
                 "type": "array",
                 "items": {"enum": [v for v, _ in self.options()]},
-                "minItems": 1,
+                "minItems": 0 if self.default == () else 1,
                 "uniqueItems": True,
             }
         elif self.kind == "codes":
@@ -164,6 +164,8 @@ class Param:
         noun = self.noun or "value"
         if isinstance(value, str):
             value = [value]
+        if self.default == () and isinstance(value, list | tuple) and not value:
+            return ()  # an optional list: empty means "any"
         if (
             not isinstance(value, list | tuple)
             or not value

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, ClassVar
 
-from recruit.core.criteria.base import FULL, NOT_FOUND, Criterion, Outcome, Param, _l, quote
-from recruit.core.profile import EDUCATION_LEVELS, Evidence, Profile
+from recruit.core.criteria.base import (
+    FULL,
+    MAX_POINTS,
+    NOT_FOUND,
+    Criterion,
+    Outcome,
+    Param,
+    _l,
+    quote,
+    units,
+)
+from recruit.core.profile import EDUCATION_LEVELS, EducationEntry, Evidence, Profile
+from recruit.core.study import field_labels, fields_of_study
 
 
 def education_levels(language: str | None) -> Sequence[tuple[str, str]]:
@@ -15,16 +27,40 @@ def education_levels(language: str | None) -> Sequence[tuple[str, str]]:
     return [(lvl, lvl.replace("_", "-")) for lvl in EDUCATION_LEVELS[1:]]
 
 
+def _field_options(language: str | None) -> Sequence[tuple[str, str]]:
+    return sorted(field_labels(language).items(), key=lambda item: item[1])
+
+
+def entry_fields(entry: EducationEntry) -> tuple[str, ...]:
+    """Return the fields of study an education entry names (degree line, then school)."""
+    return fields_of_study(" | ".join(x for x in (entry.degree, entry.institution) if x))
+
+
 @dataclass(frozen=True)
 class EducationCriterion(Criterion):
-    """The highest education level reached is at least `level`."""
+    """The highest education level reached is at least `level`, in one of `fields` if given.
+
+    A degree at the level in another field (or one the CV does not name) earns `partial`.
+    """
 
     type: ClassVar[str] = "education_at_least"
     title: ClassVar[str] = _l("Education level")
     PARAMS: ClassVar[tuple[Param, ...]] = (
         Param("level", "choice", _l("At least"), choices=education_levels),
+        Param(
+            "fields",
+            "multi",
+            _l("Fields of study"),
+            default=(),
+            choices=_field_options,
+            noun="field of study",
+            hint=_l("None chosen: any field counts."),
+        ),
+        Param("partial", "number", _l("Points for another field"), 0.0, 0.0, 10.0),
     )
     level: str = "bachelor"
+    fields: tuple[str, ...] = ()
+    partial: float = 0.0
 
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
@@ -38,11 +74,28 @@ class EducationCriterion(Criterion):
         highest = profile.education.highest
         wanted = EDUCATION_LEVELS.index(self.level)
         reached = EDUCATION_LEVELS.index(highest) if highest in EDUCATION_LEVELS else -1
-        passed = reached >= wanted
-        points = FULL if passed else 0
+        level_met = reached >= wanted
+        in_field: list[EducationEntry] = []
+        if level_met and self.fields:
+            in_field = [
+                e
+                for e in profile.education.entries
+                if e.level in EDUCATION_LEVELS
+                and EDUCATION_LEVELS.index(e.level) >= wanted
+                and set(entry_fields(e)) & set(self.fields)
+            ]
+        passed = level_met and (not self.fields or bool(in_field))
+        if passed:
+            points = FULL
+        elif level_met:
+            points = units(Fraction(self.partial), MAX_POINTS)
+        else:
+            points = 0
         if not explain:
             return Outcome(points, passed)
-        entries = [e for e in profile.education.entries if e.level == highest] if highest else []
+        entries = in_field or (
+            [e for e in profile.education.entries if e.level == highest] if highest else []
+        )
         evidence: list[str] = []
         spans: list[Evidence] = []
         for e in entries:
@@ -57,4 +110,15 @@ class EducationCriterion(Criterion):
             evidence.append(f"highest level: {highest}")
         note = " (studies not finished)" if profile.education.incomplete else ""
         explanation = f"highest level {highest or NOT_FOUND}{note}; asked: {self.level} or above"
+        if self.fields:
+            named = sorted({f for e in profile.education.entries for f in entry_fields(e)})
+            if in_field:
+                why = "full points: the degree is in " + ", ".join(
+                    sorted(set(entry_fields(in_field[0])) & set(self.fields))
+                )
+            elif level_met:
+                why = f"partial points: the degree's field is {', '.join(named) or 'not named'}"
+            else:
+                why = "no points"
+            explanation += f", in {', '.join(self.fields)}; {why}"
         return Outcome(points, passed, tuple(evidence), tuple(spans), explanation)

@@ -1,11 +1,13 @@
 """Measure the reader: ms per page against plain pdfplumber and pypdfium2, and reading order.
 
-Run: .venv/bin/python bench/reading.py [--repeat N] [--no-real] [--no-labelled]
+Run: .venv/bin/python bench/reading.py [--repeat N] [--no-real] [--no-labelled] [--no-redraws]
 
 Every file is read by each method in turn, in the same run, `--repeat` times (the best time
 per file is kept, which filters out noise from other processes on the machine). Reading
 order quality is the share of the true word bigrams kept, per layout, on generated CVs whose
-true text `tests.cvgen.expected_text` knows.
+true text `tests.cvgen.expected_text` knows. The same CVs re-drawn word by word (row by row,
+and shuffled, each word a run of its own in a slightly different size) must read the same:
+bigram order and the extracted name against the original's.
 """
 
 from __future__ import annotations
@@ -147,6 +149,17 @@ def report_speed(title: str, per_page: dict[str, list[float]]) -> None:
         print(f"  {name:20s} {med:8.1f} {p90:8.1f}   x{med / base:.2f}")
 
 
+def print_layouts(scores: dict[str, dict[str, list[float]]]) -> None:
+    """Print mean / worst of each method's scores, one row per layout."""
+    print("  " + "layout".ljust(16) + "".join(n.rjust(22) for n in scores))
+    for layout in cvgen.LAYOUTS:
+        cells = []
+        for name in scores:
+            v = scores[name][layout]
+            cells.append(f"{statistics.mean(v):.3f} / {min(v):.3f}".rjust(22) if v else "-")
+        print("  " + layout.ljust(16) + "".join(cells))
+
+
 def report_quality(title: str, corpus: list[Item]) -> None:
     scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     languages_right = 0
@@ -156,14 +169,39 @@ def report_quality(title: str, corpus: list[Item]) -> None:
             scores[name][layout].append(cvgen.bigram_recall(truth, text))
         languages_right += read_document(data).language == language
     print(f"\n{title}: reading order, share of true word bigrams kept (mean / worst)")
-    print("  " + "layout".ljust(16) + "".join(n.rjust(22) for n in scores))
-    for layout in cvgen.LAYOUTS:
-        cells = []
-        for name in scores:
-            v = scores[name][layout]
-            cells.append(f"{statistics.mean(v):.3f} / {min(v):.3f}".rjust(22) if v else "-")
-        print("  " + layout.ljust(16) + "".join(cells))
+    print_layouts(scores)
     print(f"  language (function-word rule) right on {languages_right} of {len(corpus)}")
+
+
+def report_redraws(cvs: list[tuple[str, cvgen.CvDocument, str | None]]) -> None:
+    """Re-draw each (layout, CV, true name) word by word and compare with the original."""
+    from recruit.core.extraction import extract_profile
+
+    def name(data: bytes) -> str | None:
+        r = read_document(data)
+        return extract_profile(r.text, language=r.language, doc_date=r.doc_date).name
+
+    scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    same = right = right_original = 0
+    for layout, doc, truth_name in cvs:
+        truth = cvgen.expected_text(doc, layout)
+        original = name(cvgen.render_pdf(doc, layout))
+        right_original += 2 * (original == truth_name)
+        for order in ("words", "shuffled"):
+            data = cvgen.render_pdf(doc, layout, file_order=order)
+            for method in ("recruit", "pdfplumber"):
+                text, _ = METHODS[method](data)
+                scores[method][layout].append(cvgen.bigram_recall(truth, text))
+            got = name(data)
+            same += got == original
+            right += got == truth_name
+    n = 2 * len(cvs)
+    print(f"\nword-by-word re-draws ({n} PDFs: words in row order and shuffled, sizes +-2%)")
+    print_layouts(scores)
+    print(
+        f"  names as on the original: {same} of {n}; right: {right} of {n} "
+        f"(the originals: {right_original} of {n})"
+    )
 
 
 def report_real_language(files: list[bytes]) -> None:
@@ -177,6 +215,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-real", action="store_true")
     ap.add_argument("--no-labelled", action="store_true")
+    ap.add_argument("--no-redraws", action="store_true")
     args = ap.parse_args()
 
     corpus = generated()
@@ -186,6 +225,17 @@ def main() -> None:
         extra = labelled()
         if extra:
             report_quality(f"labelled CVs ({len(extra)} PDFs)", extra)
+    if not args.no_redraws:
+        cvs = [
+            (layout, doc, doc.header[0])
+            for doc in cvgen.sample_cvs().values()
+            for layout in cvgen.LAYOUTS
+        ]
+        if not args.no_labelled:
+            from tests.labelled import labelled_cvs
+
+            cvs += [(cv.layout, cv.doc, cv.truth.name) for cv in labelled_cvs()]
+        report_redraws(cvs)
     report_speed("generated corpus", timed([d for _, d, _, _ in corpus], args.repeat))
     if not args.no_real and REAL_CVS.is_dir():
         files = [p.read_bytes() for p in sorted(REAL_CVS.glob("*/*.pdf"))]

@@ -58,13 +58,13 @@ def test_bullets_are_unified() -> None:
 def test_comma_drawn_under_s_and_t_is_rebuilt_from_positions() -> None:
     from recruit.core.layout import build_words
 
-    # text, x0, x1, top, bottom, size, bold: "s" then "," under it, then "i"; "a," stays.
+    # text, x0, x1, top, bottom, size, bold, run: "s", "," under it, "i"; "a," stays.
     chars = [
-        ("s", 0.0, 5.0, 0.0, 10.0, 10.0, False),
-        (",", 1.0, 4.0, 0.0, 10.0, 10.0, False),
-        ("i", 5.0, 8.0, 0.0, 10.0, 10.0, False),
-        (" ", 8.0, 11.0, 0.0, 10.0, 10.0, False),
-        ("a", 11.0, 16.0, 0.0, 10.0, 10.0, False),
-        (",", 16.0, 19.0, 0.0, 10.0, 10.0, False),
+        ("s", 0.0, 5.0, 0.0, 10.0, 10.0, False, 1),
+        (",", 1.0, 4.0, 0.0, 10.0, 10.0, False, 1),
+        ("i", 5.0, 8.0, 0.0, 10.0, 10.0, False, 1),
+        (" ", 8.0, 11.0, 0.0, 10.0, 10.0, False, 1),
+        ("a", 11.0, 16.0, 0.0, 10.0, 10.0, False, 1),
+        (",", 16.0, 19.0, 0.0, 10.0, 10.0, False, 1),
     ]
     assert [w.text for w in build_words(chars)] == ["și", "a,"]

@@ -250,6 +250,11 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
 
     deadline = float("inf")
     _ticks = 0
+    _run = 0  # one per text-showing operator (Tj, TJ, ', "): the file's own runs of glyphs
+
+    def render_string(self, *args: Any, **kwargs: Any) -> None:
+        self._run += 1
+        super().render_string(*args, **kwargs)
 
     def _tick(self) -> None:
         # In-process reads have no child to kill: a page with millions of operators must
@@ -300,5 +305,5 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         if bold is None:
             name = str(font.fontname).lower()
             bold = self._bold[font.fontname] = any(w in name for w in _BOLD_NAMES)
-        self.chars.append((text, e, e + a * adv, h - y1, h - y0, y1 - y0, bold))
+        self.chars.append((text, e, e + a * adv, h - y1, h - y0, y1 - y0, bold, self._run))
         return adv

@@ -104,6 +104,12 @@ def _parse(token: str, *, is_end: bool) -> tuple[tuple[int, int], bool] | None:
     return ((year, month), False)
 
 
+def current_end(start: tuple[int, int], doc_date: datetime.date) -> tuple[int, int]:
+    """Return the end month of a job still held: the document's month, never before `start`."""
+    # "05/2025 - prezent" in a file dated 2024: the job is kept, it counts 0 months.
+    return max(start, (doc_date.year, doc_date.month))
+
+
 def _century(short: int) -> int:
     return 1900 + short if short >= 50 else 2000 + short
 
@@ -127,8 +133,7 @@ def _date_ranges(text: str, doc_date: datetime.date) -> tuple[DateRange, ...]:
         if start is None:
             continue
         if found["present"]:
-            # "05/2025 - prezent" in a file dated 2024: the job is kept, it counts 0 months.
-            end, current, end_year_only = max(today, start[0]), True, False
+            end, current, end_year_only = current_end(start[0], doc_date), True, False
         else:
             parsed_end = _parse(found["end"], is_end=True)
             if parsed_end is None:
@@ -153,7 +158,8 @@ def _date_ranges(text: str, doc_date: datetime.date) -> tuple[DateRange, ...]:
         start = _parse(found["start"], is_end=False)
         if start is None or start[0] > today:
             continue
-        ranges.append(DateRange(start[0], today, True, found.start(), found.end(), start[1]))
+        end = current_end(start[0], doc_date)
+        ranges.append(DateRange(start[0], end, True, found.start(), found.end(), start[1]))
     return tuple(sorted(ranges, key=lambda r: r.start_char))
 
 

@@ -11,11 +11,10 @@ from functools import cache
 
 from spacy.tokens import Span
 
-from recruit.core import dates
+from recruit.core import dates, europass
 from recruit.core.names import find_name
 from recruit.core.nlp import analyse, fold, load_jsonl, strip_diacritics
 from recruit.core.profile import (
-    CEFR_LEVELS,
     EDUCATION_LEVELS,
     Education,
     EducationEntry,
@@ -26,6 +25,7 @@ from recruit.core.profile import (
     Profile,
     Skill,
     Typo,
+    cefr_by_rule,
 )
 from recruit.core.sections import Line, Section, find_sections, heading_key, label_value
 from recruit.core.skills import skill_catalog
@@ -148,8 +148,13 @@ def extract_profile(
     page_starts: Sequence[int] = (0,),
     doc_date: datetime.date | None = None,
     typos: Sequence[Typo] = (),
+    attachments: Iterable[tuple[str, bytes]] = (),
 ) -> Profile:
-    """Extract the structured profile of a CV from its normalised text."""
+    """Extract the structured profile of a CV from its normalised text.
+
+    `attachments` are the PDF's attached files (name, bytes): a Europass "PDF + XML" export
+    carries the CV as XML, whose positions, education, languages and licences then win.
+    """
     language = language or detect_language(text)
     today = _document_date(text, doc_date)
     pages = _Pages(text, tuple(page_starts) or (0,))
@@ -160,14 +165,28 @@ def extract_profile(
     name = find_name(sections)
     licence, licence_evidence = _licence(text, pages)
     own_car, car_evidence = _own_car(text, pages)
+    experience = _experience(sections, today, pages)
+    education = _education(sections, today, pages)
+    languages = _languages(sections, pages)
+    xml = europass.find_europass_xml(attachments)
+    attached = europass.read_europass(xml, text, pages.starts) if xml else None
+    if attached is not None:
+        if attached.jobs:
+            experience = _europass_experience(attached, experience, today)
+        if attached.studies:
+            education = _europass_education(attached, today)
+        if attached.languages:
+            languages = _europass_languages(attached)
+        if attached.licences:
+            licence, licence_evidence = attached.licences, attached.licence_evidence
     return Profile(
         language=language,
         name=" ".join(part.text for part in name) or None,
         name_evidence=tuple(pages.line(part) for part in name),
         skills=_skills(doc.spans["skills"], language, pages),
-        experience=_experience(sections, today, pages),
-        education=_education(sections, today, pages),
-        languages=_languages(sections, pages),
+        experience=experience,
+        education=education,
+        languages=languages,
         driving_licence=licence,
         licence_evidence=licence_evidence,
         own_car=own_car,
@@ -402,9 +421,15 @@ def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages
         chosen = [s for s in sections if s.kind in ("header", "summary", "skills", "personal")]
     positions = _positions(chosen, today, pages)
     volunteering = _positions([s for s in sections if s.kind == "volunteering"], today, pages)
-    spans = [(_month(p.start), _month(p.end)) for p in positions]
+    return _months(positions, volunteering, today)
+
+
+def _months(
+    positions: Sequence[Position], volunteering: Sequence[Position], today: datetime.date
+) -> Experience:
     # Months up to the document's date: a future end date is kept as written, not counted.
     until = (today.year, today.month)
+    spans = [(_month(p.start), _month(p.end)) for p in positions]
     return Experience(
         total_months=dates.total_months(spans, until),
         sales_months=dates.total_months(
@@ -418,8 +443,15 @@ def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages
     )
 
 
-def _positions(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> list[Position]:
+def _is_sales(title: str | None, description: str) -> bool:
+    # The title decides; a description needs two kinds of commercial work.
     lex = _lexicons()
+    return bool(title and lex.sales_re.search(fold(title))) or (
+        len({re.sub(r"\s+", " ", w) for w in lex.sales_work_re.findall(fold(description))}) >= 2
+    )
+
+
+def _positions(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> list[Position]:
     positions = []
     for section in sections:
         for block in _blocks(section.lines, today):
@@ -432,11 +464,7 @@ def _positions(sections: Sequence[Section], today: datetime.date, pages: _Pages)
                     _split_parts(fields["employer"].text)[0] if "employer" in fields else None
                 )
                 evidence += [pages.line(fields[k]) for k in ("title", "employer") if k in fields]
-            body = fold(" ".join(line.text for line in block.body))
-            # The title decides; a description needs two kinds of commercial work.
-            sales = bool(title and lex.sales_re.search(fold(title))) or (
-                len({re.sub(r"\s+", " ", w) for w in lex.sales_work_re.findall(body)}) >= 2
-            )
+            sales = _is_sales(title, " ".join(line.text for line in block.body))
             positions.append(
                 Position(
                     title,
@@ -474,23 +502,25 @@ def _levels(text: str) -> list[str]:
     ]
 
 
+def _level_of(text: str) -> tuple[str | None, bool]:
+    # The level an entry names (a degree word, else the kind of school) and whether its
+    # words say it is still under way ("student", "în curs").
+    found = _levels(text)
+    ranked = [lvl for lvl in EDUCATION_LEVELS if lvl in found] or [
+        lvl for lvl in EDUCATION_LEVELS if "school:" + lvl in found
+    ]
+    return (ranked[-1] if ranked else None), "incomplete" in found
+
+
 def _education_entry(
     lines: Sequence[Line],
     parts: Sequence[str],
     when: dates.DateRange | None,
     today: datetime.date,
     pages: _Pages,
-) -> tuple[EducationEntry, bool]:
-    text = " ".join(line.text for line in lines)
-    found = _levels(text)
-    # A named degree decides; the school's kind only when no degree is named.
-    ranked = [lvl for lvl in EDUCATION_LEVELS if lvl in found] or [
-        lvl for lvl in EDUCATION_LEVELS if "school:" + lvl in found
-    ]
-    level = ranked[-1] if ranked else None
-    incomplete = "incomplete" in found or bool(
-        when and (when.current or when.end > (today.year, today.month))
-    )
+) -> EducationEntry:
+    level, studying = _level_of(" ".join(line.text for line in lines))
+    in_progress = studying or bool(when and (when.current or when.end > (today.year, today.month)))
     institution_re = re.compile(
         r"universit|facult|liceu|colegiu|academ|scoala|school|college|institut|\bASE\b|grup scolar"
     )
@@ -498,19 +528,19 @@ def _education_entry(
     degree = next((p for p in parts if p is not institution and _levels(p)), None)
     if degree is None:
         degree = next((p for p in parts if p is not institution), None)
-    entry = EducationEntry(
+    return EducationEntry(
         degree,
         institution,
         dates.month_str(when.start) if when else None,
         dates.month_str(when.end) if when and not when.current else None,
         level,
         tuple(pages.line(line) for line in lines),
+        in_progress,
     )
-    return entry, incomplete
 
 
 def _education(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> Education:
-    entries: list[tuple[EducationEntry, bool]] = []
+    entries: list[EducationEntry] = []
     present = False
     for section in sections:
         if section.kind != "education":
@@ -538,19 +568,87 @@ def _education(sections: Sequence[Section], today: datetime.date, pages: _Pages)
                     entries.append(_education_entry([line], parts, None, today, pages))
     if not present:
         return Education()
-    effective = []
-    for entry, incomplete in entries:
-        if entry.level is None or entry.level == "none":
+    return _summarise_education(entries)
+
+
+def _summarise_education(entries: Sequence[EducationEntry]) -> Education:
+    rank = EDUCATION_LEVELS.index
+    named = [e for e in entries if e.level not in (None, "none")]
+    # Studying for a degree means holding the level below it (a bachelor's student has
+    # passed the baccalaureate); a master's student with a bachelor's holds the bachelor's.
+    reached = [_LOWER[e.level] if e.in_progress else e.level for e in named if e.level]
+    highest = max(reached, key=rank) if reached else None
+    studying = [
+        e.level
+        for e in named
+        if e.in_progress and e.level and (highest is None or rank(e.level) > rank(highest))
+    ]
+    in_progress = max(studying, key=rank) if studying else None
+    return Education(highest, in_progress is not None, tuple(entries), in_progress)
+
+
+# --- Europass "PDF + XML" ----------------------------------------------------------------
+
+
+def _europass_experience(
+    cv: europass.EuropassCv, text_based: Experience, today: datetime.date
+) -> Experience:
+    positions = []
+    for job in cv.jobs:
+        span = europass.period_range(job.period, today)
+        if span is None:
             continue
-        effective.append(_LOWER[entry.level] if incomplete else entry.level)
-    if not effective:
-        return Education(None, False, tuple(e for e, _ in entries))
-    highest = max(effective, key=EDUCATION_LEVELS.index)
-    started_higher = any(
-        inc and e.level and EDUCATION_LEVELS.index(e.level) > EDUCATION_LEVELS.index(highest)
-        for e, inc in entries
-    )
-    return Education(highest, started_higher, tuple(e for e, _ in entries))
+        positions.append(
+            Position(
+                job.title,
+                job.employer,
+                dates.month_str(span[0]),
+                dates.month_str(span[1]),
+                job.period.current,
+                _is_sales(job.title, job.activities),
+                job.evidence,
+            )
+        )
+    return _months(positions, text_based.volunteering, today)
+
+
+def _europass_education(cv: europass.EuropassCv, today: datetime.date) -> Education:
+    entries = []
+    for study in cv.studies:
+        named, studying = _level_of(" ".join(x for x in (study.title, study.organisation) if x))
+        span = europass.period_range(study.period, today)
+        in_progress = studying or study.period.current
+        if span is not None and not study.period.current:
+            in_progress = in_progress or span[1] > (today.year, today.month)
+        entries.append(
+            EducationEntry(
+                study.title,
+                study.organisation,
+                dates.month_str(span[0]) if span else None,
+                dates.month_str(span[1]) if span and not study.period.current else None,
+                study.level or named,  # the EQF level the editor asked for wins
+                study.evidence,
+                in_progress,
+            )
+        )
+    return _summarise_education(entries)
+
+
+def _europass_languages(cv: europass.EuropassCv) -> tuple[LanguageSkill, ...]:
+    lex = _lexicons()
+    found: dict[str, LanguageSkill] = {}
+    for lang in cv.languages:
+        code = lang.code
+        if code is None:
+            named = lex.langs_re.search(fold(lang.label))
+            code = lex.langs[re.sub(r"\s+", " ", named.group())] if named else None
+        if code is None or len(code) != 2:
+            continue  # no ISO 639-1 code: Ancient Greek is "grc", not "el"
+        if code in found:
+            continue
+        level = "C2" if lang.mother_tongue else cefr_by_rule(lang.skill_levels.values())
+        found[code] = LanguageSkill(code, level, lang.evidence, dict(lang.skill_levels))
+    return tuple(found.values())
 
 
 # --- languages ---------------------------------------------------------------------------
@@ -563,9 +661,8 @@ _LEGEND = re.compile(r"niveluri|levels|cadrul european|common european|utilizato
 def _level(segment: str) -> str | None:
     codes = _CEFR.findall(segment)
     if codes:
-        ranked = sorted(CEFR_LEVELS.index(c) for c in codes)
-        # Europass grid: the overall level is the median of the five skills (lower middle).
-        return CEFR_LEVELS[ranked[(len(ranked) - 1) // 2]]
+        # Europass grid: the overall level is the median of the five skills.
+        return cefr_by_rule(codes)
     lex = _lexicons()
     words = lex.cefr_re
     table = lex.cefr

@@ -17,7 +17,7 @@ from recruit.core.reading import Limits, ReadResult, read_document
 from recruit.core.typos import find_typos
 
 # Bump when reading or extraction changes what a stored profile holds.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ def analyse(data: bytes, filename: str = "", *, limits: Limits | None = None) ->
         page_starts=read.page_starts,
         doc_date=read.doc_date,
         typos=report.typos,
+        attachments=[(f.name, f.data) for f in read.embedded_files],
     )
     profile = dataclasses.replace(
         profile,

@@ -6,11 +6,27 @@ whenever weights change, so both directions must round-trip exactly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 EDUCATION_LEVELS = ("none", "secondary", "post_secondary", "bachelor", "master", "doctorate")
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+def cefr_by_rule(levels: Iterable[str], rule: str = "median") -> str | None:
+    """Return the CEFR level `rule` takes from per-skill levels: median, min or max.
+
+    The median of an even count is the lower middle, as a Europass grid is read.
+    """
+    ranked = sorted(CEFR_LEVELS.index(v) for v in levels if v in CEFR_LEVELS)
+    if not ranked:
+        return None
+    if rule == "min":
+        return CEFR_LEVELS[ranked[0]]
+    if rule == "max":
+        return CEFR_LEVELS[ranked[-1]]
+    return CEFR_LEVELS[ranked[(len(ranked) - 1) // 2]]
 
 
 @dataclass(frozen=True)
@@ -60,13 +76,18 @@ class EducationEntry:
     end: str | None
     level: str | None = None  # one of EDUCATION_LEVELS
     evidence: tuple[Evidence, ...] = ()
+    # Still studying ("student", "în curs", "2019 – prezent"): `level` is not reached yet.
+    in_progress: bool = False
 
 
 @dataclass(frozen=True)
 class Education:
-    highest: str | None = None  # one of EDUCATION_LEVELS, None when no education section
-    incomplete: bool = False  # e.g. "student în anul III": highest stays "secondary"
+    # One of EDUCATION_LEVELS, finished studies only (a student of a first degree has
+    # "secondary"); None when no education section.
+    highest: str | None = None
+    incomplete: bool = False  # studies above `highest` are under way (see `in_progress`)
     entries: tuple[EducationEntry, ...] = ()
+    in_progress: str | None = None  # the highest level being studied for, when above `highest`
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,7 @@ class Profile:
             education=Education(
                 highest=edu.get("highest"),
                 incomplete=bool(edu.get("incomplete")),
+                in_progress=edu.get("in_progress"),
                 entries=tuple(
                     EducationEntry(
                         e.get("degree"),
@@ -166,6 +188,7 @@ class Profile:
                         e.get("end"),
                         e.get("level"),
                         ev(e.get("evidence")),
+                        bool(e.get("in_progress")),
                     )
                     for e in edu.get("entries") or ()
                 ),

@@ -19,7 +19,7 @@ from recruit.core.criteria.base import (
     quote,
     units,
 )
-from recruit.core.profile import CEFR_LEVELS, LanguageSkill, Profile
+from recruit.core.profile import CEFR_LEVELS, LanguageSkill, Profile, cefr_by_rule
 
 # A CV counts as written in a language only past this many words: a one-line CV is no proof.
 WRITTEN_MIN_WORDS = 120
@@ -51,17 +51,8 @@ def _code(value: Any) -> str:
 
 def language_level(entry: LanguageSkill, rule: str = "median") -> int | None:
     """Return the CEFR index of a listed language: per-skill levels by `rule`, else its level."""
-    per_skill = sorted(
-        CEFR_LEVELS.index(v) for v in (entry.skill_levels or {}).values() if v in CEFR_LEVELS
-    )
-    if per_skill:
-        if rule == "min":
-            return per_skill[0]
-        if rule == "max":
-            return per_skill[-1]
-        # The lower middle, as the Europass grid's overall level is read.
-        return per_skill[(len(per_skill) - 1) // 2]
-    return CEFR_LEVELS.index(entry.level) if entry.level in CEFR_LEVELS else None
+    level = cefr_by_rule((entry.skill_levels or {}).values(), rule) or entry.level
+    return CEFR_LEVELS.index(level) if level in CEFR_LEVELS else None
 
 
 @dataclass(frozen=True)

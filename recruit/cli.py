@@ -285,7 +285,13 @@ def _task_context(app: Flask) -> Any:
 
     settings: Settings = app.config["RECRUIT_SETTINGS"]
     lease = QueueSettings.from_env(settings.redis_url or "").lease
-    return TaskContext(app.extensions["recruit.sessions"], app.extensions["recruit.storage"], lease)
+    return TaskContext(
+        app.extensions["recruit.sessions"],
+        app.extensions["recruit.storage"],
+        lease,
+        app.extensions["recruit.mailer"],
+        settings.mail_from,
+    )
 
 
 @click.command("worker")

@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recruit.db.models import Document, utcnow
 from recruit.settings import Settings, default_instance_path
-from recruit.tasks import TaskContext, claim_and_read, purge_loop, rescore_opening, warm_up
+from recruit.tasks import (
+    TaskContext,
+    claim_and_read,
+    mail_loop,
+    purge_loop,
+    rescore_opening,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +206,7 @@ def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> N
     )
     sweeper.start()
     threading.Thread(target=purge_loop, args=(ctx, stop), name="recruit-purge", daemon=True).start()
+    threading.Thread(target=mail_loop, args=(ctx, stop), name="recruit-mail", daemon=True).start()
     try:
         # SimpleWorker reads in this process: no fork per job, so the warm pipelines stay.
         worker = SimpleWorker([queue.rq], connection=queue.rq.connection)

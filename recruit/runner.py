@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from recruit.settings import Settings
-from recruit.tasks import TaskContext, purge_loop, run_next, warm_up
+from recruit.tasks import TaskContext, mail_loop, purge_loop, run_next, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,12 @@ class LocalRunner:
             t = threading.Thread(target=self._loop, name=f"recruit-worker-{n}", daemon=True)
             t.start()
             self._workers.append(t)
-        purge = threading.Thread(
-            target=purge_loop, args=(self.ctx, self._stop), name="recruit-purge", daemon=True
-        )
-        purge.start()
-        self._workers.append(purge)
+        for name, loop in (("recruit-purge", purge_loop), ("recruit-mail", mail_loop)):
+            thread = threading.Thread(
+                target=loop, args=(self.ctx, self._stop), name=name, daemon=True
+            )
+            thread.start()
+            self._workers.append(thread)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the threads to stop after their current document and wait for them."""

@@ -18,6 +18,14 @@ class Settings:
     redis_url: str | None
     max_upload_mb: int
     worker_threads: int
+    # E-mail: an SMTP URL (see recruit.mailer), else .eml files in <instance>/outbox.
+    smtp_url: str | None = None
+    mail_from: str = "recruit <recruit@localhost>"
+
+    @property
+    def outbox_folder(self) -> Path:
+        """Return where the embedded sender writes .eml files."""
+        return self.instance_path / "outbox"
 
     @classmethod
     def from_env(
@@ -37,6 +45,8 @@ class Settings:
             redis_url=env.get("RECRUIT_REDIS_URL") or None,
             max_upload_mb=int(env.get("RECRUIT_MAX_UPLOAD_MB") or 10),
             worker_threads=int(env.get("RECRUIT_WORKER_THREADS") or 2),
+            smtp_url=env.get("RECRUIT_SMTP_URL") or None,
+            mail_from=env.get("RECRUIT_MAIL_FROM") or "recruit <recruit@localhost>",
         )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from recruit import services
 from recruit.db import make_engine, make_sessionmaker
 from recruit.db.models import Application, Document, Opening
+from recruit.mailer import Mailer, make_mailer
 from recruit.services.documents import LEASE, claim_document, release_document
 from recruit.settings import Settings
 from recruit.storage import Storage, StorageUnavailable, make_storage
@@ -43,12 +44,39 @@ class TaskContext:
     sessions: sessionmaker[Session]
     storage: Storage
     lease: dt.timedelta = LEASE
+    # Who sends the outbox's e-mails, and as whom (None: this process sends none).
+    mailer: Mailer | None = None
+    mail_from: str = "recruit <recruit@localhost>"
 
     @classmethod
     def from_settings(cls, settings: Settings, *, lease: dt.timedelta = LEASE) -> TaskContext:
         """Build the context a worker process needs, once."""
         engine = make_engine(settings.database_url)
-        return cls(make_sessionmaker(engine), make_storage(settings.upload_dir), lease)
+        return cls(
+            make_sessionmaker(engine),
+            make_storage(settings.upload_dir),
+            lease,
+            make_mailer(settings.smtp_url, settings.outbox_folder),
+            settings.mail_from,
+        )
+
+
+# How often a worker looks for e-mails to send (a queued one waits at most this long).
+MAIL_EVERY = dt.timedelta(seconds=2)
+
+
+def mail_loop(ctx: TaskContext, stop: threading.Event, every: dt.timedelta = MAIL_EVERY) -> None:
+    """Send the outbox's due e-mails now and then until `stop` is set (a daemon thread's body).
+
+    Every worker runs it; a lease on each message row keeps two workers from sending one twice.
+    """
+    if ctx.mailer is None:
+        return
+    while not stop.wait(every.total_seconds()):
+        try:
+            services.outbox.deliver_due(ctx.sessions, ctx.mailer, ctx.mail_from)
+        except Exception:  # the database may be away: try again at the next turn
+            log.exception("sending e-mails failed")
 
 
 # The retention purge runs this long after a worker starts, then once a day.

@@ -87,4 +87,4 @@ __all__ = [
 ]
 
 # Imported for their use cases, and so review's score mirror is registered in every process.
-from recruit.services import requirements, review  # noqa: E402, F401
+from recruit.services import outbox, requirements, review  # noqa: E402, F401

@@ -19,6 +19,7 @@ from recruit.db.models import (
     Document,
     Note,
     Opening,
+    OutboxMessage,
     Score,
     SiteSetting,
     User,
@@ -28,6 +29,7 @@ from recruit.db.models import (
 from recruit.services import duplicates
 from recruit.services.accounts import audit
 from recruit.services.errors import ServiceError
+from recruit.services.outbox import erase_messages
 from recruit.services.review import park_erased
 from recruit.storage import LocalStorage
 
@@ -233,6 +235,15 @@ def export_candidate(session: Session, candidate: Candidate) -> dict[str, Any]:
             "text": notice.body if notice else None,
         },
         "applications": [],
+        # What we wrote to them is theirs too.
+        "emails": [
+            _columns(m, skip=("candidate_id", "lease_until", "eml_path"))
+            for m in session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.candidate_id == candidate.id)
+                .order_by(OutboxMessage.id)
+            )
+        ],
     }
     for application in applications:
         documents = []
@@ -313,6 +324,8 @@ def erase_candidate(
         application.status_token = secrets.token_urlsafe(32)
         session.flush()  # without its e-mail key first: see duplicates.release
         duplicates.release(session, application)
+    # E-mails sent to them hold their name, address and links: rows and .eml files go.
+    erase_messages(session, candidate.id)
     _scrub(candidate)
     candidate.retain_until = None
     candidate.erased_at = utcnow()

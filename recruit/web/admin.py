@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -12,14 +21,17 @@ from werkzeug.wrappers import Response
 
 from recruit import services
 from recruit.db.models import (
+    OUTBOX_STATUSES,
     USER_ROLES,
     AuditEvent,
     Candidate,
     Opening,
     OpeningMember,
+    OutboxMessage,
     User,
     utcnow,
 )
+from recruit.services import outbox
 from recruit.web.app import db_session, storage
 from recruit.web.forms import (
     ROLE_LABELS,
@@ -345,3 +357,45 @@ def audit_log() -> str:
         subject_id=subject_id,
         next_before=events[-1].id if len(events) == AUDIT_PAGE else None,
     )
+
+
+OUTBOX_PAGE = 200
+
+
+@bp.get("/outbox")
+@roles_required("admin")
+def outbox_page() -> str:
+    """List the e-mails to candidates, newest first: status, attempts, last error."""
+    status = request.args.get("status", "")
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(OUTBOX_PAGE)
+    if status in OUTBOX_STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    session = db_session()
+    counts = dict(
+        session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "admin/outbox.html",
+        messages=session.scalars(query).all(),
+        status=status,
+        counts=counts,
+        statuses=OUTBOX_STATUSES,
+        smtp=bool(current_app.config["RECRUIT_SETTINGS"].smtp_url),
+        folder=current_app.config["RECRUIT_SETTINGS"].outbox_folder,
+    )
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@roles_required("admin")
+def retry_email(message_id: int) -> Response:
+    """Send a failed e-mail again (after the mail server was fixed)."""
+    message = db_session().get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    try:
+        outbox.retry_now(db_session(), message, _actor())
+    except services.ServiceError as exc:
+        return _failed(exc, "admin.outbox_page")
+    return _done(_("E-mail %(id)s will be sent again.", id=message.id), "admin.outbox_page")

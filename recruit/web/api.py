@@ -321,7 +321,7 @@ def application(application_id: int) -> Response:
 @bp.post("/applications/<int:application_id>/status")
 @roles_required(*STAFF)
 def set_status(application_id: int) -> Response | tuple[Response, int]:
-    """Change the status; a rejection needs "confirm": true (a person decides)."""
+    """Change the status; a rejection needs "confirm": true; "notify": true e-mails it."""
     a = application_or_404(application_id)
     body = request.get_json(silent=True) or {}
     status = body.get("status")
@@ -329,9 +329,12 @@ def set_status(application_id: int) -> Response | tuple[Response, int]:
         return _bad(f"status must be one of {', '.join(APPLICATION_STATUSES)}")
     if status == "rejected" and body.get("confirm") is not True:
         return _bad('a rejection needs "confirm": true')
+    from recruit.web.recruiter import announce
+
     review.set_status(db_session(), a, status, current_user.user)
+    told = body.get("notify") is True and announce(a)
     db_session().commit()
-    return jsonify(_application(a, duplicates.related(db_session(), [a.id])))
+    return jsonify(_application(a, duplicates.related(db_session(), [a.id])) | {"emailed": told})
 
 
 @bp.post("/openings/<int:opening_id>/documents")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from recruit.core.assets import asset_root
 from recruit.db import make_engine, make_sessionmaker
 from recruit.db.models import User
+from recruit.mailer import make_mailer
 from recruit.settings import Settings, default_instance_path
 from recruit.storage import Storage, make_storage
 
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["recruit.engine"] = engine
     app.extensions["recruit.sessions"] = make_sessionmaker(engine)
     app.extensions["recruit.storage"] = make_storage(settings.upload_dir, test_config.get("ENV"))
+    app.extensions["recruit.mailer"] = make_mailer(settings.smtp_url, settings.outbox_folder)
     if settings.redis_url:
         from recruit.queue import QueueSettings, TaskQueue, install
 
@@ -97,7 +99,12 @@ def start_worker(app: Flask) -> None:
     from recruit.tasks import TaskContext
 
     settings: Settings = app.config["RECRUIT_SETTINGS"]
-    ctx = TaskContext(app.extensions["recruit.sessions"], app.extensions["recruit.storage"])
+    ctx = TaskContext(
+        app.extensions["recruit.sessions"],
+        app.extensions["recruit.storage"],
+        mailer=app.extensions["recruit.mailer"],
+        mail_from=settings.mail_from,
+    )
     runner = LocalRunner(ctx, threads=settings.worker_threads)
     runner.start()
     atexit.register(runner.stop)

@@ -3,17 +3,58 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from recruit import services
-from recruit.db.models import Opening
-from recruit.services import review
+from recruit.db.models import Application, Opening
+from recruit.services import duplicates, outbox, review
 from recruit.services.openings import accepts_applications
 from recruit.web.app import db_session, storage
-from recruit.web.forms import ApplyForm, VersionForm
+from recruit.web.forms import ApplyForm, LinkForm, VersionForm
 from recruit.web.permissions import public_route
 
 bp = Blueprint("candidates", __name__)
+
+
+def _acknowledge(application: Application) -> None:
+    """Queue the "application received" e-mail, and for a possible duplicate the joining link.
+
+    The link goes only to the address both applications were sent with: whoever clicks it
+    reads that mailbox, which is what proves the two are one person's.
+    """
+    session = db_session()
+    application.candidate.locale = str(get_locale() or "en")
+    status_link = url_for("candidates.status", token=application.status_token, _external=True)
+    sender = current_app.config["RECRUIT_SETTINGS"].mail_from
+    outbox.queue_email(session, application, "received", sender=sender, status_link=status_link)
+    if application.duplicate_of_id is not None:
+        token = duplicates.issue_link_token(session, application)
+        link = url_for("candidates.link", token=token, _external=True)
+        outbox.queue_email(
+            session, application, "link", sender=sender, status_link=status_link, link=link
+        )
+
+
+@bp.route("/link/<token>", methods=["GET", "POST"])
+@public_route
+def link(token: str) -> str | Response:
+    """Join a second application to the first, from the link e-mailed to their address.
+
+    GET only asks: mail scanners open links, and must not join anything by doing so.
+    """
+    form = LinkForm()
+    if form.validate_on_submit():
+        application = duplicates.confirm_link(db_session(), token)
+        if application is None:
+            db_session().rollback()
+            body = render_template("candidates/link.html", state="invalid", form=form)
+            return current_app.response_class(body, status=410, mimetype="text/html")
+        db_session().commit()
+        return render_template(
+            "candidates/link.html", state="linked", form=form, application=application
+        )
+    return render_template("candidates/link.html", state="ask", form=form)
 
 
 def _closed_page(opening: Opening) -> Response:
@@ -51,6 +92,7 @@ def apply(opening_id: int) -> str | Response:
             db_session().rollback()
             flash(str(exc), "error")
         else:
+            _acknowledge(submission.application)
             db_session().commit()
             return redirect(
                 url_for("candidates.status", token=submission.application.status_token, new=1)

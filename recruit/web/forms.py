@@ -187,9 +187,37 @@ class OpeningForm(FlaskForm):
             raise ValidationError(_l("Choose the salary's currency."))
 
 
+class EmailTemplatesForm(FlaskForm):
+    """The editable e-mails of one opening: a subject and a text per kind and language."""
+
+    @classmethod
+    def field_name(cls, kind: str, language: str, part: str) -> str:
+        """Return the name of one field ("invitation_ro_subject")."""
+        return f"{kind}_{language}_{part}"
+
+
+for _kind in ("invitation", "rejection"):
+    for _language in ("ro", "en"):
+        setattr(
+            EmailTemplatesForm,
+            EmailTemplatesForm.field_name(_kind, _language, "subject"),
+            StringField(_l("Subject"), validators=[InputRequired(), Length(max=300)]),
+        )
+        setattr(
+            EmailTemplatesForm,
+            EmailTemplatesForm.field_name(_kind, _language, "body"),
+            TextAreaField(_l("Text"), validators=[InputRequired(), Length(max=20000)]),
+        )
+
+
+class LinkForm(FlaskForm):
+    """The one button that joins two applications (the token is in the URL)."""
+
+
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[])
     confirm = BooleanField(_l("I have reviewed this candidate and confirm the rejection."))
+    notify = BooleanField(_l("Tell the candidate by e-mail"))
 
 
 class NoteForm(FlaskForm):

@@ -6,15 +6,22 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from recruit.core import emails
 from recruit.db.models import Opening, User
-from recruit.services import ServiceError, openings
+from recruit.services import ServiceError, openings, outbox
 from recruit.web.app import db_session
-from recruit.web.forms import ROLE_LABELS, ROLE_TEMPLATE_LABELS, OpeningForm
+from recruit.web.forms import (
+    ROLE_LABELS,
+    ROLE_TEMPLATE_LABELS,
+    EmailTemplatesForm,
+    OpeningForm,
+)
 from recruit.web.permissions import opening_or_404, roles_required, visible_openings_query
 
 bp = Blueprint("openings", __name__, url_prefix="/recruiter/openings")
@@ -160,3 +167,56 @@ def reopen(opening_id: int) -> Response:
         db_session().commit()
         flash(_("%(title)s is open again.", title=opening.title), "ok")
     return redirect(url_for("openings.edit", opening_id=opening.id))
+
+
+EMAIL_KIND_LABELS = {"invitation": _l("Invitation to an interview"), "rejection": _l("Rejection")}
+LANGUAGE_LABELS = {"ro": _l("Romanian"), "en": _l("English")}
+
+
+@bp.route("/<int:opening_id>/emails", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def emails_page(opening_id: int) -> str | Response:
+    """Edit the invitation and rejection e-mails of an opening, in Romanian and English."""
+    opening = opening_or_404(opening_id, EDITORS)
+    session = db_session()
+    pairs = [(k, lang) for k in emails.EDITABLE_KINDS for lang in emails.LANGUAGES]
+    current = {pair: outbox.template_for(session, opening, *pair) for pair in pairs}
+    name = EmailTemplatesForm.field_name
+    form = EmailTemplatesForm(
+        data={
+            name(k, lang, part): getattr(template, part)
+            for (k, lang), (template, _) in current.items()
+            for part in ("subject", "body")
+        }
+    )
+    if form.validate_on_submit():
+        changed, failed = 0, False
+        for kind, language in pairs:
+            subject = form[name(kind, language, "subject")]
+            body = form[name(kind, language, "body")]
+            try:
+                changed += outbox.save_template(
+                    session, opening, kind, language, subject.data or "", body.data or "", _actor()
+                )
+            except emails.TemplateError as exc:
+                body.errors = [*body.errors, str(exc)]
+                failed = True
+        if not failed:
+            session.commit()
+            if changed:
+                flash(_("E-mails saved."), "success")
+            return redirect(url_for("openings.emails_page", opening_id=opening.id))
+        session.rollback()
+    if form.is_submitted():
+        flash(_("Please check the fields marked below."), "error")
+    return render_template(
+        "openings/emails.html",
+        opening=opening,
+        form=form,
+        pairs=pairs,
+        customised={pair: custom for pair, (_, custom) in current.items()},
+        kinds=EMAIL_KIND_LABELS,
+        languages=LANGUAGE_LABELS,
+        placeholders={k: emails.placeholders(k) for k in emails.EDITABLE_KINDS},
+        name=name,
+    )

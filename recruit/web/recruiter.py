@@ -12,6 +12,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -25,7 +26,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening
-from recruit.services import ServiceError, duplicates, review
+from recruit.services import ServiceError, duplicates, outbox, review
 from recruit.services.openings import accepts_applications
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, NoteForm, StatusForm
@@ -335,10 +336,32 @@ def change_status(application_id: int) -> Response:
         flash(_("Tick the confirmation to reject: the tool only recommends."), "error")
     else:
         review.set_status(db_session(), application, form.status.data or "", current_user.user)
+        told = form.notify.data and announce(application)
         db_session().commit()
         flash(_("Status changed to %(s)s.", s=STATUS_LABELS[application.status]), "success")
+        if told:
+            flash(_("The candidate will get an e-mail about it."), "success")
+        elif form.notify.data:
+            flash(_("No e-mail was sent: the candidate has no address, or it is hidden."), "error")
     list_args = _list_args(application.opening)[1]
     return redirect(url_for("recruiter.candidate", application_id=application.id, **list_args))
+
+
+def announce(application: Application) -> bool:
+    """Queue the e-mail telling the candidate their new status; tell whether one was queued.
+
+    Not under blind review: the recruiter would be writing to someone they may not identify.
+    """
+    if identity_hidden(application):
+        return False
+    message = outbox.announce_status(
+        db_session(),
+        application,
+        sender=current_app.config["RECRUIT_SETTINGS"].mail_from,
+        status_link=url_for("candidates.status", token=application.status_token, _external=True),
+        actor=current_user.user,
+    )
+    return message is not None
 
 
 @bp.post("/applications/<int:application_id>/notes")

@@ -36,6 +36,7 @@ class World:
     document_b: Document
     target: User  # a recruiter on opening A whom admin pages act upon
     invite_token: str  # the one-time link of an invited, not yet active, account
+    message_id: int  # an e-mail in the outbox, to Ana on opening A
 
 
 def build_world(session, storage) -> World:
@@ -80,6 +81,13 @@ def build_world(session, storage) -> World:
             )
         )
     session.add(Note(application_id=subs[0].application.id, body="Strong negotiator, call back"))
+    message = services.outbox.queue_email(
+        session,
+        subs[0].application,
+        "received",
+        sender="recruit <recruit@example.com>",
+        status_link=f"http://localhost/status/{subs[0].application.status_token}",
+    )
     session.commit()
     return World(
         users,
@@ -91,6 +99,7 @@ def build_world(session, storage) -> World:
         subs[1].document,
         target,
         invite_token,
+        message.id,
     )
 
 

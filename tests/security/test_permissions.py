@@ -32,6 +32,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("candidates.apply", "GET"): EVERYONE,
     ("candidates.apply", "POST"): EVERYONE,
     ("candidates.status", "GET"): EVERYONE,
+    ("candidates.link", "GET"): EVERYONE,
+    ("candidates.link", "POST"): EVERYONE,
     ("candidates.new_version", "GET"): EVERYONE,
     ("candidates.new_version", "POST"): EVERYONE,
     ("i18n.switch", "POST"): EVERYONE,
@@ -72,6 +74,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("openings.edit", "POST"): RECRUITER_OF_A,
     ("openings.close", "POST"): RECRUITER_OF_A,
     ("openings.reopen", "POST"): RECRUITER_OF_A,
+    ("openings.emails_page", "GET"): RECRUITER_OF_A,
+    ("openings.emails_page", "POST"): RECRUITER_OF_A,
     # hiring managers: their openings' requirements and versions
     ("manager.openings", "GET"): MANAGERS,
     ("manager.requirements_page", "GET"): MANAGER_OF_A,
@@ -109,6 +113,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("admin.publish_notice", "POST"): ADMIN,
     ("admin.purge", "POST"): ADMIN,
     ("admin.audit_log", "GET"): ADMIN,
+    ("admin.outbox_page", "GET"): ADMIN,
+    ("admin.retry_email", "POST"): ADMIN,
 }
 
 # Plausible form data, so a view that validates before it checks would still be caught.
@@ -152,6 +158,7 @@ def _url(app, rule, world) -> str:
         "user_id": world.target.id,
         "version": 1,  # a requirement-profile version
         "filename": "app.css",
+        "message_id": world.message_id,
     }
     if rule.endpoint == "auth.accept_invitation":
         values["token"] = world.invite_token

@@ -181,6 +181,7 @@ def test_retention_dates_follow_the_opening_closing(world, session) -> None:
     session.commit()
     services.refresh_retention(session)
     session.commit()
+    session.expire_all()  # bulk UPDATEs bypass the identity map, where the world's rows live
     a = session.get(Candidate, world.application_a.candidate_id)
     b = session.get(Candidate, world.application_b.candidate_id)
     assert a.retain_until.replace(tzinfo=dt.UTC) == dt.datetime(2026, 7, 31, 12, tzinfo=dt.UTC)

@@ -8,6 +8,7 @@ import email.policy
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -78,7 +79,7 @@ def test_recruiter_opens_a_position_a_candidate_applies_then_it_closes(
         page.goto(server + "/")
         page.get_by_label("City").select_option("Cluj-Napoca")
         page.get_by_role("button", name="Show").click()
-        page.get_by_role("link", name="Key Account Manager").click()
+        page.get_by_role("link", name="Key Account Manager", exact=True).click()
         assert page.locator(".description strong", has_text="mașină").is_visible()
         assert "<script>" in page.locator(".description").inner_text()  # shown, not run
         assert page.get_by_text("8,000–11,000 RON gross a month").is_visible()
@@ -94,7 +95,7 @@ def test_recruiter_opens_a_position_a_candidate_applies_then_it_closes(
         # The e-mail arrives (an .eml file: no SMTP server is configured) with that link.
         sent = _wait_for_sent(session)
         message = email.message_from_bytes(
-            open(sent.eml_path, "rb").read(), policy=email.policy.default
+            Path(sent.eml_path).read_bytes(), policy=email.policy.default
         )
         assert message["To"] == "ana@example.ro"
         assert message["Subject"] == "We received your application: Key Account Manager"
@@ -122,7 +123,9 @@ def test_recruiter_opens_a_position_a_candidate_applies_then_it_closes(
         page.get_by_role("button", name="Close the opening").click()
         page.get_by_text("Closed: takes no applications.").wait_for()
         page.get_by_role("button", name="Sign out").click()
-        opening_id = session.scalar(select(Opening.id).where(Opening.title == "Key Account Manager"))
+        opening_id = session.scalar(
+            select(Opening.id).where(Opening.title == "Key Account Manager")
+        )
         response = page.goto(server + f"/openings/{opening_id}/apply")
         assert response.status == 410
         assert page.get_by_role("heading", name="This opening is closed").is_visible()

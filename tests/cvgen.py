@@ -516,6 +516,269 @@ def render_pdf(
     return buf.getvalue()
 
 
+# --- real-world text damage ---------------------------------------------------------------
+
+DAMAGES = ("tex", "marks", "faux_bold", "glyphs")  # see render_damaged
+_ROMANIAN = {  # letter: (base, spacing accent glyph, combining mark)
+    "ă": ("a", "breve", "\u0306"),
+    "Ă": ("A", "breve", "\u0306"),
+    "â": ("a", "circumflex", "\u0302"),
+    "Â": ("A", "circumflex", "\u0302"),
+    "î": ("\u0131", "circumflex", "\u0302"),
+    "Î": ("I", "circumflex", "\u0302"),
+    "ș": ("s", "cedilla", "\u0327"),
+    "ş": ("s", "cedilla", "\u0327"),
+    "Ș": ("S", "cedilla", "\u0327"),
+    "Ş": ("S", "cedilla", "\u0327"),
+    "ț": ("t", "cedilla", "\u0327"),
+    "ţ": ("t", "cedilla", "\u0327"),
+    "Ț": ("T", "cedilla", "\u0327"),
+    "Ţ": ("T", "cedilla", "\u0327"),
+}
+
+
+def render_damaged(doc: CvDocument, layout: str, damage: str) -> bytes:
+    """Render `doc` the way a real-world producer damages its text layer; it reads the same.
+
+    - "tex": as pdfTeX writes OT1 text: no space glyphs (words set apart by TJ offsets of a
+      justified line, 0.17-0.40 em, with kerning inside words), and ă â î ș ț drawn as a
+      spacing accent (breve, circumflex, cedilla) centred over the letter, before it;
+    - "marks": each Romanian letter as its base letter and a combining mark drawn as a run
+      of its own, moved below (cedilla) or above (breve, circumflex) as OpenType fonts do;
+    - "faux_bold": bold text drawn three times, 0.3 pt apart (editors without a bold face);
+    - "glyphs": every glyph a run of its own, no space glyphs, rows across the columns, each
+      line in a slightly different size (design tools such as Canva).
+    """
+    if damage == "tex":
+        return _render_tex(doc, layout)
+    if damage not in DAMAGES:
+        raise ValueError(f"unknown damage {damage!r}")
+    import random
+
+    _fonts()
+    rng = random.Random(7)
+    plan = _plan(doc, layout, 1)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for p in range(1, plan.pages + 1):
+        lines = [ln for ln in plan.lines if ln.page == p and ln.text]
+        lines.sort(key=lambda ln: (-round(ln.y, 1), ln.x) if damage == "glyphs" else ln.flow)
+        for ln in lines:
+            width = pdfmetrics.stringWidth(ln.text, ln.font, ln.size)
+            x = ln.x - {"left": 0.0, "right": width, "center": width / 2}[ln.align]
+            if damage == "faux_bold" and ln.font == BOLD:
+                for k in range(3):
+                    c.setFont(REGULAR, ln.size)
+                    c.drawString(x + 0.3 * k, ln.y, ln.text)
+            elif damage == "glyphs":
+                size = round(ln.size * (1 + rng.uniform(-0.02, 0.02)), 2)
+                for i, ch in enumerate(ln.text):
+                    if ch != " ":
+                        c.setFont(ln.font, size)
+                        dx = pdfmetrics.stringWidth(ln.text[:i], ln.font, size)
+                        c.drawString(x + dx, ln.y, ch)
+            elif damage == "marks":
+                _draw_with_marks(c, ln, x)
+            else:
+                c.setFont(ln.font, ln.size)
+                c.drawString(x, ln.y, ln.text)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def render_tight_columns(doc: CvDocument, gutter: float, *, word_runs: bool = False) -> bytes:
+    """Render `doc` as a Word or Canva two-column page: main left, justified, side right.
+
+    The columns are `gutter` points apart, less than a justified line's word gap can be; the
+    lines are written row by row across both columns, justified by word spacing (Tw, as
+    LibreOffice writes it) or, with `word_runs`, one run per word (as Word and Canva do).
+    `tight_columns_text` gives the true text.
+    """
+    _fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for x0, x1, y, text, font, size, justify in sorted(
+        _tight_lines(doc, gutter), key=lambda ln: (-ln[2], ln[0])
+    ):
+        words = text.split()
+        extra = 0.0
+        if justify and len(words) > 1:
+            extra = (x1 - x0 - pdfmetrics.stringWidth(text, font, size)) / (len(words) - 1)
+        if not word_runs:
+            t = c.beginText(x0, y)
+            t.setFont(font, size)
+            t.setWordSpace(extra)
+            t.textOut(text)
+            c.drawText(t)
+            continue
+        x = x0
+        space = pdfmetrics.stringWidth(" ", font, size)
+        for w in words:
+            c.setFont(font, size)
+            c.drawString(x, y, w)
+            x += pdfmetrics.stringWidth(w, font, size) + space + extra
+    c.save()
+    return buf.getvalue()
+
+
+def tight_columns_text(doc: CvDocument, gutter: float) -> str:
+    """Return the true text of `render_tight_columns(doc, gutter)`."""
+    return _normal("\n".join(ln[3] for ln in _tight_lines(doc, gutter)))
+
+
+def _tight_lines(doc: CvDocument, gutter: float) -> list[tuple]:  # type: ignore[type-arg]
+    """(x0, x1, baseline, text, font, size, justified) in reading order."""
+    lines: list[tuple] = []  # type: ignore[type-arg]
+    y = PAGE_H - 42
+    for i, text in enumerate(doc.header):
+        lines.append((45, PAGE_W - 45, y, text, BOLD if i == 0 else REGULAR, 10, False))
+        y -= 14
+    middle = PAGE_W / 2
+
+    def column(sections: list[Section], x0: float, x1: float, y: float) -> None:
+        for sec in sections:
+            y -= 6
+            lines.append((x0, x1, y, sec.heading.upper(), BOLD, 11, False))
+            y -= 14
+            for line in sec.lines:
+                wrapped = _wrap(line.replace("\t", " "), REGULAR, 10, x1 - x0)
+                for k, piece in enumerate(wrapped):
+                    lines.append((x0, x1, y, piece, REGULAR, 10, k < len(wrapped) - 1))
+                    y -= 13
+
+    column(doc.main, 45, middle - gutter / 2, y - 10)
+    column(doc.side, middle + gutter / 2, PAGE_W - 45, y - 10)
+    return lines
+
+
+def _draw_with_marks(c: canvas.Canvas, ln: _Line, x: float) -> None:
+    """Draw a line with ă â î ș ț as base letter plus a displaced combining mark."""
+    size = ln.size
+    start = 0
+    pos = x
+    text = ln.text
+    for i, ch in enumerate(text + "\0"):
+        if ch in _ROMANIAN or ch == "\0":
+            chunk = text[start:i]
+            if chunk:
+                c.setFont(ln.font, size)
+                c.drawString(pos, ln.y, chunk)
+                pos += pdfmetrics.stringWidth(chunk, ln.font, size)
+            if ch == "\0":
+                break
+            base, _, mark = _ROMANIAN[ch]
+            base = "i" if base == "\u0131" else base
+            c.setFont(ln.font, size)
+            c.drawString(pos, ln.y, base)
+            w = pdfmetrics.stringWidth(base, ln.font, size)
+            # The mark's own run, centred on its letter, below or above the line.
+            dy = -0.35 * size if mark == "\u0327" else 0.35 * size
+            c.drawString(pos + w / 2 - 0.1 * size, ln.y + dy, mark)
+            pos += w
+            start = i + 1
+
+
+def _render_tex(doc: CvDocument, layout: str) -> bytes:
+    """Write `doc`'s plan as pdfTeX would with a Type 1 font in OT1-like encoding."""
+    import random
+
+    from reportlab.pdfbase._fontdata import encodings, widthsByFontGlyph
+
+    rng = random.Random(11)
+    plan = _plan(doc, layout, 1)
+    winansi = encodings["WinAnsiEncoding"]
+    code_of: dict[str, int] = {}
+    for i, name in enumerate(winansi):
+        if name:
+            code_of.setdefault(name, i)
+    extra = {"breve": 1, "cedilla": 2, "circumflex": 3, "dotlessi": 4, "bullet": 5}
+    glyph_of = {"•": "bullet", "▪": "bullet", "➢": "bullet", "●": "bullet", "·": "periodcentered"}
+    glyph_of.update({"–": "endash", "—": "emdash", "„": "quotedblbase", "”": "quotedblright"})
+
+    for i, name in enumerate(winansi):
+        if name and i >= 32:
+            glyph_of.setdefault(bytes([i]).decode("cp1252", "replace"), name)
+
+    def glyph(ch: str) -> str:
+        return glyph_of[ch]
+
+    def code(name: str) -> bytes:
+        n = extra.get(name) or code_of[name]
+        return b"\\%03o" % n
+
+    pages: dict[int, list[bytes]] = {}
+    for ln in plan.lines:
+        if not ln.text:
+            continue
+        font = "Helvetica-Bold" if ln.font == BOLD else "Helvetica"
+        widths = widthsByFontGlyph[font]
+        size = ln.size
+        gap = rng.uniform(170, 400)  # this line's interword space, thousandths of an em
+        ops: list[bytes] = []  # TJ arrays and rise changes of this line
+        tj: list[bytes] = []
+        total = 0.0  # advance in thousandths of an em, to align right/centre
+        for w, word in enumerate(ln.text.split(" ")):
+            if w:
+                g = gap + rng.uniform(-8, 8)
+                tj.append(b"%.1f" % -g)
+                total += g
+            for k, ch in enumerate(word):
+                if k and rng.random() < 0.15:
+                    kern = rng.uniform(-25, 80)  # TeX kerns: mostly tighter, a few looser
+                    tj.append(b"%.1f" % kern)
+                    total -= kern
+                if ch in _ROMANIAN:
+                    base, accent, _ = _ROMANIAN[ch]
+                    bname = "dotlessi" if base == "\u0131" else glyph(base)
+                    wb, wa = widths[bname], widths[accent]
+                    d = (wb - wa) / 2
+                    raise_ = ch.isupper() and accent != "cedilla"
+                    if raise_:  # over a capital the accent is raised, in a run of its own
+                        ops.append(b"[" + b" ".join(tj) + b"] TJ")
+                        tj = []
+                        ops.append(b"%.2f Ts" % (0.2 * size))
+                        ops.append(b"[%.1f (%s) %.1f] TJ" % (-d, code(accent), wa + d))
+                        ops.append(b"0 Ts")
+                    else:
+                        tj += [b"%.1f" % -d, b"(" + code(accent) + b")", b"%.1f" % (wa + d)]
+                    tj.append(b"(" + code(bname) + b")")
+                    total += wb
+                else:
+                    name = glyph(ch)
+                    tj.append(b"(" + code(name) + b")")
+                    total += widths[name]
+        ops.append(b"[" + b" ".join(tj) + b"] TJ")
+        width = total * size / 1000
+        x = ln.x - {"left": 0.0, "right": width, "center": width / 2}[ln.align]
+        fid = b"F2" if font == "Helvetica-Bold" else b"F1"
+        pages.setdefault(ln.page, []).append(
+            b"BT /%s %.2f Tf 1 0 0 1 %.2f %.2f Tm " % (fid, size, x, ln.y) + b" ".join(ops) + b" ET"
+        )
+    enc = (
+        b"<</Type/Encoding/BaseEncoding/WinAnsiEncoding"
+        b"/Differences[1/breve/cedilla/circumflex/dotlessi/bullet]>>"
+    )
+    npages = max(pages)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % (6 + 2 * i) for i in range(npages)), npages),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding 5 0 R >>",
+        enc,
+    ]
+    for p in range(1, npages + 1):
+        content = b"\n".join(pages.get(p, []))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R"
+            b" /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> >>"
+            % (PAGE_W, PAGE_H, 7 + 2 * (p - 1))
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    return _raw_pdf(objects)
+
+
 def render_docx(doc: CvDocument) -> bytes:
     """Render `doc` as a DOCX: paragraphs, with dated entries as two-cell table rows."""
     import docx

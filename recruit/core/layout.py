@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from recruit.core.normalise import ACCENT_CHARS, attach_accent
+
 # Tolerances are in ems of the text's own size unless named in points.
 _SAME_LINE = 0.3  # baseline drift within a line (mixed fonts, kerning)
 _CHAR_GAP = 0.18  # a wider gap between glyphs with no space char is a word break
@@ -22,6 +24,9 @@ _CHAR_GAP = 0.18  # a wider gap between glyphs with no space char is a word brea
 # next run's size differs by a per cent or two (0.14 em seen between re-drawn words).
 _RUN_GAP = 0.1
 _SEG_GAP = 0.8  # a wider gap between words on a row separates two columns
+_STRETCH = 1.6  # ...unless its neighbours are as wide: a justified line's gaps widen evenly
+_GUTTER_GAP = 0.35  # a gap this wide ending where a column starts is a gutter (Canva: 4 pt)
+_EDGE_ROWS = 3  # rows whose words start at one x, after a gap, to make it a column's edge
 _GUTTER_PT = 3.0  # a left-column line must end this far before the right column starts
 _ALIGN_PT = 1.5  # column starts aligned within this
 _NARROW = 0.45  # a side narrower than this share of both is a label/date column
@@ -68,12 +73,13 @@ class Seg:
 Char = tuple[str, float, float, float, float, float, bool, int]
 
 
-_COMMAS = frozenset(",\u00b8\u02cf\u0326\u0327")
-_COMMA_BELOW = {"s": "ș", "S": "Ș", "t": "ț", "T": "Ț"}
-
-
 def build_words(chars: list[Char]) -> list[Word]:
     """Glue characters, in file order, into words."""
+    if any(ch[0] in ACCENT_CHARS for ch in chars):
+        chars = _attach_accents(chars)
+    # Runs that hold a space glyph mark their words with it; in runs without one (pdfTeX sets
+    # words apart by moving the pen) a smaller gap is the word break.
+    spaced = {ch[7] for ch in chars if ch[0] == " "}
     words: list[Word] = []
     buf: list[str] = []
     x0 = x1 = top = bottom = size = 0.0
@@ -87,7 +93,7 @@ def build_words(chars: list[Char]) -> list[Word]:
             continue
         if buf:
             gap = cx0 - x1
-            limit = (_CHAR_GAP if crun == run else _RUN_GAP) * max(size, csize)
+            limit = (_CHAR_GAP if crun == run and run in spaced else _RUN_GAP) * max(size, csize)
             run = crun
             if (
                 abs(cbottom - bottom) <= _SAME_LINE * max(size, csize)
@@ -95,10 +101,6 @@ def build_words(chars: list[Char]) -> list[Word]:
             ):
                 if text == buf[-1] and abs(cx1 - x1) < 0.1 * csize:
                     continue  # a glyph drawn again over itself to fake bold
-                if text in _COMMAS and buf[-1] in _COMMA_BELOW and cx0 < x1 - 0.2 * csize:
-                    # A comma drawn under s/t: fonts without ș ț fake them that way.
-                    buf[-1] = _COMMA_BELOW[buf[-1]]
-                    continue
                 buf.append(text)
                 x1 = max(x1, cx1)
                 top = min(top, ctop)
@@ -107,10 +109,79 @@ def build_words(chars: list[Char]) -> list[Word]:
                 continue
             words.append(Word("".join(buf), x0, x1, top, bottom, size, 0, bold))
         buf = [text]
-        x0, x1, top, bottom, size, bold, run = cx0, cx1, ctop, cbottom, csize, cbold, crun
+        x0, x1, top, bottom, size, bold, run = (
+            cx0,
+            cx1,
+            ctop,
+            cbottom,
+            csize,
+            cbold,
+            crun,
+        )
     if buf:
         words.append(Word("".join(buf), x0, x1, top, bottom, size, 0, bold))
-    return words
+    return _drop_overprints(words)
+
+
+def _attach_accents(chars: list[Char]) -> list[Char]:
+    """Put each accent drawn as a glyph of its own on the letter it sits on ("a" + "˘": ă).
+
+    The accent may come before its letter in the file (pdfTeX) or after it, in its own run and
+    moved above or below the line (OpenType marks), so neighbours on both sides are tried.
+    """
+    out = list(chars)
+    dropped: set[int] = set()
+    for i, (text, ax0, ax1, atop, abottom, _, _, _) in enumerate(chars):
+        if text not in ACCENT_CHARS:
+            continue
+        centre = (ax0 + ax1) / 2
+        best: tuple[float, int] | None = None
+        for j in range(max(0, i - 3), min(len(chars), i + 4)):
+            b = out[j]
+            if j == i or j in dropped or len(b[0]) != 1 or not b[0].isalpha():
+                continue
+            if b[3] >= abottom or b[4] <= atop:
+                continue  # not on the same line
+            if text.isascii():
+                # A comma, caret or tilde is a character of its own unless it lies well inside
+                # a letter: a comma kerned close after "s" is still a comma.
+                inside = ax0 < b[2] - 0.2 * b[5] and ax1 > b[1] + 0.2 * b[5]
+            else:
+                inside = b[1] - 0.05 * b[5] <= centre <= b[2] + 0.05 * b[5]
+            if inside and (best is None or abs(centre - (b[1] + b[2]) / 2) < best[0]):
+                best = (abs(centre - (b[1] + b[2]) / 2), j)
+        if best is None and "\u0300" <= text <= "\u036f" and i:
+            # A combining mark belongs to the letter before it, even drawn a little apart.
+            b = out[i - 1]
+            if b[0].isalpha() and i - 1 not in dropped and ax0 - b[2] < 0.5 * b[5]:
+                best = (0.0, i - 1)
+        if best is None:
+            continue
+        j = best[1]
+        accented = attach_accent(out[j][0], text)
+        if accented is not None:
+            out[j] = (accented, *out[j][1:])
+            dropped.add(i)
+    return [ch for k, ch in enumerate(out) if k not in dropped]
+
+
+def _drop_overprints(words: list[Word]) -> list[Word]:
+    """Keep one of the copies of a word drawn again a fraction of a point away (faux bold)."""
+    seen: dict[str, list[Word]] = {}
+    out: list[Word] = []
+    for w in words:
+        same = seen.setdefault(w.text, [])
+        tol = 0.15 * w.size
+        first = next(
+            (o for o in same if abs(o.x0 - w.x0) <= tol and abs(o.bottom - w.bottom) <= tol),
+            None,
+        )
+        if first is not None:
+            first.bold = True  # drawn thicker on purpose: it reads as bold
+            continue
+        same.append(w)
+        out.append(w)
+    return out
 
 
 def _rows(words: list[Word]) -> list[list[Word]]:
@@ -182,23 +253,56 @@ def _merge(ws: list[Word], run: int) -> Word:
 def build_segments(words: list[Word], is_bullet: Callable[[str], bool]) -> list[Seg]:
     """Split each row of words at column-sized gaps."""
     segs: list[Seg] = []
-    for row in _rows(words):
-        if len(row) >= 3:
-            row = _join_letter_spaced(row)
+    rows = [_join_letter_spaced(row) if len(row) >= 3 else row for row in _rows(words)]
+    edges = _column_edges(rows)
+    for row in rows:
+        gaps = [w.x0 - prev.x1 for prev, w in zip(row, row[1:], strict=False)]
         cur = [row[0]]
-        for prev, w in zip(row, row[1:], strict=False):
-            gap = w.x0 - prev.x1
-            limit = _SEG_GAP * max(prev.size, w.size)
+        for k, w in enumerate(row[1:]):
+            prev, gap = row[k], gaps[k]
+            em = max(prev.size, w.size)
             if prev.spaced and prev.spaced == w.spaced:
-                limit *= 4  # the word gap of a letter-spaced heading is wide by design
+                split = gap > 4 * _SEG_GAP * em  # a letter-spaced heading's word gap is wide
             elif len(cur) == 1 and is_bullet(cur[0].text):
-                limit = 4 * w.size  # a bullet set off by a tab still belongs to its line
-            if gap > limit:
+                split = gap > 4 * w.size  # a bullet set off by a tab still belongs to its line
+            else:
+                split = gap > _SEG_GAP * em and not _stretched(gaps, k)
+                split = split or (gap >= _GUTTER_GAP * em and round(w.x0, 2) in edges)
+            if split:
                 segs.append(Seg(cur))
                 cur = []
             cur.append(w)
         segs.append(Seg(cur))
     return segs
+
+
+def _stretched(gaps: list[float], k: int) -> bool:
+    """Tell whether gap k is one of a justified line's evenly widened word gaps."""
+    near = gaps[max(k - 1, 0) : k] + gaps[k + 1 : k + 2]
+    return bool(near) and all(g >= gaps[k] / _STRETCH for g in near)
+
+
+def _column_edges(rows: list[list[Word]]) -> set[float]:
+    """Return the x where a column starts: words begin there after a gap on several rows,
+    and no word of the rows between them runs across it (Word and Canva gutters can be
+    narrower than a justified line's word gaps)."""
+    ends: dict[float, list[int]] = {}
+    for i, row in enumerate(rows):
+        for prev, w in zip(row, row[1:], strict=False):
+            if w.x0 - prev.x1 >= _GUTTER_GAP * max(prev.size, w.size):
+                ends.setdefault(round(w.x0, 2), []).append(i)
+    edges: set[float] = set()
+    for x, at in ends.items():
+        if len(at) < _EDGE_ROWS:
+            continue
+        run = 1
+        for a, b in zip(at, at[1:], strict=False):
+            crossed = any(w.x0 < x - 0.5 and w.x1 > x + 0.5 for row in rows[a + 1 : b] for w in row)
+            run = 1 if crossed else run + 1
+            if run >= _EDGE_ROWS:
+                edges.add(x)
+                break
+    return edges
 
 
 # --- running headers, footers, page numbers -----------------------------------------------

@@ -36,6 +36,30 @@ _STRAY_A = re.compile("(?<=[A-Za-z0-9.,;:!?)])\u00c2+(?=[a-z]|$)|^\u00c2+$")
 # some fonts draw apart. (An ASCII comma drawn under the letter is rebuilt from positions.)
 _STRAY_COMMA = re.compile(r"([sStT])[\u0326\u0327\u00b8](?=[a-zăâîșț])")
 _COMMA_BELOW = {"s": "ș", "S": "Ș", "t": "ț", "T": "Ț"}
+# Accents that fonts without the accented letter draw as glyphs of their own (pdfTeX's OT1
+# fonts: \u{a} is "˘" over "a", \c{s} "¸" under "s"; OpenType marks), and the combining mark
+# each stands for. The ASCII ones count only where a glyph sits right on a letter.
+_ACCENTS = {
+    "\u02d8": "\u0306",  # breve
+    "\u00b8": "\u0327",  # cedilla
+    "\u02c6": "\u0302",  # circumflex
+    "^": "\u0302",
+    "\u00b4": "\u0301",  # acute
+    "`": "\u0300",
+    "\u02dd": "\u030b",  # double acute
+    "\u00a8": "\u0308",  # diaeresis
+    "\u02c7": "\u030c",  # caron
+    "\u02db": "\u0328",  # ogonek
+    "\u02d9": "\u0307",  # dot above
+    "\u02da": "\u030a",  # ring
+    "\u02dc": "\u0303",  # small tilde
+    "~": "\u0303",
+    "\u00af": "\u0304",  # macron
+    ",": "\u0326",  # a comma drawn under s or t
+    "\u02cf": "\u0326",  # a low acute some fonts use as that comma
+}
+ACCENT_CHARS = frozenset(_ACCENTS) | frozenset(map(chr, range(0x0300, 0x0370)))
+_DOTLESS = {"\u0131": "i", "\u0237": "j"}
 _CID = re.compile(r"\(cid:\d+\)")
 
 # Line-initial glyphs used as bullets; U+F0B7 and U+F0A7 are Word's Symbol-font bullets.
@@ -72,6 +96,15 @@ def normalise_word(word: str) -> tuple[str, int, int]:
     if any("\uff01" <= ch <= "\uff5e" for ch in word):
         word = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in word)
     return word.translate(_CEDILLA), cids, fffd
+
+
+def attach_accent(letter: str, accent: str) -> str | None:
+    """Return `letter` carrying `accent` (a spacing or combining glyph), or None if none exists."""
+    mark = _ACCENTS.get(accent, accent)
+    if mark in ("\u0326", "\u0327") and letter in _COMMA_BELOW:
+        return _COMMA_BELOW[letter]  # ș ț, whether the font drew a comma or a cedilla
+    composed = unicodedata.normalize("NFC", _DOTLESS.get(letter, letter) + mark)
+    return composed if len(composed) == 1 and composed != letter else None
 
 
 def is_bullet(word: str) -> bool:

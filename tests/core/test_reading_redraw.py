@@ -50,17 +50,20 @@ def test_words_drawn_as_runs_in_row_order_keep_their_spaces(cv_id: str) -> None:
 
 
 def test_a_gap_between_runs_breaks_words_sooner_than_one_inside_a_run() -> None:
-    # text, x0, x1, top, bottom, size, bold, run: "ab" and "cd" 1.4 pt (0.14 em) apart.
+    # text, x0, x1, top, bottom, size, bold, run: "ab" and "cd" 1.4 pt (0.14 em) apart, then
+    # a space glyph and "e" (a run with space glyphs marks its words with them).
     def chars(second_run: int) -> list:
         return [
             ("a", 0.0, 5.0, 0.0, 10.0, 10.0, False, 1),
             ("b", 5.0, 10.0, 0.0, 10.0, 10.0, False, 1),
             ("c", 11.4, 16.4, 0.0, 10.0, 10.0, False, second_run),
             ("d", 16.4, 21.4, 0.0, 10.0, 10.0, False, second_run),
+            (" ", 21.4, 24.4, 0.0, 10.0, 10.0, False, second_run),
+            ("e", 24.4, 29.4, 0.0, 10.0, 10.0, False, second_run),
         ]
 
-    assert [w.text for w in build_words(chars(2))] == ["ab", "cd"]
-    assert [w.text for w in build_words(chars(1))] == ["abcd"]  # kerning inside one run
+    assert [w.text for w in build_words(chars(2))] == ["ab", "cd", "e"]
+    assert [w.text for w in build_words(chars(1))] == ["abcd", "e"]  # kerning inside a run
 
 
 @pytest.mark.slow

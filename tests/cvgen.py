@@ -1057,6 +1057,378 @@ def with_running(doc: CvDocument, header: str, footer: str) -> CvDocument:
     return out
 
 
+# --- Europass layouts ---------------------------------------------------------------------
+
+MONTHS_RO = [
+    "ianuarie",
+    "februarie",
+    "martie",
+    "aprilie",
+    "mai",
+    "iunie",
+    "iulie",
+    "august",
+    "septembrie",
+    "octombrie",
+    "noiembrie",
+    "decembrie",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+SKILLS = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+EUROPASS_GENERATIONS = ("2004", "2013", "2020")
+
+
+@dataclass
+class EuropassJob:
+    start: tuple[int, int]
+    end: tuple[int, int] | None  # None: still held
+    title: str
+    employer: str
+    place: str
+    duties: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EuropassStudy:
+    start: tuple[int, int]
+    end: tuple[int, int] | None  # None: still studying
+    title: str
+    organisation: str
+    place: str
+    eqf: int | None = None
+
+
+@dataclass
+class EuropassCv:
+    """The content of a Europass CV; `render_europass` lays it out as one generation does."""
+
+    language: str  # "ro" | "en": the language of the labels
+    name: str
+    email: str
+    phone: str
+    jobs: list[EuropassJob]
+    studies: list[EuropassStudy]
+    mother_tongue: str
+    languages: list[tuple[str, dict[str, str]]]  # (name, {skill: level}) per foreign language
+    licence: str | None = None
+
+
+_EUROPASS_LABELS = {
+    "ro": {
+        "personal": "Informații personale",
+        "work": "Experiența profesională",
+        "education": "Educație și formare",
+        "skills": "Competențe personale",
+        "period": "Perioada",
+        "title": "Funcția sau postul ocupat",
+        "duties": "Activități și responsabilități principale",
+        "employer": "Numele și adresa angajatorului",
+        "qualification": "Calificarea / diploma obținută",
+        "organisation": "Numele și tipul instituției de învățământ / furnizorului de formare",
+        "level": "Nivelul în clasificarea națională sau internațională",
+        "mother": "Limba(i) maternă(e)",
+        "other": "Alte limbi străine cunoscute",
+        "self": "Autoevaluare",
+        "groups": ("Înțelegere", "Vorbire", "Scriere"),
+        "listening": "Ascultare",
+        "reading": "Citire",
+        "spoken_interaction": "Participare la conversație",
+        "spoken_production": "Discurs oral",
+        "writing": "Exprimare scrisă",
+        "legend": "Niveluri: A1/A2: Utilizator elementar - B1/B2: Utilizator independent - "
+        "C1/C2: Utilizator experimentat",
+        "users": {
+            "A": "Utilizator elementar",
+            "B": "Utilizator independent",
+            "C": "Utilizator experimentat",
+        },
+        "licence": "Permis de conducere",
+        "languages_2020": "Competențe lingvistice",
+        "other_2020": "Altă limbă (Alte limbi):",
+        "current": "prezent",
+        "current_2020": "ÎN CURS",
+        "eqf": "Nivel EQF {0}",
+        "phone": "Telefon",
+        "months": [m.capitalize() for m in MONTHS_RO],
+    },
+    "en": {
+        "personal": "Personal information",
+        "work": "Work experience",
+        "education": "Education and training",
+        "skills": "Personal skills",
+        "period": "Dates",
+        "title": "Occupation or position held",
+        "duties": "Main activities and responsibilities",
+        "employer": "Name and address of employer",
+        "qualification": "Title of qualification awarded",
+        "organisation": "Name and type of organisation providing education and training",
+        "level": "Level in national or international classification",
+        "mother": "Mother tongue(s)",
+        "other": "Other language(s)",
+        "self": "Self-assessment",
+        "groups": ("Understanding", "Speaking", "Writing"),
+        "listening": "Listening",
+        "reading": "Reading",
+        "spoken_interaction": "Spoken interaction",
+        "spoken_production": "Spoken production",
+        "writing": "Writing",
+        "legend": "Levels: A1/A2: Basic user - B1/B2: Independent user - C1/C2: Proficient user",
+        "users": {"A": "Basic user", "B": "Independent user", "C": "Proficient user"},
+        "licence": "Driving licence",
+        "languages_2020": "Language skills",
+        "other_2020": "Other language(s):",
+        "current": "Present",
+        "current_2020": "CURRENT",
+        "eqf": "EQF level {0}",
+        "phone": "Phone",
+        "months": MONTHS_EN,
+    },
+}
+
+
+class _Canvas:
+    """Placed text runs on pages, drawn in the file order asked for."""
+
+    def __init__(self, clean) -> None:  # type: ignore[no-untyped-def]
+        self.runs: list[tuple[int, float, float, str, str, float, str, int]] = []
+        self.page = 1
+        self.clean = clean
+
+    def text(
+        self, x: float, y: float, text: str, *, font: str = REGULAR, size: float = 9,
+        align: str = "left",
+    ) -> None:  # fmt: skip
+        if text:
+            self.runs.append((self.page, x, y, self.clean(text), font, size, align, len(self.runs)))
+
+    def render(self, file_order: str) -> bytes:
+        _fonts()
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+        if file_order == "rows":
+            runs = sorted(self.runs, key=lambda r: (r[0], -round(r[2], 1), r[1]))
+        else:
+            runs = sorted(self.runs, key=lambda r: (r[0], r[7]))
+        for page in range(1, max((r[0] for r in runs), default=1) + 1):
+            for _, x, y, text, font, size, align, _seq in (r for r in runs if r[0] == page):
+                c.setFont(font, size)
+                if align == "right":
+                    c.drawRightString(x, y, text)
+                elif align == "center":
+                    c.drawCentredString(x, y, text)
+                else:
+                    c.drawString(x, y, text)
+            c.showPage()
+        c.save()
+        return buf.getvalue()
+
+
+def _europass_date(month: tuple[int, int] | None, generation: str, words: dict) -> str:  # type: ignore[type-arg]
+    if month is None:
+        return words["current_2020"] if generation == "2020" else words["current"]
+    if generation == "2004":
+        return f"{words['months'][month[1] - 1]} {month[0]}"
+    if generation == "2013":
+        return f"{month[1]:02d}/{month[0]}"
+    return f"01/{month[1]:02d}/{month[0]}"
+
+
+def render_europass(
+    cv: EuropassCv, generation: str, *, diacritics: bool = True, file_order: str = "flow"
+) -> bytes:
+    """Render `cv` as a Europass PDF: "2004" (label column: Perioada, Funcția sau postul
+    ocupat ...), "2013" (the 2013 editor: dates in the label column) or "2020" (upper-case
+    headings, "– CURRENT", the language grid as a full-width table)."""
+    if generation not in EUROPASS_GENERATIONS:
+        raise ValueError(f"unknown Europass generation {generation!r}")
+    words = _EUROPASS_LABELS[cv.language]
+    page = _Canvas(str if diacritics else strip_diacritics)
+    if generation == "2020":
+        _europass_2020(page, cv, words)
+    else:
+        _europass_labelled(page, cv, words, generation)
+    return page.render(file_order)
+
+
+def _period(start, end, generation: str, words: dict) -> str:  # type: ignore[no-untyped-def,type-arg]
+    first = _europass_date(start, generation, words)
+    return f"{first} – {_europass_date(end, generation, words)}"
+
+
+def _europass_labelled(page: _Canvas, cv: EuropassCv, words: dict, generation: str) -> None:  # type: ignore[type-arg]
+    label_x, value_x, right = 165.0, 180.0, PAGE_W - 40
+    y = PAGE_H - 60
+
+    def room(need: float) -> None:
+        nonlocal y
+        if y - need < 50:
+            page.page += 1
+            y = PAGE_H - 50
+
+    def row(label: str, value: str | list[str], *, bold: bool = False, size: float = 9) -> None:
+        nonlocal y
+        labels = _wrap(label, REGULAR, 8, label_x - 40) if label else []
+        values: list[str] = []
+        for piece in [value] if isinstance(value, str) else value:
+            values.extend(_wrap(piece, BOLD if bold else REGULAR, size, right - value_x))
+        height = max(len(labels) * 10, len(values) * 12)
+        room(height + 6)
+        for k, text in enumerate(labels):
+            page.text(label_x, y - k * 10, text, size=8, align="right")
+        for k, text in enumerate(values):
+            page.text(value_x, y - k * 12, text, font=BOLD if bold and not k else REGULAR,
+                      size=size)  # fmt: skip
+        y -= height + 6
+
+    def heading(text: str) -> None:
+        nonlocal y
+        room(30)
+        y -= 8
+        shown = text.upper() if generation == "2013" else text
+        page.text(label_x, y, shown, font=BOLD, size=10, align="right")
+        y -= 16
+
+    page.text(label_x, y, "Curriculum vitae" + (" Europass" if generation == "2004" else ""),
+              font=BOLD, size=14, align="right")  # fmt: skip
+    y -= 28
+    heading(words["personal"])
+    row("", cv.name, bold=True, size=12)
+    row("", [f"{words['phone']}: {cv.phone}", cv.email])
+    heading(words["work"])
+    for job in cv.jobs:
+        when = _period(job.start, job.end, generation, words)
+        if generation == "2004":
+            row(words["period"], when)
+            row(words["title"], job.title, bold=True)
+            if job.duties:
+                row(words["duties"], "; ".join(job.duties))
+            row(words["employer"], f"{job.employer}, {job.place}")
+        else:
+            row(when, [job.title, f"{job.employer}, {job.place}", *("▪ " + d for d in job.duties)])
+    heading(words["education"])
+    for study in cv.studies:
+        when = _period(study.start, study.end, generation, words)
+        level = words["eqf"].format(study.eqf) if study.eqf else ""
+        if generation == "2004":
+            row(words["period"], when)
+            row(words["qualification"], study.title, bold=True)
+            row(words["organisation"], f"{study.organisation}, {study.place}")
+            if level:
+                row(words["level"], level)
+        else:
+            row(when, [study.title, f"{study.organisation}, {study.place}", level])
+    heading(words["skills"])
+    row(words["mother"], cv.mother_tongue)
+    row(words["other"], "")
+    room(40 + 24 * len(cv.languages))
+    # The grid: five columns in the value column, group headers above the skill names.
+    width = (right - value_x) / 5
+    centre = [value_x + width * (k + 0.5) for k in range(5)]
+    if generation == "2004":
+        page.text(label_x, y, words["self"], size=8, align="right")
+    for text, cols in zip(words["groups"], ((0, 1), (2, 3), (4,)), strict=True):
+        shown = text.upper() if generation == "2013" else text
+        page.text(sum(centre[c] for c in cols) / len(cols), y, shown, font=BOLD, size=8,
+                  align="center")  # fmt: skip
+    y -= 11
+    for k, skill in enumerate(SKILLS[:4]):
+        for j, piece in enumerate(_wrap(words[skill], REGULAR, 7.5, width - 6)):
+            page.text(centre[k], y - j * 9, piece, size=7.5, align="center")
+    if generation == "2004":
+        page.text(centre[4], y, words["writing"], size=7.5, align="center")
+    y -= 26
+    for name, levels in cv.languages:
+        page.text(label_x, y, name, font=BOLD, size=9, align="right")
+        for k, skill in enumerate(SKILLS):
+            level = levels.get(skill, "")
+            page.text(centre[k], y, level, font=BOLD, size=9, align="center")
+            if generation == "2004" and level:
+                for j, piece in enumerate(_wrap(words["users"][level[0]], REGULAR, 7, width - 8)):
+                    page.text(centre[k], y - 9 - j * 8, piece, size=7, align="center")
+        y -= 30 if generation == "2004" else 16
+    page.text(value_x, y, words["legend"], size=7)
+    y -= 16
+    if cv.licence:
+        row(words["licence"], cv.licence)
+
+
+def _europass_2020(page: _Canvas, cv: EuropassCv, words: dict) -> None:  # type: ignore[type-arg]
+    left, right = 45.0, PAGE_W - 45
+    y = PAGE_H - 60
+
+    def line(text: str, *, font: str = REGULAR, size: float = 9.5, x: float = left) -> None:
+        nonlocal y
+        for piece in _wrap(text, font, size, right - x):
+            if y < 60:
+                page.page += 1
+                y = PAGE_H - 50
+            page.text(x, y, piece, font=font, size=size)
+            y -= size * 1.45
+
+    def heading(text: str) -> None:
+        nonlocal y
+        y -= 8
+        line(text.upper(), font=BOLD, size=11)
+        y -= 2
+
+    line(cv.name, font=BOLD, size=18)
+    line(f"{words['phone']}: {cv.phone}   E-mail: {cv.email}")
+    heading(words["work"])
+    for job in cv.jobs:
+        line(f"{_period(job.start, job.end, '2020', words)} {job.place}", size=8.5)
+        # The title in capitals, then the employer, on one bold line.
+        line(f"{job.title.upper()} {job.employer}", font=BOLD, size=10)
+        for duty in job.duties:
+            line("• " + duty)
+        y -= 4
+    heading(words["education"])
+    for study in cv.studies:
+        start, end = (study.start[0], 1), study.end and (study.end[0], 12)
+        when = f"{start[0]} – {end[0] if end else words['current_2020']}"
+        line(f"{when} {study.place}", size=8.5)
+        line(f"{study.title.upper()} {study.organisation}", font=BOLD, size=10)
+        if study.eqf:
+            line(words["eqf"].format(study.eqf))
+        y -= 4
+    heading(words["languages_2020"])
+    line(f"{words['mother']}: {cv.mother_tongue.upper()}")
+    line(words["other_2020"])
+    # Full-width table: language names, then five columns (2020 order: production first).
+    order = ("listening", "reading", "spoken_production", "spoken_interaction", "writing")
+    x0, width = 150.0, (right - 150.0) / 5
+    centre = [x0 + width * (k + 0.5) for k in range(5)]
+    y -= 4
+    for text, cols in zip(words["groups"], ((0, 1), (2, 3), (4,)), strict=True):
+        page.text(sum(centre[c] for c in cols) / len(cols), y, text.upper(), font=BOLD, size=8,
+                  align="center")  # fmt: skip
+    y -= 11
+    for k, skill in enumerate(order[:4]):
+        page.text(centre[k], y, words[skill], size=8, align="center")
+    y -= 14
+    for name, levels in cv.languages:
+        page.text(left, y, name.upper(), font=BOLD, size=9)
+        for k, skill in enumerate(order):
+            page.text(centre[k], y, levels.get(skill, ""), size=9, align="center")
+        y -= 14
+    line(words["legend"], size=7)
+    if cv.licence:
+        heading(words["licence"])
+        line(f"{words['licence']}: {cv.licence}")
+
+
 # --- bad inputs ---------------------------------------------------------------------------
 
 

@@ -12,39 +12,11 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from tests.cvgen import LAYOUTS, CvDocument, Section, strip_diacritics
+from tests.cvgen import LAYOUTS, MONTHS_EN, MONTHS_RO, CvDocument, Section, strip_diacritics
 
 DOC_DATE = datetime.date(2024, 6, 15)
 TODAY = (DOC_DATE.year, DOC_DATE.month)
 
-MONTHS_RO = [
-    "ianuarie",
-    "februarie",
-    "martie",
-    "aprilie",
-    "mai",
-    "iunie",
-    "iulie",
-    "august",
-    "septembrie",
-    "octombrie",
-    "noiembrie",
-    "decembrie",
-]
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 ABBR_RO = ["Ian", "Feb", "Mar", "Apr", "Mai", "Iun", "Iul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 

@@ -6,12 +6,13 @@ import bisect
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.tokens import Span
 
 from recruit.core import dates, europass
+from recruit.core.language_grid import read_grid
 from recruit.core.names import find_name
 from recruit.core.nlp import analyse, fold, load_jsonl, strip_diacritics
 from recruit.core.profile import (
@@ -27,6 +28,7 @@ from recruit.core.profile import (
     Typo,
     cefr_by_rule,
 )
+from recruit.core.reading.result import Span as WordSpan
 from recruit.core.sections import Line, Section, find_sections, heading_key, label_value
 from recruit.core.skills import skill_catalog
 
@@ -62,6 +64,7 @@ class _Lexicon:
     sales_re: re.Pattern[str]
     sales_work_re: re.Pattern[str]
     entry_fields: dict[str, str]  # heading key of a field label -> role
+    countries: frozenset[str]  # folded country names
 
 
 @cache
@@ -101,6 +104,7 @@ def _lexicons() -> _Lexicon:
         sales_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES"),
         sales_work_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES_WORK"),
         entry_fields={heading_key(r["pattern"]): r["id"] for r in rows("entry_fields.jsonl")},
+        countries=frozenset(fold(r["pattern"]) for r in rows("places.jsonl")),
     )
 
 
@@ -149,11 +153,14 @@ def extract_profile(
     doc_date: datetime.date | None = None,
     typos: Sequence[Typo] = (),
     attachments: Iterable[tuple[str, bytes]] = (),
+    spans: Sequence[WordSpan] = (),
 ) -> Profile:
     """Extract the structured profile of a CV from its normalised text.
 
     `attachments` are the PDF's attached files (name, bytes): a Europass "PDF + XML" export
     carries the CV as XML, whose positions, education, languages and licences then win.
+    `spans` are the reader's word boxes: with them a Europass language grid is read by
+    geometry, a level per skill.
     """
     language = language or detect_language(text)
     today = _document_date(text, doc_date)
@@ -167,7 +174,7 @@ def extract_profile(
     own_car, car_evidence = _own_car(text, pages)
     experience = _experience(sections, today, pages)
     education = _education(sections, today, pages)
-    languages = _languages(sections, pages)
+    languages = _grid_levels(_languages(sections, pages), spans, pages)
     xml = europass.find_europass_xml(attachments)
     attached = europass.read_europass(xml, text, pages.starts) if xml else None
     if attached is not None:
@@ -230,7 +237,37 @@ def _is_header_line(line: Line) -> bool:
 
 
 def _split_parts(text: str) -> list[str]:
-    return [p.strip(" .,:;()[]") for p in _PARTS.split(text) if p.strip(" .,:;()[]|-–—")]
+    countries = _lexicons().countries
+    parts = []
+    for raw in _PARTS.split(text):
+        part = raw.strip(" .,:;()[]")
+        if not raw.strip(" .,:;()[]|-–—") or fold(part) in countries:
+            continue  # a country alone says where, not who
+        parts.extend(_caps_split(part))
+    return parts
+
+
+# "ACCOUNT MANAGER Banca Transilvania", "STUDENT Technical University of Cluj-Napoca": the
+# 2020 Europass writes the title in capitals and the employer or school after it.
+_CAPS_RUN = re.compile(r"((?:[A-ZĂÂÎȘȚŞŢ]{2,}\s+)*[A-ZĂÂÎȘȚŞŢ]{2,})\s+([A-ZĂÂÎȘȚŞŢ][a-zăâîșțşţ].*)")
+
+
+def _caps_split(part: str) -> list[str]:
+    found = _CAPS_RUN.fullmatch(part)
+    # One capitalised word only when long: "IT Manager", "SAP Consultant" are titles.
+    if found is None or (" " not in found[1] and len(found[1]) < 5):
+        return [part]
+    return [found[1], found[2]]
+
+
+def _is_location(text: str) -> bool:
+    # "Cluj-Napoca, Romania" after the dates of a 2020 Europass entry.
+    parts = [p.strip(" .") for p in text.split(",") if p.strip(" .")]
+    return (
+        0 < len(parts) <= 3
+        and fold(parts[-1]) in _lexicons().countries
+        and all(len(p.split()) <= 4 for p in parts)
+    )
 
 
 def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Line]:
@@ -262,6 +299,12 @@ def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Lin
     return out
 
 
+# Words that name a school; a part that has one is the institution of an education entry.
+_INSTITUTION = re.compile(
+    r"universit|facult|liceu|colegiu|academ|scoala|school|college|institut|\base\b|grup scolar"
+)
+# "Nivel EQF 6", "Level in EQF": a qualification's level under its title, not more title.
+_LEVEL_LINE = re.compile(r"(?:nivel\w*|level|eqf|isced|cec)$")
 _CONNECTOR = re.compile(r"(?:\s(?:at|of|la|de|din|in|and|si|for|pentru)|[-–—|,&])$")
 # Words that end a job title; a wrapped line starting with one continues the title.
 _TITLE_HEADS = frozenset(
@@ -278,6 +321,10 @@ def _continues(previous: str, line: Line, parts: int, full: bool) -> bool:
         return True  # "Junior Accountant" / "at PwC Romania"
     if not _is_header_line(line):
         return False
+    if _INSTITUTION.search(" ".join(words[:3])) or _LEVEL_LINE.match(words[0]):
+        return False  # "Licență în economie" / "Universitatea de Vest, Timișoara": a new part
+    if "," in line.text and fold(line.text.rsplit(",", 1)[1].strip(" .")) in _lexicons().countries:
+        return False  # "Telekom Romania, Cluj-Napoca, Romania": the employer and its place
     if full and line.text[0].isupper():
         return True
     tail = fold(previous).split()[-1:] or [""]
@@ -322,6 +369,8 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         texts = [line.text[: when.start_char], line.text[when.end_char :]]
         if _lexicons().entry_fields.get(heading_key(texts[0])) == "period":
             texts[0] = ""  # "Perioada 2019 - prezent"
+        if _is_location(texts[1]):
+            texts[1] = ""
         header: list[Line] = [line]
         if index - 1 in titles_above:
             header.insert(0, lines[index - 1])
@@ -372,16 +421,40 @@ def _entry_fields(block: _Block) -> dict[str, Line]:
     labels = _lexicons().entry_fields
     lines = sorted({*block.header, *block.body}, key=lambda x: x.start)
     found: dict[str, Line] = {}
-    for index, line in enumerate(lines):
-        field = label_value(line, labels)
+    index = 0
+    while index < len(lines):
+        field = label_value(lines[index], labels)
+        taken = 1
         if field is None:
-            continue
+            wrapped = _wrapped_label(lines, index, labels)
+            if wrapped is None:
+                index += 1
+                continue
+            field, taken = (wrapped[0], None), wrapped[1]
         role, value = field
-        if value is None and index + 1 < len(lines) and not label_value(lines[index + 1], labels):
-            value = lines[index + 1]
+        after = index + taken
+        if value is None and after < len(lines) and not label_value(lines[after], labels):
+            value = lines[after]
         if value is not None:
             found.setdefault(role, value)
+        index = after
     return found
+
+
+def _wrapped_label(
+    lines: Sequence[Line], index: int, labels: dict[str, str]
+) -> tuple[str, int] | None:
+    # A narrow label column wraps "Numele și adresa" / "angajatorului": the label is whole
+    # only over two or three lines, its value on the line after them.
+    text = lines[index].text
+    for size in (2, 3):
+        if index + size > len(lines) or len(lines[index + size - 1].text) > 40:
+            return None
+        text += " " + lines[index + size - 1].text
+        role = labels.get(heading_key(text))
+        if role is not None:
+            return role, size
+    return None
 
 
 def _score(part: str, words: frozenset[str]) -> int:
@@ -521,10 +594,7 @@ def _education_entry(
 ) -> EducationEntry:
     level, studying = _level_of(" ".join(line.text for line in lines))
     in_progress = studying or bool(when and (when.current or when.end > (today.year, today.month)))
-    institution_re = re.compile(
-        r"universit|facult|liceu|colegiu|academ|scoala|school|college|institut|\bASE\b|grup scolar"
-    )
-    institution = next((p for p in parts if institution_re.search(fold(p))), None)
+    institution = next((p for p in parts if _INSTITUTION.search(fold(p))), None)
     degree = next((p for p in parts if p is not institution and _levels(p)), None)
     if degree is None:
         degree = next((p for p in parts if p is not institution), None)
@@ -708,6 +778,25 @@ def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkil
                 ev = pages.evidence(line.start + mention.start(), line.start + end)
                 found[code] = LanguageSkill(code, level, (ev,))
     return tuple(sorted(found.values(), key=lambda x: x.evidence[0].start))
+
+
+def _grid_levels(
+    languages: tuple[LanguageSkill, ...], spans: Sequence[WordSpan], pages: _Pages
+) -> tuple[LanguageSkill, ...]:
+    grid = read_grid(pages.text, spans, [lang.evidence[0].start for lang in languages])
+    out = []
+    for lang in languages:
+        row = grid.get(lang.evidence[0].start)
+        if row is None:
+            out.append(lang)
+            continue
+        line = lang.evidence[0]
+        # The evidence is the grid row: the language's line, and levels read from elsewhere
+        # (a column the reader put after the next section).
+        cells = [pages.evidence(a, b) for a, b in row.cells if not line.start <= a < line.end]
+        level = cefr_by_rule(row.levels.values())
+        out.append(replace(lang, level=level, evidence=(line, *cells), skill_levels=row.levels))
+    return tuple(out)
 
 
 # --- driving licence and car -----------------------------------------------------------

@@ -39,6 +39,7 @@ def analyse(data: bytes, filename: str = "", *, limits: Limits | None = None) ->
         doc_date=read.doc_date,
         typos=report.typos,
         attachments=[(f.name, f.data) for f in read.embedded_files],
+        spans=read.spans,
     )
     profile = dataclasses.replace(
         profile,

@@ -61,8 +61,8 @@ _CAPS_TAIL = re.compile(r"\s((?:[A-ZĂÂÎȘȚŞŢ(][A-ZĂÂÎȘȚŞŢ()/&,-]*\s
 def _heading_tail(line: str, headings: dict[str, str]) -> int:
     # Where a glued heading starts ("B, BE EXPERIENTA PROFESIONALA" -> at "EXPERIENTA"), or 0.
     tail = _CAPS_TAIL.search(line)
-    if tail is None:
-        return 0
+    if tail is None or heading_key(line) in headings:
+        return 0  # no capitals at the end, or the whole line is one heading
     for word in re.finditer(r"\S+", line[tail.start(1) :]):
         at = tail.start(1) + word.start()
         if at and heading_key(line[at:]) in headings:
@@ -150,12 +150,19 @@ def label_value(line: Line, labels: Mapping[str, str]) -> tuple[str, Line | None
     return None
 
 
+_DANGLING = re.compile(r"(?:\s(?:and|or|of|și|şi|si|sau|de|din|în|in)|[/&,])$", re.IGNORECASE)
+
+
 def find_sections(text: str) -> list[Section]:
     """Split `text` into sections; lines before the first heading form the "header"."""
     sections: list[Section] = []
     kind, heading, body = "header", None, []
+    previous = ""
     for line in split_lines(text):
-        found = classify_heading(line)
+        # "providing education and" / "training": a label wrapped in a narrow column; a line
+        # after a dangling connector continues it, whatever it looks like.
+        found = None if _DANGLING.search(previous) else classify_heading(line)
+        previous = line.text
         if found is None:
             body.append(line)
             continue

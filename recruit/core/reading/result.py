@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 MESSAGES = {
@@ -102,24 +103,29 @@ class ReadResult:
 
     def boxes(self, start: int, end: int) -> list[Box]:
         """Return (page, x0, top, x1, bottom) rectangles covering text[start:end], per line."""
-        out: list[Box] = []
-        i = bisect.bisect_right(self.spans, (start, 1 << 62)) - 1
-        i = max(i, 0)
-        for s0, s1, page, x0, top, x1, bottom in self.spans[i:]:
-            if s0 >= end:
-                break
-            if s1 <= start:
-                continue
-            # Clip a partly covered word by the share of its characters (glyphs vary little).
-            w = (x1 - x0) / max(s1 - s0, 1)
-            a = x0 + w * max(0, start - s0)
-            b = x1 - w * max(0, s1 - end)
-            if out and out[-1][0] == page and abs(out[-1][2] - top) < 2 and a >= out[-1][3]:
-                p, ox0, otop, _, obottom = out[-1]
-                out[-1] = (p, ox0, min(otop, top), b, max(obottom, bottom))
-            else:
-                out.append((page, a, top, b, bottom))
-        return out
+        return word_boxes(self.spans, start, end)
+
+
+def word_boxes(spans: Sequence[Span], start: int, end: int) -> list[Box]:
+    """Return (page, x0, top, x1, bottom) rectangles covering text[start:end], per line."""
+    out: list[Box] = []
+    i = bisect.bisect_right(spans, (start, 1 << 62)) - 1
+    i = max(i, 0)
+    for s0, s1, page, x0, top, x1, bottom in spans[i:]:
+        if s0 >= end:
+            break
+        if s1 <= start:
+            continue
+        # Clip a partly covered word by the share of its characters (glyphs vary little).
+        w = (x1 - x0) / max(s1 - s0, 1)
+        a = x0 + w * max(0, start - s0)
+        b = x1 - w * max(0, s1 - end)
+        if out and out[-1][0] == page and abs(out[-1][2] - top) < 2 and a >= out[-1][3]:
+            p, ox0, otop, _, obottom = out[-1]
+            out[-1] = (p, ox0, min(otop, top), b, max(obottom, bottom))
+        else:
+            out.append((page, a, top, b, bottom))
+    return out
 
 
 class Timeout(Exception):

@@ -27,6 +27,10 @@ class Settings:
         """Return where the embedded sender writes .eml files."""
         return self.instance_path / "outbox"
 
+    # Applications per client address (requests, seconds): an office behind one NAT address
+    # may need more than the default.
+    apply_limit: tuple[int, int] = (10, 3600)
+
     @classmethod
     def from_env(
         cls, instance_path: str | os.PathLike[str], env: Mapping[str, str] | None = None
@@ -47,7 +51,20 @@ class Settings:
             worker_threads=int(env.get("RECRUIT_WORKER_THREADS") or 2),
             smtp_url=env.get("RECRUIT_SMTP_URL") or None,
             mail_from=env.get("RECRUIT_MAIL_FROM") or "recruit <recruit@localhost>",
+            apply_limit=parse_rate(env.get("RECRUIT_APPLY_LIMIT") or "10/hour"),
         )
+
+
+_PERIODS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(text: str) -> tuple[int, int]:
+    """Read a rate such as "30", "30/hour" or "200/day" as (requests, seconds); bare is per hour."""
+    count, _, period = text.strip().partition("/")
+    seconds = _PERIODS.get(period.strip().lower() or "hour")
+    if not count.strip().isdigit() or int(count) < 1 or seconds is None:
+        raise ValueError(f"a rate is N, N/minute, N/hour or N/day, not {text!r}")
+    return int(count), seconds
 
 
 def _instance_secret(instance: Path) -> str:

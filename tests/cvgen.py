@@ -1432,6 +1432,16 @@ def _europass_2020(page: _Canvas, cv: EuropassCv, words: dict) -> None:  # type:
 # --- bad inputs ---------------------------------------------------------------------------
 
 
+@cache
+def small_pdf() -> bytes:
+    """Return a real one-page CV PDF that reads: for tests that only need a valid upload."""
+    doc = CvDocument(
+        header=["Ana Popescu", "Account Manager", "E-mail: ana.popescu@example.ro"],
+        main=[Section("Experiență profesională", ["2019 – prezent\tAccount Manager — Alfa SRL"])],
+    )
+    return render_pdf(doc, "single")
+
+
 def png_bytes(width: int = 64, height: int = 64) -> bytes:
     """Return a small valid grey PNG."""
 

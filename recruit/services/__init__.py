@@ -20,8 +20,10 @@ from recruit.services.documents import (
     claim_next_document,
     fail_document,
     process_document,
+    read_at_once,
     score_document,
     submit_application,
+    unreadable,
 )
 from recruit.services.errors import ServiceError
 from recruit.services.gdpr import (
@@ -82,8 +84,10 @@ __all__ = [
     "fail_document",
     "load_demo_openings",
     "process_document",
+    "read_at_once",
     "score_document",
     "submit_application",
+    "unreadable",
 ]
 
 # Imported for their use cases, and so review's score mirror is registered in every process.

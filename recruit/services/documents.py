@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recruit.core.contacts import normalise_email
+from recruit.core.reading import ReadResult
 from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
 from recruit.services.errors import ServiceError
 from recruit.services.openings import accepts_applications, current_profile
@@ -39,8 +40,12 @@ def submit_application(
     data: bytes,
     consent_version: str,
     retain_for: dt.timedelta = dt.timedelta(days=183),
+    verdict: ReadResult | None = None,
 ) -> Submission:
     """Store the CV, then record the candidate, the application and a queued document.
+
+    With the `verdict` of a reading done at once (`read_at_once`), a file that cannot be read
+    is recorded with its reason instead of being queued.
 
     Every submission is an application of its own, with its own token: the same e-mail sent
     again to the same opening (in any case or spacing) never reaches, changes or reveals the
@@ -60,18 +65,49 @@ def submit_application(
         retain_until=now + retain_for,
     )
     application = open_application(session, opening, candidate, email_key=candidate.email)
-    document = add_document(session, stored.key, stored.sha256, stored.size, filename, application)
+    document = add_document(
+        session, stored.key, stored.sha256, stored.size, filename, application, verdict=verdict
+    )
     return Submission(application, document)
 
 
 def add_version(
-    session: Session, storage: LocalStorage, application: Application, filename: str, data: bytes
+    session: Session,
+    storage: LocalStorage,
+    application: Application,
+    filename: str,
+    data: bytes,
+    verdict: ReadResult | None = None,
 ) -> Document:
     """Store another CV file for an application (its status link is the candidate's key)."""
     if not accepts_applications(application.opening):
         raise ServiceError("this opening no longer accepts applications")
     stored = storage.put(data)
-    return add_document(session, stored.key, stored.sha256, stored.size, filename, application)
+    return add_document(
+        session, stored.key, stored.sha256, stored.size, filename, application, verdict=verdict
+    )
+
+
+# How long a candidate waits for the verdict on their file before the queue takes over: a
+# 2-page CV reads in 20-100 ms, a scan with OCR or a hostile file takes longer.
+READ_AT_ONCE_SECONDS = 2.0
+
+
+def read_at_once(
+    data: bytes, filename: str, *, max_bytes: int, seconds: float = READ_AT_ONCE_SECONDS
+) -> ReadResult | None:
+    """Read a CV within `seconds` (in the reader's child); None when that was not enough."""
+    from recruit.core.reading import Limits, read_document
+
+    read = read_document(data, filename, limits=Limits(max_bytes=max_bytes, timeout_s=seconds))
+    if read.error is not None and read.error.code == "timeout":
+        return None  # the worker has the full deadline
+    return read
+
+
+def unreadable(read: ReadResult | None) -> bool:
+    """Tell whether a reading found nothing to work with, so another file is needed."""
+    return read is not None and read.status != "ok" and not read.text.strip()
 
 
 def open_application(
@@ -135,8 +171,13 @@ def add_document(
     size: int,
     filename: str,
     application: Application | None = None,
+    *,
+    verdict: ReadResult | None = None,
 ) -> Document:
-    """Record a stored file as a queued document (the original is already on disk)."""
+    """Record a stored file as a queued document (the original is already on disk).
+
+    A file the `verdict` found unreadable is recorded with its reason and never queued.
+    """
     document = Document(
         application_id=application.id if application else None,
         original_filename=_safe_filename(filename),
@@ -145,6 +186,11 @@ def add_document(
         storage_key=key,
         status="queued",
     )
+    if verdict is not None and unreadable(verdict):
+        document.media_type = verdict.media_type or ""
+        document.pages = verdict.pages
+        error = verdict.error
+        _finish(document, verdict.status, error and error.code, error and error.message)
     session.add(document)
     session.flush()
     return document

@@ -92,11 +92,14 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
     if (env.get("RECRUIT_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"):
         # For a TLS proxy that sends no X-Forwarded-Proto: Secure on every response.
         app.config["SESSION_COOKIE_SECURE"] = True
-    app.config.setdefault("RECRUIT_RATE_LIMITS", dict(DEFAULT_LIMITS))
+    limits = dict(DEFAULT_LIMITS)
+    settings = app.config.get("RECRUIT_SETTINGS")
+    if settings is not None:
+        limits["apply_address"] = settings.apply_limit  # RECRUIT_APPLY_LIMIT
+    app.config.setdefault("RECRUIT_RATE_LIMITS", limits)
     app.config.setdefault("RECRUIT_RATE_LIMIT_ENABLED", True)
     app.config.setdefault("RECRUIT_DISK_RESERVE_BYTES", DISK_RESERVE_BYTES)
     app.session_interface = HttpsAwareSessionInterface()
-    settings = app.config.get("RECRUIT_SETTINGS")
     redis_url = getattr(settings, "redis_url", None)
     app.extensions["recruit.limiter"] = (
         RedisLimiter(redis_url, app.secret_key or "")
@@ -108,7 +111,7 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
     app.before_request(_guard_endpoints)
     app.register_error_handler(401, _unauthorized)
     for error in (413, 429, InsufficientStorage):
-        app.register_error_handler(error, _error_page)
+        app.register_error_handler(error, error_page)
 
 
 class InsufficientStorage(HTTPException):
@@ -143,7 +146,8 @@ def _headers(response: Any) -> Any:
     return response
 
 
-def _error_page(error: HTTPException) -> Any:
+def error_page(error: HTTPException) -> Any:
+    """Render the error page for an HTTP error (413, 429, 507...)."""
     messages = {
         413: "The file is too large. Please upload a CV of at most "
         f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.",

@@ -9,10 +9,12 @@ from argon2 import PasswordHasher
 
 from recruit import services
 from recruit.db.models import Application, Document, Note, User
+from tests.cvgen import small_pdf
 
 PASSWORD = "correct horse battery"
-# A one-page PDF is enough: nothing here reads it, it only has to be stored and served.
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# A real one-page CV: the apply form reads what it is sent at once. Bytes appended after its
+# end (a PDF comment) make another file that reads the same.
+PDF = small_pdf()
 
 
 @pytest.fixture(autouse=True)

@@ -77,7 +77,8 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(web, world) -> N
     )
     assert response.status_code == 413
     assert "too large" in response.text and "MB" in response.text
-    assert _CountingStream.read_bytes == 0
+    # Only the start of the body is read, to give back the fields typed before the file.
+    assert _CountingStream.read_bytes <= 64 * 1024
 
 
 def test_a_hostile_zip_gets_an_answer_not_a_crash(web, world) -> None:

@@ -9,17 +9,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from recruit.db.models import Application, Document
+from tests.cvgen import small_pdf
 from tests.web import factories as f
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = small_pdf()
 
 
 def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+    from tests.cvgen import render_docx, sample_cvs
+
+    return render_docx(sample_cvs()["ro_plain"])
 
 
 def form(**change):

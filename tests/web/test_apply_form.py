@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from recruit.db.models import Application, Document
+from recruit.db.models import Application, Document, OutboxMessage
 from recruit.settings import Settings, parse_rate
 from tests import cvgen
 from tests.web import factories as f
@@ -102,11 +102,13 @@ def test_a_file_we_cannot_read_is_said_at_once_and_another_joins_it(wclient, ses
     assert reason in html and _kept(html) and "We could not read this file" in html
     (kept,) = session.scalars(select(Document)).all()  # the original is kept, not queued
     assert kept.status == "error" and kept.error_code and kept.finished_at is not None
+    assert session.scalars(select(OutboxMessage.kind)).all() == []  # not received yet
     second = _post(wclient, o.id, cvgen.small_pdf())
     assert second.status_code == 302 and "new=1" in second.location
     session.expire_all()
     (application,) = session.scalars(select(Application)).all()  # one application, two files
     assert [d.status for d in application.documents] == [kept.status, "queued"]
+    assert session.scalars(select(OutboxMessage.kind)).all() == ["received"]
     assert wclient.get(second.location).get_data(as_text=True).count("Thank you") == 1
 
 

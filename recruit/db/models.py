@@ -148,9 +148,10 @@ class Candidate(Base):
     __tablename__ = "candidates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    # None until known: a bulk-imported CV names its candidate once it is read (never the file).
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40), default=None)
     consent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     consent_version: Mapped[str] = mapped_column(String(40), default="")
     retain_until: Mapped[dt.datetime | None] = mapped_column(default=None)

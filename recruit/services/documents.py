@@ -297,9 +297,29 @@ def process_document(session: Session, storage: LocalStorage, document_id: int) 
         read.error.message if read.error else None,
     )
     if document.profile is not None and document.application is not None:
+        fill_contacts(document.application.candidate, document.profile, document.language)
         score_document(session, document, document.application.opening)
     session.commit()
     return document
+
+
+def fill_contacts(candidate: Candidate, profile: dict[str, object], language: str | None) -> None:
+    """Take what is still unknown about a candidate (None) from their read CV.
+
+    Only unknowns: what the candidate typed in the form, or a recruiter corrected, stays.
+    The profile says null when the CV does not say, so an unknown may stay unknown.
+    """
+    emails = profile.get("emails") or []
+    phones = profile.get("phones") or []
+    name = profile.get("name")
+    if candidate.name is None and isinstance(name, str) and name.strip():
+        candidate.name = name.strip()[:200]
+    if candidate.email is None and isinstance(emails, list) and emails:
+        candidate.email = normalise_email(str(emails[0]))[:254]
+    if candidate.phone is None and isinstance(phones, list) and phones:
+        candidate.phone = str(phones[0])[:40]
+    if candidate.locale is None and language:
+        candidate.locale = language
 
 
 def _finish(document: Document, status: str, code: str | None, message: str | None) -> None:

@@ -159,10 +159,12 @@ def _record(
 ) -> Document:
     stored = storage.put(data)  # first: a failed write leaves no row behind
     now = utcnow()
-    # The name and e-mail are not known until the CV is read: the file name stands in.
+    # Name, e-mail and phone are unknown until the CV is read (services.documents fills them
+    # in then); a file name is not a name ("CV_final_2024.pdf").
     candidate = Candidate(
-        name=PurePosixPath(name).stem[:200],
-        email="",
+        name=None,
+        email=None,
+        phone=None,
         consent_at=now,
         consent_version=IMPORT_CONSENT,
         retain_until=now + retain_for,

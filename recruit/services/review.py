@@ -655,3 +655,41 @@ def histogram(session: Session, opening: Opening, bins: int = 10) -> list[int]:
     ):
         counts[min(int(value), bins - 1)] += n
     return counts
+
+
+def update_contact(
+    session: Session,
+    application: Application,
+    actor: User,
+    *,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+) -> list[str]:
+    """Correct a candidate's name, e-mail and phone (empty means unknown); audit what changed.
+
+    A phone is kept in E.164 when it is a valid number (Romania by default), as read CVs are.
+    """
+    from recruit.core.contacts import find_phones, normalise_email
+
+    candidate = application.candidate
+    if candidate.erased_at is not None:
+        raise ServiceError("this candidate was erased")
+    values: dict[str, str | None] = {
+        "name": " ".join((name or "").split())[:200] or None,
+        "email": normalise_email(email or "")[:254] or None,
+        "phone": None,
+    }
+    if phone and phone.strip():
+        found = find_phones(phone)
+        if not found:
+            raise ServiceError("phone: not a valid phone number")
+        values["phone"] = found[0]
+    changed = [key for key, value in values.items() if getattr(candidate, key) != value]
+    for key in changed:
+        setattr(candidate, key, values[key])
+    if changed:
+        # Which fields, never their values: the audit log must not become a copy of the data.
+        audit(session, "candidate.contact_changed", "application", application.id, actor,
+              fields=changed)  # fmt: skip
+    return changed

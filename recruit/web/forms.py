@@ -220,6 +220,28 @@ class StatusForm(FlaskForm):
     notify = BooleanField(_l("Tell the candidate by e-mail"))
 
 
+class ContactForm(FlaskForm):
+    """A recruiter's correction of what the CV or the form said about the candidate."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL_SHAPE, message=_l("This does not look like an e-mail address.")),
+        ],
+    )
+    phone = TelField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^\+?[0-9 ()./-]{6,40}$", message=_l("Use digits, spaces and + only.")),
+        ],
+    )
+
+
 class NoteForm(FlaskForm):
     body = TextAreaField(
         _l("Note"), validators=[InputRequired(_l("Write the note first.")), Length(max=5000)]

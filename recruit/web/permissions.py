@@ -129,7 +129,7 @@ def display_name(application: Application) -> str:
     """Return the name to show for an applicant: a neutral label under blind review."""
     if application.candidate.erased_at is not None:
         return f"Erased candidate #{application.id}"
-    if identity_hidden(application):
+    if identity_hidden(application) or not application.candidate.name:
         return f"Candidate #{application.id}"
     return application.candidate.name
 
@@ -196,7 +196,7 @@ def redact_text(application: Application, text: str) -> str:
     """
     if not text or not identity_hidden(application):
         return text
-    return redact_personal(text, [application.candidate.name])
+    return redact_personal(text, [application.candidate.name or ""])
 
 
 def redact_personal(text: str, names: Iterable[str] = ()) -> str:

@@ -29,7 +29,7 @@ from recruit.db.models import APPLICATION_STATUSES, Application, Opening
 from recruit.services import ServiceError, duplicates, outbox, review
 from recruit.services.openings import accepts_applications
 from recruit.web.app import db_session, storage
-from recruit.web.forms import BulkForm, NoteForm, StatusForm
+from recruit.web.forms import BulkForm, ContactForm, NoteForm, StatusForm
 from recruit.web.permissions import (
     application_or_404,
     audit_view,
@@ -313,6 +313,13 @@ def _candidate_page(application: Application, note_form: NoteForm) -> str:
         detail=detail,
         status_form=status_form,
         note_form=note_form,
+        contact_form=ContactForm(
+            data={
+                "name": application.candidate.name,
+                "email": application.candidate.email,
+                "phone": application.candidate.phone,
+            }
+        ),
         acts=may_act(),
         statuses=STATUS_LABELS,
         education=EDUCATION_LABELS,
@@ -345,6 +352,36 @@ def change_status(application_id: int) -> Response:
             flash(_("No e-mail was sent: the candidate has no address, or it is hidden."), "error")
     list_args = _list_args(application.opening)[1]
     return redirect(url_for("recruiter.candidate", application_id=application.id, **list_args))
+
+
+@bp.post("/applications/<int:application_id>/contact")
+@roles_required(*STAFF)
+def update_contact(application_id: int) -> Response:
+    """Correct the candidate's name, e-mail or phone (audited)."""
+    application = application_or_404(application_id)
+    if identity_hidden(application):
+        abort(403)  # blind review: the recruiter may not see, so may not edit, who this is
+    form = ContactForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    else:
+        try:
+            changed = review.update_contact(
+                db_session(),
+                application,
+                current_user.user,
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+            )
+        except ServiceError:
+            db_session().rollback()
+            flash(_("The phone number is not valid."), "error")
+        else:
+            db_session().commit()
+            if changed:
+                flash(_("Contact details saved."), "success")
+    return redirect(url_for("recruiter.candidate", application_id=application.id) + "#contact")
 
 
 def announce(application: Application) -> bool:

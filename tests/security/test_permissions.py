@@ -65,6 +65,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("recruiter.candidate", "GET"): MEMBER_OF_A,
     ("recruiter.change_status", "POST"): RECRUITER_OF_A,
     ("recruiter.add_note", "POST"): RECRUITER_OF_A,
+    ("recruiter.update_contact", "POST"): RECRUITER_OF_A,
     ("recruiter.download", "GET"): RECRUITER_OF_A,
     # openings: recruiters create them and run those they work on; hiring managers tune
     # requirements only
@@ -121,6 +122,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
 POST_DATA: dict[str, dict[str, str]] = {
     "recruiter.change_status": {"status": "shortlisted"},
     "recruiter.add_note": {"body": "a note"},
+    "recruiter.update_contact": {"name": "Ana Popescu", "phone": "0722 123 456"},
     "openings.create": {
         "title": "Sales",
         "template": "account-manager",

@@ -1,0 +1,98 @@
+"""Bulk import names candidates from their CVs (never the file name), and recruiters correct it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import select
+
+from recruit import services
+from recruit.db.models import Application, AuditEvent, Candidate
+from recruit.runner import LocalRunner
+from recruit.services import ingest
+from recruit.tasks import TaskContext
+from tests.web import factories as f
+
+
+def _cv(name: str, contact_line: str) -> bytes:
+    from tests.cvgen import render_pdf, sample_cvs
+
+    doc = sample_cvs()["ro"]
+    return render_pdf(
+        dataclasses.replace(doc, header=[name, doc.header[1], contact_line]), "single"
+    )
+
+
+def _import_and_read(app, session, tmp_path):
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    (folder / "CV_Ioana_Stefanescu.pdf").write_bytes(
+        _cv("Ioana Ștefănescu", "E-mail: ioana.stefanescu@example.ro · Telefon: 0722 123 456")
+    )
+    (folder / "scan_final_2024.pdf").write_bytes(_cv("Mihai Dobre", "Cluj-Napoca"))
+    o = f.opening(session)
+    session.commit()
+    sources, _ = ingest.list_sources(folder, max_bytes=10 * 1024 * 1024)
+    ingest.import_files(session, app.extensions["recruit.storage"], o, sources)
+    unread = session.scalars(select(Candidate).order_by(Candidate.id)).all()
+    assert [(c.name, c.email, c.phone) for c in unread] == [(None, None, None)] * 2
+    LocalRunner(
+        TaskContext(app.extensions["recruit.sessions"], app.extensions["recruit.storage"])
+    ).run_until_idle()
+    session.expire_all()
+    return o, session.scalars(select(Candidate).order_by(Candidate.id)).all()
+
+
+def test_import_takes_name_email_and_phone_from_the_read_cv(app, session, tmp_path):
+    _, (ioana, mihai) = _import_and_read(app, session, tmp_path)
+    assert (ioana.name, ioana.email, ioana.phone) == (
+        "Ioana Ștefănescu",
+        "ioana.stefanescu@example.ro",
+        "+40722123456",
+    )
+    assert mihai.name == "Mihai Dobre"
+    assert mihai.email is None  # not in the CV: unknown, not invented
+    assert ioana.locale == "ro"  # e-mails to her will be in Romanian
+
+
+def test_recruiter_corrects_contacts_on_the_candidate_page(web, wclient, session, tmp_path):
+    recruiter = f.staff(session, "recruiter")
+    o, (ioana, mihai) = _import_and_read(web, session, tmp_path)
+    services.add_member(session, o, recruiter)
+    session.commit()
+    application = session.scalar(select(Application).where(Application.candidate_id == mihai.id))
+    f.sign_in(wclient, recruiter)
+    page = wclient.get(f"/recruiter/applications/{application.id}").text
+    assert "no e-mail known" in page and "Correct name, e-mail or phone" in page
+    url = f"/recruiter/applications/{application.id}/contact"
+    bad = wclient.post(url, data={"name": "Mihai Dobre", "phone": "12"}, follow_redirects=True)
+    assert "Use digits" in bad.text or "not valid" in bad.text
+    saved = wclient.post(
+        url,
+        data={"name": "Mihai  Dobre", "email": "Mihai.Dobre@Example.ro", "phone": "0744 987 654"},
+        follow_redirects=True,
+    )
+    assert "Contact details saved." in saved.text
+    session.expire_all()
+    mihai = session.get(Candidate, mihai.id)
+    assert (mihai.name, mihai.email, mihai.phone) == (
+        "Mihai Dobre",
+        "mihai.dobre@example.ro",
+        "+40744987654",
+    )
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "candidate.contact_changed")
+    )
+    assert event.detail == {"fields": ["email", "phone"]} and event.actor_id == recruiter.id
+    assert "dobre" not in str(event.detail).lower()  # which fields, never the values
+
+
+def test_blind_review_hides_the_contact_form(web, wclient, session):
+    recruiter = f.staff(session, "recruiter")
+    o = f.opening(session, recruiter, blind=True)
+    a = f.read_application(session, o, "Ana Popescu", {"negotiation": "negociere"})
+    session.commit()
+    f.sign_in(wclient, recruiter)
+    assert "Correct name" not in wclient.get(f"/recruiter/applications/{a.id}").text
+    refused = wclient.post(f"/recruiter/applications/{a.id}/contact", data={"name": "X"})
+    assert refused.status_code == 403

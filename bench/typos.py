@@ -7,7 +7,12 @@ A flag counts as right when its span is an injected one. An injected edit that h
 spell another real word (or another key form) is dropped: no non-word checker can see it,
 and the count of those is printed.
 
-Run: .venv/bin/python bench/typos.py [--cvs N] [--seed S] [--per-cv K]
+Real-word swaps are measured apart: key terms swapped for a common word one slip away
+("contracte" -> "contacte"), the words chosen by wordfreq alone, never from the detector's
+collocations. Only a flag on a swap is right; the detector is meant to flag few of them
+(where the context says which word was meant), so precision is the target, recall is shown.
+
+Run: .venv/bin/python bench/typos.py [--cvs N] [--seed S] [--per-cv K] [--real-words]
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from wordfreq import zipf_frequency
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -39,6 +46,8 @@ WORD = re.compile(r"[^\W\d_]+")
 ADDRESS = re.compile(r"\S*[@/]\S*|\S+\.[a-z]{2,4}\b")
 KINDS = ("deletion", "insertion", "substitution", "transposition", "doubled")
 CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
+# Real-word swaps land on common words: wordfreq's Zipf 3 is about once per million words.
+REAL_WORD_ZIPF = 3.0
 
 
 @dataclass
@@ -352,6 +361,122 @@ def _two_slips(corpora_: list[Corpus], per_cv: int, seed: int) -> None:
         for n in (0, 1, 2)))  # fmt: skip
 
 
+def _real_word_variants(word: str, language: str, keys: set[str]) -> list[str]:
+    """Return the slips of `word` that spell another common word (wordfreq, not the detector's)."""
+    letters = "abcdefghijklmnopqrstuvwxyz" + ("ăâîșț" if language == "ro" else "")
+    low = word.lower()
+    edits = set()
+    for i in range(1, len(low) + 1):  # the first letter is kept, as in the slips above
+        head, tail = low[:i], low[i:]
+        if tail:
+            edits.add(head + tail[1:])
+            edits |= {head + c + tail[1:] for c in letters}
+        if len(tail) > 1:
+            edits.add(head + tail[1] + tail[0] + tail[2:])
+        edits |= {head + c + tail for c in letters}
+    languages = ("ro", "en") if language == "ro" else ("en",)
+    out = []
+    for new in sorted(edits - {low}):
+        # Common words only: a slip into a rare word is rare itself. Key forms are not swaps.
+        if new in keys or _fold(new) in keys:
+            continue
+        if max(zipf_frequency(new, lang) for lang in languages) >= REAL_WORD_ZIPF:
+            out.append(new[:1].upper() + new[1:] if word[:1].isupper() else new)
+    return out
+
+
+def inject_real_words(
+    text: str, language: str, per_cv: int, rng: random.Random
+) -> tuple[str, list[Injected]]:
+    """Return `text` with up to `per_cv` key terms swapped for a word one slip away."""
+    _, targets = _keys(language)
+    exact, folded_forms = _keys()
+    keys = exact | folded_forms
+    addresses = [m.span() for m in ADDRESS.finditer(text)]
+    spots = []
+    for m in WORD.finditer(text):
+        word = m.group()
+        if len(word) < 4 or word.isupper() or any(a <= m.start() < b for a, b in addresses):
+            continue
+        if _fold(word.lower().translate(CEDILLA)) in targets:
+            variants = _real_word_variants(word.translate(CEDILLA), language, keys)
+            if variants:
+                spots.append((m, variants))
+    chosen = sorted(rng.sample(spots, min(per_cv, len(spots))), key=lambda s: s[0].start())
+    pieces, edits, shift, last = [], [], 0, 0
+    for m, variants in chosen:
+        new = rng.choice(variants)
+        pieces += [text[last : m.start()], new]
+        start = m.start() + shift
+        edits.append(Injected(start, start + len(new), m.group(), "real word"))
+        shift += len(new) - len(m.group())
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces), edits
+
+
+def real_word_swaps(corpora_: list[Corpus], per_cv: int, seed: int) -> Counter[str]:
+    """Print precision and recall on key terms swapped for other real words, per corpus."""
+    rng = random.Random(seed)
+    print(
+        f"\nreal-word swaps ({per_cv} per document, one slip into a word of Zipf >= "
+        f"{REAL_WORD_ZIPF}; a flag is right only on a swap):"
+    )
+    print(f"{'corpus':36} {'docs':>5} {'swaps':>5} {'TP':>4} {'FP':>3} {'P':>6} {'R':>6} {'/1k':>6}")
+    total = Counter[str]()
+    found: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    wrong: list[str] = []
+    for corpus in corpora_:
+        c = Counter[str]()
+        for lang, text, starts in corpus.docs:
+            clean = find_typos(text, lang, starts)
+            before = Counter(t.found for t in clean.typos)
+            dirty, edits = inject_real_words(text, lang, per_cv, rng)
+            spans = {(e.start, e.end): e for e in edits}
+            report = find_typos(dirty, lang, starts)
+            c["docs"] += 1
+            c["words"] += clean.words
+            c["clean_flags"] += len(clean.typos)
+            for t in report.typos:
+                e = spans.pop((t.start, t.end), None)
+                if e is not None:
+                    c["tp"] += 1
+                    found[f"{t.found.lower()} for {e.original.lower()}"] += 1
+                elif before[t.found] > 0:
+                    before[t.found] -= 1
+                else:
+                    c["fp"] += 1
+                    wrong.append(
+                        f"  [{corpus.name}] {t.found!r} -> {t.suggestion!r}: "
+                        f"...{dirty[max(0, t.start - 35) : t.end + 15]!r}"
+                    )
+            c["injected"] += len(edits)
+            for e in spans.values():
+                missed[f"{dirty[e.start : e.end].lower()} for {e.original.lower()}"] += 1
+        flags = c["tp"] + c["fp"]
+        print(
+            f"{corpus.name:36} {c['docs']:5} {c['injected']:5} {c['tp']:4} {c['fp']:3} "
+            f"{c['tp'] / flags if flags else float('nan'):6.3f} "
+            f"{c['tp'] / c['injected'] if c['injected'] else float('nan'):6.3f} "
+            f"{c['clean_flags'] / c['words'] * 1000 if c['words'] else 0.0:6.3f}"
+        )
+        total.update(c)
+    flags = total["tp"] + total["fp"]
+    print(
+        f"{'all':36} {total['docs']:5} {total['injected']:5} {total['tp']:4} {total['fp']:3} "
+        f"{total['tp'] / flags if flags else float('nan'):6.3f} "
+        f"{total['tp'] / total['injected'] if total['injected'] else float('nan'):6.3f} "
+        f"{total['clean_flags'] / total['words'] * 1000 if total['words'] else 0.0:6.3f}"
+    )
+    print("(/1k: flags per 1,000 words of the clean texts, every kind of flag; target < 0.2)")
+    print("swaps flagged: " + (", ".join(f"{k} x{n}" for k, n in found.most_common()) or "none"))
+    print("commonest swaps missed: " + ", ".join(f"{k} x{n}" for k, n in missed.most_common(25)))
+    print("false flags on the swapped texts:")
+    print("\n".join(wrong) or "  none")
+    return total
+
+
 def _row(name: str, c: Counter[str]) -> None:
     per_k = c["clean_flags"] / c["words"] * 1000 if c["words"] else 0.0
     flags = c["tp"] + c["fp"]
@@ -393,11 +518,17 @@ def main() -> None:
     parser.add_argument("--cvs", type=int, default=400, help="generated CVs (half ro, half en)")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--per-cv", type=int, default=3, help="typos injected per CV")
+    parser.add_argument(
+        "--real-words", action="store_true", help="only the real-word swaps, not the other slips"
+    )
     args = parser.parse_args()
     t0 = time.perf_counter()
     find_typos("", "ro")
     print(f"vocabulary and lexicon loaded in {time.perf_counter() - t0:.2f} s", file=sys.stderr)
-    measure(corpora(args.cvs, args.seed), args.per_cv, args.seed)
+    texts = corpora(args.cvs, args.seed)
+    if not args.real_words:
+        measure(texts, args.per_cv, args.seed)
+    real_word_swaps(texts, args.per_cv, args.seed)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from importlib import resources
 
 from wordfreq import get_frequency_list
 
+from recruit.core.assets import models_path
 from recruit.core.lexicon import KeyForm, key_forms
 from recruit.core.profile import Typo
 
@@ -366,6 +367,140 @@ def _cased(form: KeyForm, found: str) -> str:
     return form.form
 
 
+@dataclass(frozen=True)
+class _Collocation:
+    """The phrases around one word that show it was meant: a key term's, or a real word's own."""
+
+    lemma: str
+    language: str
+    forms: frozenset[str]  # folded
+    before: tuple[tuple[frozenset[str], ...], ...]  # each phrase's words in text order
+    after: tuple[tuple[frozenset[str], ...], ...]
+    key: bool  # a key term of the lexicon (the only kind ever suggested)
+
+    def score(self, before: Sequence[str], after: Sequence[str]) -> int:
+        """Return the words of the longest phrase matched on each side, added up."""
+        best_before = max(
+            (len(p) for p in self.before if _phrase_at(p, before[len(before) - len(p) :])),
+            default=0,
+        )
+        best_after = max((len(p) for p in self.after if _phrase_at(p, after[: len(p)])), default=0)
+        return best_before + best_after
+
+
+def _phrase_at(phrase: tuple[frozenset[str], ...], words: Sequence[str]) -> bool:
+    if len(words) != len(phrase):
+        return False
+    return all(w in slot for w, slot in zip(words, phrase, strict=True))
+
+
+@dataclass(frozen=True)
+class _Collocations:
+    terms: tuple[_Collocation, ...]  # key terms
+    own: dict[tuple[str, str], _Collocation]  # (language, folded form) -> the word's own entry
+    first_after: frozenset[str]  # words that can start an `after` phrase
+    last_before: frozenset[str]  # words that can end a `before` phrase
+    span: int  # words of the longest phrase
+
+
+def _key(word: str) -> str:
+    return _fold(word.lower().translate(_CEDILLA))
+
+
+@cache
+def _collocations() -> _Collocations:
+    data = json.loads(models_path("lexicons", "collocations.json").read_text(encoding="utf-8"))
+    entries: list[_Collocation] = []
+    for language, rows in data["collocations"].items():
+        groups = {
+            name: frozenset(_key(w) for w in words)
+            for name, words in data["groups"].get(language, {}).items()
+        }
+
+        def phrases(texts: list[str]) -> tuple[tuple[frozenset[str], ...], ...]:
+            return tuple(
+                tuple(groups.get(w) or frozenset({_key(w)}) for w in text.split())  # noqa: B023
+                for text in texts
+            )
+
+        for row in rows:
+            own = row.get("forms")
+            forms = own or [
+                kf.form for kf in key_forms() if kf.term == row["lemma"] and kf.language == language
+            ]
+            if not forms:
+                raise ValueError(f"collocations.json: {row['lemma']!r} is no {language} key term")
+            entries.append(
+                _Collocation(
+                    lemma=row["lemma"],
+                    language=language,
+                    forms=frozenset(_key(f) for f in forms),
+                    before=phrases(row["before"]),
+                    after=phrases(row["after"]),
+                    key=own is None,
+                )
+            )
+    return _Collocations(
+        terms=tuple(e for e in entries if e.key),
+        own={(e.language, f): e for e in entries if not e.key for f in e.forms},
+        first_after=frozenset(w for e in entries for p in e.after for w in p[0]),
+        last_before=frozenset(w for e in entries for p in e.before for w in p[-1]),
+        span=max(len(p) for e in entries for p in (*e.before, *e.after)),
+    )
+
+
+# Collocations stay inside a clause: a line break or punctuation between two words parts them.
+_CLAUSE_BREAK = re.compile(r"[\n.,;:!?()\[\]{}•|/\"“”„«»]")
+
+
+def _real_word_slip(
+    text: str,
+    found: Sequence[re.Match[str]],
+    i: int,
+    folded: str,
+    languages: frozenset[str | None],
+) -> KeyForm | None:
+    """Return the key form a real word stands for when its neighbours say which was meant."""
+    col = _collocations()
+    start, end = found[i].span()
+
+    def neighbours(step: int) -> list[str]:
+        out: list[str] = []
+        j, edge = i + step, (start if step < 0 else end)
+        while 0 <= j < len(found) and len(out) < col.span:
+            gap = text[found[j].end() : edge] if step < 0 else text[edge : found[j].start()]
+            if _CLAUSE_BREAK.search(gap):
+                break
+            out.append(_key(found[j].group()))
+            edge = found[j].start() if step < 0 else found[j].end()
+            j += step
+        return out[::-1] if step < 0 else out
+
+    before, after = neighbours(-1), neighbours(1)
+    if not (before and before[-1] in col.last_before) and not (
+        after and after[0] in col.first_after
+    ):
+        return None
+    lex = _lexicon()
+    best: tuple[float, KeyForm] | None = None
+    for term in col.terms:
+        if term.language not in languages:
+            continue
+        for form in term.forms:
+            if form[0] != folded[0]:
+                continue
+            limit = 1.0 if len(form) <= _SHORT else _LONG_LIMIT
+            cost = _distance(folded, form, limit)
+            if cost > limit or (best is not None and cost >= best[0]):
+                continue
+            own = col.own.get((term.language, folded))
+            gain = term.score(before, after) - (own.score(before, after) if own else 0)
+            if gain > 0:
+                kf = next(k for k in lex.forms[form] if k.term == term.lemma)
+                best = (cost, kf)
+    return None if best is None else best[1]
+
+
 def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,)) -> TypoReport:
     """Find misspelt key terms and count Romanian words written without diacritics."""
     vocab = _vocabulary()
@@ -376,7 +511,8 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
     typos: list[Typo] = []
     words = 0
     missing = 0
-    for m in _WORD.finditer(text):
+    found = list(_WORD.finditer(text))
+    for i, m in enumerate(found):
         start, end = m.span()
         while mask_i < len(masked) and masked[mask_i][1] <= start:
             mask_i += 1
@@ -400,7 +536,16 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             continue
         if "î" in low[1:-1] and _old_spelling_known(low, lex.exact, vocab):
             continue
-        if vocab.is_word(low) or _joins_neighbour(text, start, end, low, vocab):
+        if vocab.is_word(low):
+            # A slip that spells another word ("contacte" for "contracte") is told by its
+            # context alone, and only where our collocations speak for the key term.
+            slip = None
+            if not any(ch.isupper() for ch in token[1:]):
+                slip = _real_word_slip(text, found, i, folded, languages)
+            if slip is not None:
+                typos.append(_typo(slip, token, page_starts, start, end))
+            continue
+        if _joins_neighbour(text, start, end, low, vocab):
             continue
         if any(ch.isupper() for ch in token[1:]):
             # Inner capitals mark names and brands ("DirecTV", "LinkedIn") or PDF debris
@@ -422,15 +567,16 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             match = _best_match(folded, languages, language)
         if match is None:
             continue
-        form = match[1]
-        typos.append(
-            Typo(
-                term=form.term,
-                found=token,
-                suggestion=_cased(form, token),
-                page=max(1, bisect_right(page_starts, start)),
-                start=start,
-                end=end,
-            )
-        )
+        typos.append(_typo(match[1], token, page_starts, start, end))
     return TypoReport(typos=tuple(typos), missing_diacritics=missing, words=words)
+
+
+def _typo(form: KeyForm, token: str, page_starts: Sequence[int], start: int, end: int) -> Typo:
+    return Typo(
+        term=form.term,
+        found=token,
+        suggestion=_cased(form, token),
+        page=max(1, bisect_right(page_starts, start)),
+        start=start,
+        end=end,
+    )

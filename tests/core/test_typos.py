@@ -93,6 +93,58 @@ def test_real_words_near_key_terms_are_not_flagged(text: str, language: str) -> 
     assert flags(text, language) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # The case: "contacte" is a word, but nobody negotiates commercial contacts.
+        ("Negociere de contacte comerciale.", "ro", ("contacte", "contract", "contracte")),
+        ("Negocierea contactelor de furnizare.", "ro", ("contactelor", "contract", "contractelor")),
+        ("Am semnat contacte anuale.", "ro", ("contacte", "contract", "contracte")),
+        ("Incheierea de contacte cu clientii.", "ro", ("contacte", "contract", "contracte")),
+        ("Întocmirea de oferite comerciale.", "ro", ("oferite", "ofertă", "oferte")),
+        ("Signed contacts with key clients.", "en", ("contacts", "contract", "contracts")),
+        ("Account Manger at a retail bank.", "en", ("Manger", "manager", "Manager")),
+        ("Sales Manger, telecom.", "ro", ("Manger", "manager", "Manager")),
+        ("Handled compliant resolution.", "en", ("compliant", "complaint", "complaint")),
+        ("Carried out marked research.", "en", ("marked", "market", "market")),
+    ],
+)
+def test_real_words_are_flagged_where_the_context_names_the_key_term(
+    text: str, language: str, expected: tuple[str, str, str]
+) -> None:
+    assert flags(text, language) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # The word's own phrases: business contacts, contact details, the services offered.
+        ("Menținerea permanentă a contactelor de afaceri cu clienții.", "ro"),
+        ("Date de contact: telefon și e-mail.", "ro"),
+        ("Produsele și serviciile oferite de companie.", "ro"),
+        ("Dezvoltarea contactelor comerciale.", "ro"),
+        ("Built a network of business contacts.", "en"),
+        ("Project managed the CRM rollout; the account managed by me.", "en"),
+        ("Customers complain about late deliveries; GDPR compliant processes.", "en"),
+        # No phrase of the key term around it: a real word stays a word.
+        ("Am păstrat contacte cu foștii colegi.", "ro"),
+        ("Keep in contact with the marked accounts.", "en"),
+        # A clause break parts the words: "negociere" does not govern the next line.
+        ("Negociere\ncontacte: 0722 123 456", "ro"),
+    ],
+)
+def test_real_words_in_their_own_context_are_not_flagged(text: str, language: str) -> None:
+    assert flags(text, language) == []
+
+
+def test_every_collocation_entry_names_a_key_term_or_lists_its_forms() -> None:
+    from recruit.core.typos import _collocations
+
+    col = _collocations()
+    assert {t.lemma for t in col.terms} >= {"contract", "ofertă", "manager"}
+    assert col.own[("ro", "contacte")].lemma == "contact"
+
+
 def test_romanian_without_diacritics_is_counted_not_flagged() -> None:
     report = find_typos("Am crescut vanzarile si am negociat cu clientii din Bucuresti.", "ro")
     assert report.typos == ()

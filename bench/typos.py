@@ -422,7 +422,8 @@ def real_word_swaps(corpora_: list[Corpus], per_cv: int, seed: int) -> Counter[s
         f"\nreal-word swaps ({per_cv} per document, one slip into a word of Zipf >= "
         f"{REAL_WORD_ZIPF}; a flag is right only on a swap):"
     )
-    print(f"{'corpus':36} {'docs':>5} {'swaps':>5} {'TP':>4} {'FP':>3} {'P':>6} {'R':>6} {'/1k':>6}")
+    head = ("corpus", "docs", "swaps", "TP", "FP", "P", "R", "/1k")
+    print("{:36} {:>5} {:>5} {:>4} {:>3} {:>6} {:>6} {:>6}".format(*head))
     total = Counter[str]()
     found: Counter[str] = Counter()
     missed: Counter[str] = Counter()

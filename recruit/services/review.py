@@ -327,25 +327,17 @@ def view_counts(session: Session, opening: Opening) -> dict[str, int]:
 
 
 def export_rows(
-    session: Session, opening: Opening, flt: ShortlistFilter, name_of: Callable[[Application], str]
-) -> Iterator[list[Any]]:
-    """Yield the CSV rows (header first) of every application matching the filter."""
-    yield [
-        "rank",
-        "application",
-        "name",
-        "headline",
-        "score",
-        "knocked_out",
-        "status",
-        "sales_months",
-        "education",
-        "english",
-        "licence",
-        "typos",
-        "language",
-        "applied",
-    ]
+    session: Session, opening: Opening, flt: ShortlistFilter
+) -> Iterator[tuple[int, Application, int]]:
+    """Yield (rank, application, notes count) for every application matching the filter."""
+    notes = dict(
+        session.execute(
+            select(Note.application_id, func.count())
+            .join(Application, Note.application_id == Application.id)
+            .where(Application.opening_id == opening.id)
+            .group_by(Note.application_id)
+        ).all()
+    )
     key, descending = _sort_key(flt.sort, flt.view)
     query = (
         select(Application)
@@ -355,22 +347,7 @@ def export_rows(
         .execution_options(yield_per=1000)
     )
     for n, app in enumerate(session.scalars(query), start=1):
-        yield [
-            n,
-            app.id,
-            name_of(app),
-            app.headline,
-            "" if app.score is None else round(app.score, 2),
-            app.knockouts or ("yes" if app.knocked_out else ""),
-            app.status,
-            app.sales_months if app.sales_months is not None else "",
-            app.education or "",
-            app.english_level or "",
-            app.licence,
-            app.typo_count,
-            app.language or "",
-            app.created_at.date().isoformat(),
-        ]
+        yield n, app, notes.get(app.id, 0)
 
 
 # --- dashboard and needs-review -----------------------------------------------------------

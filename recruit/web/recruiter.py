@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from flask import (
@@ -18,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening
 from recruit.services import ServiceError, duplicates, outbox, review
 from recruit.services.openings import accepts_applications
+from recruit.web import exports
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, ContactForm, NoteForm, StatusForm
 from recruit.web.permissions import (
@@ -180,29 +179,26 @@ def bulk(opening_id: int) -> Response:
     return redirect(back)
 
 
-def _csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff"  # so Excel opens the UTF-8 file with ș and ț intact
-    for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow(
-            ["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row]
-        )
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+def _export_rows(opening: Opening) -> tuple[Iterator[list[Any]], review.ShortlistFilter]:
+    flt = filter_from_args(request.args, opening)
+    statuses = {k: str(v) for k, v in STATUS_LABELS.items()}
+    education = {k: str(v) for k, v in EDUCATION_LABELS.items()}
+    rows = (
+        exports.row(rank, application, notes, statuses, education)
+        for rank, application, notes in review.export_rows(db_session(), opening, flt)
+    )
+    return rows, flt
 
 
 @bp.get("/openings/<int:opening_id>/export.csv")
 @roles_required(*STAFF)
 def export_csv(opening_id: int) -> Response:
-    """Download the filtered shortlist as CSV, with scores and key facts."""
+    """Download the filtered shortlist as CSV in the user's locale (";" and "7,5" in Romanian)."""
     opening = opening_or_404(opening_id)
-    flt = filter_from_args(request.args, opening)
-    rows = list(review.export_rows(db_session(), opening, flt, display_name))
+    rows, flt = _export_rows(opening)
     return Response(
-        _csv_lines(rows),
+        # Streamed, in the request's context: the locale decides the headers and the dialect.
+        stream_with_context(exports.csv_lines(rows)),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="shortlist-{opening.id}-{flt.view}.csv"'
@@ -210,63 +206,14 @@ def export_csv(opening_id: int) -> Response:
     )
 
 
-def xlsx_bytes(rows: Iterable[list[Any]]) -> bytes:
-    """Write rows as a one-sheet XLSX (inline strings, numbers as numbers), no library needed."""
-    from xml.sax.saxutils import escape
-
-    def cell(ref: str, value: Any) -> str:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            text = escape(str(value))
-            return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-        return f'<c r="{ref}"><v>{value}</v></c>'
-
-    def column(n: int) -> str:
-        name = ""
-        while n >= 0:
-            name, n = chr(65 + n % 26) + name, n // 26 - 1
-        return name
-
-    body = "".join(
-        f'<row r="{r}">' + "".join(cell(f"{column(c)}{r}", v) for c, v in enumerate(row)) + "</row>"
-        for r, row in enumerate(rows, start=1)
-    )
-    ns = "http://schemas.openxmlformats.org"
-    parts = {
-        "[Content_Types].xml": f'<Types xmlns="{ns}/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-        'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        'spreadsheetml.worksheet+xml"/></Types>',
-        "_rels/.rels": f'<Relationships xmlns="{ns}/package/2006/relationships">'
-        f'<Relationship Id="r1" Type="{ns}/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<workbook xmlns="{ns}/spreadsheetml/2006/main" '
-        f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
-        '<sheet name="Shortlist" sheetId="1" r:id="r1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{ns}/package/2006/relationships">'
-        f'<Relationship Id="r1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{ns}/spreadsheetml/2006/main">'
-        f"<sheetData>{body}</sheetData></worksheet>",
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, xml in parts.items():
-            z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
-    return buffer.getvalue()
-
-
 @bp.get("/openings/<int:opening_id>/export.xlsx")
 @roles_required(*STAFF)
 def export_xlsx(opening_id: int) -> Response:
-    """Download the filtered shortlist as an Excel workbook."""
+    """Download the filtered shortlist as an Excel workbook with typed cells."""
     opening = opening_or_404(opening_id)
-    flt = filter_from_args(request.args, opening)
-    rows = review.export_rows(db_session(), opening, flt, display_name)
+    rows, flt = _export_rows(opening)
     return Response(
-        xlsx_bytes(rows),
+        exports.xlsx_bytes(rows),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
             "Content-Disposition": f'attachment; filename="shortlist-{opening.id}-{flt.view}.xlsx"'

@@ -100,7 +100,7 @@ def test_recruiter_reviews_shortlist_changes_status_and_exports(page, server, we
         page.get_by_role("link", name="Export CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[1][2] == "Ana-Maria Popescu" and table[1][6] == "shortlisted"
+    assert table[1][1] == "Ana-Maria Popescu" and table[1][4] == "Shortlisted"
 
 
 def test_manager_moves_a_slider_sees_new_order_and_saves(page, server, session):

@@ -159,8 +159,8 @@ def test_bulk_status_and_csv_export(wclient, session):
     r = wclient.get(f"/recruiter/openings/{o.id}/export.csv")
     assert r.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:3] == ["rank", "application", "name"]
-    assert rows[1][2] == "Ana Popescu" and len(rows) == 4
+    assert rows[0][:3] == ["Rank", "Name", "E-mail"]
+    assert rows[1][1] == "Ana Popescu" and len(rows) == 4
 
 
 def test_dashboard_and_progress_json(wclient, session):
@@ -217,7 +217,7 @@ def test_xlsx_export_opens_as_a_workbook(wclient, session):
     assert r.headers["Content-Disposition"].endswith('.xlsx"')
     with zipfile.ZipFile(io.BytesIO(r.data)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    assert "Ana Popescu" in sheet and f"<v>{round(strong.score, 2)}</v>" in sheet
+    assert "Ana Popescu" in sheet and f"<v>{round(strong.score, 1)}</v>" in sheet
 
 
 def test_erased_candidates_leave_every_list_count_and_export(wclient, session, storage):
@@ -234,8 +234,8 @@ def test_erased_candidates_leave_every_list_count_and_export(wclient, session, s
     (stats,) = review.dashboard(session, [o])
     assert (stats.applications, stats.new, stats.reading["ok"]) == (2, 2, 2)
     assert sum(review.histogram(session, o)) == 2
-    exported = list(review.export_rows(session, o, flt, lambda a: a.candidate.name))
-    assert strong.id not in [row[1] for row in exported[1:]] and len(exported) > 1
+    exported = list(review.export_rows(session, o, flt))
+    assert strong.id not in [a.id for _, a, _ in exported] and exported
     assert review.bulk_set_status(session, o, [strong.id], "interview", recruiter) == 0
 
     f.sign_in(wclient, recruiter)

@@ -64,7 +64,9 @@ class _Lexicon:
     sales_re: re.Pattern[str]
     sales_work_re: re.Pattern[str]
     entry_fields: dict[str, str]  # heading key of a field label -> role
+    subheading_re: re.Pattern[str]  # "Roles and responsibilities": never a title or employer
     countries: frozenset[str]  # folded country names
+    regions: frozenset[str]  # regions a place may end with (US states), as written
 
 
 @cache
@@ -104,7 +106,14 @@ def _lexicons() -> _Lexicon:
         sales_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES"),
         sales_work_re=_phrase_regex(r["pattern"] for r in jobs if r["label"] == "SALES_WORK"),
         entry_fields={heading_key(r["pattern"]): r["id"] for r in rows("entry_fields.jsonl")},
-        countries=frozenset(fold(r["pattern"]) for r in rows("places.jsonl")),
+        subheading_re=re.compile(
+            _phrase_regex(r["pattern"] for r in jobs if r["label"] == "NOT_TITLE").pattern
+            + r"\s*(?::|$)"
+        ),
+        countries=frozenset(
+            fold(r["pattern"]) for r in rows("places.jsonl") if r["label"] == "COUNTRY"
+        ),
+        regions=frozenset(r["pattern"] for r in rows("places.jsonl") if r["label"] == "REGION"),
     )
 
 
@@ -230,10 +239,16 @@ def _is_header_line(line: Line) -> bool:
     text = line.text
     return (
         not _BULLET.match(text)
+        and not _NUMBERED.match(text)
         and len(text.split()) <= 12
         and not text.endswith((".", ";"))
         and not text[0].islower()
+        and not _lexicons().subheading_re.match(fold(text))
     )
+
+
+# "1. Managed the team", "2) Led ...": a numbered item of a description, not an entry.
+_NUMBERED = re.compile(r"\d{1,2}[.)]\s")
 
 
 def _split_parts(text: str) -> list[str]:
@@ -261,13 +276,38 @@ def _caps_split(part: str) -> list[str]:
 
 
 def _is_location(text: str) -> bool:
-    # "Cluj-Napoca, Romania" after the dates of a 2020 Europass entry.
+    # "Cluj-Napoca, Romania" after the dates of a 2020 Europass entry; "Springfield, IL" or
+    # "City , State" (anonymised resumes) beside the dates: a place, not who or what.
     parts = [p.strip(" .") for p in text.split(",") if p.strip(" .")]
+    if not 0 < len(parts) <= 3 or any(len(p.split()) > 4 for p in parts):
+        return False
+    if fold(parts[-1]) in _lexicons().countries:
+        return True
     return (
-        0 < len(parts) <= 3
-        and fold(parts[-1]) in _lexicons().countries
-        and all(len(p.split()) <= 4 for p in parts)
+        len(parts) >= 2
+        and bool(_REGION.fullmatch(parts[-1]))
+        and all(_PLACE.fullmatch(p) for p in parts[:-1])
+        and not any(_title_score(p) or _score(p, _lexicons().employer) for p in parts)
     )
+
+
+def _without_place(text: str) -> str:
+    # "Company Name City , State", "Walmart | Springfield, IL Sales Associate": the city and
+    # region are no part of the employer or title; they part them like a separator.
+    return _places().sub(" | ", text)
+
+
+@cache
+def _places() -> re.Pattern[str]:
+    regions = "|".join(re.escape(r) for r in sorted(_lexicons().regions, key=len, reverse=True))
+    return re.compile(
+        rf"(?:^|(?<=[\s|,]))[A-ZĂÂÎȘȚ][\w'.-]*\s*,\s*(?:{regions})(?=[\s|,;]|$)"
+    )
+
+
+# A city or region: capitalised words ("San Diego"), a region one word or a postal code.
+_PLACE = re.compile(r"[A-ZĂÂÎȘȚ][\w'.-]*(?:\s+[A-ZĂÂÎȘȚ][\w'.-]*){0,2}")
+_REGION = re.compile(r"[A-Z]{2}|[A-ZĂÂÎȘȚ][a-zăâîșț]+(?:\s+[A-ZĂÂÎȘȚ][a-zăâîșț]+)?")
 
 
 def _join_wrapped_dates(lines: Sequence[Line], today: datetime.date) -> list[Line]:
@@ -340,6 +380,9 @@ def _dates_entry(line: Line, when: dates.DateRange) -> bool:
     # an entry's dates unless the line is as short as an entry heading.
     before = line.text[: when.start_char].strip(" |,;:-–—()[]•")
     after = line.text[when.end_char :].strip(" |,;:-–—()[].")
+    if _NUMBERED.fullmatch(before + " "):
+        # "2. 2018 - 2019 migration of the CRM" is an item; "1. 2015 - 2017 Sales Agent" an entry.
+        return not after[:1].islower()
     if not before or not after:
         return True
     return len(line.text.split()) <= 14 and not (when.year_only and before[-1:].islower())
@@ -349,7 +392,10 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
     lines = _join_wrapped_dates(lines, today)
     anchors: list[tuple[int, dates.DateRange]] = []
     for index, line in enumerate(lines):
-        found = [r for r in dates.find_date_ranges(line.text, today) if _dates_entry(line, r)]
+        # "2. 2018 - 2019": the item's number is no month.
+        numbered = _NUMBERED.match(line.text)
+        text = " " * numbered.end() + line.text[numbered.end() :] if numbered else line.text
+        found = [r for r in dates.find_date_ranges(text, today) if _dates_entry(line, r)]
         if found:
             anchors.append((index, found[0]))
     # "Account Manager" / "February 2013 to Current Company Name": a title alone above a
@@ -367,14 +413,22 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         limit = anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)
         floor = anchors[k - 1][0] + 1 if k else 0
         texts = [line.text[: when.start_char], line.text[when.end_char :]]
-        if _lexicons().entry_fields.get(heading_key(texts[0])) == "period":
+        labelled = _lexicons().entry_fields.get(heading_key(texts[0])) == "period"
+        if labelled:
             texts[0] = ""  # "Perioada 2019 - prezent"
-        if _is_location(texts[1]):
-            texts[1] = ""
+        if _NUMBERED.fullmatch(texts[0].strip() + " "):
+            texts[0] = ""  # "1. 2015 - 2017 Sales Agent, Altex"
+        texts = ["" if _is_location(t) else _without_place(t) for t in texts]
         header: list[Line] = [line]
         if index - 1 in titles_above:
             header.insert(0, lines[index - 1])
             texts.insert(0, lines[index - 1].text)
+        elif not labelled and _names_above(lines, index, floor, limit, texts):
+            # "Company Name - Sales Associate" / "City , State 02/2020 - Current" / a duty:
+            # the entry is named above its dates.
+            header.insert(0, lines[index - 1])
+            texts = [lines[index - 1].text]
+            limit = index + 1
         cursor = index + 1
         while cursor < min(limit, index + 4) and cursor not in titles_above:
             nxt = lines[cursor]
@@ -398,22 +452,54 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
             above = [a for a in above if _is_header_line(a)]
             header = above + header
             texts = [a.text for a in above] + texts
-        parts = _split_parts("  |  ".join(texts))
+        parts = _split_parts("  |  ".join(_without_place(t) for t in texts))
         used = {h.start for h in header}
         body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)
         blocks.append(_Block(when, tuple(header), tuple(parts), body))
     return blocks
 
 
+def _names_above(
+    lines: Sequence[Line], index: int, floor: int, limit: int, texts: Sequence[str]
+) -> bool:
+    # The line above must not be the previous entry's own header (right under its dates).
+    if index - 1 < floor or (floor and index - 1 == floor) or _split_parts("  |  ".join(texts)):
+        return False
+    above = lines[index - 1]
+    below = lines[index + 1].text if index + 1 < limit else ""
+    if _is_header_line(lines[index + 1]) if index + 1 < limit else False:
+        if len(_split_parts(below)) >= 2:
+            return False  # "Mentor — asociație pentru tineri": named below its dates
+    employer = _lexicons().employer
+    parts = _split_parts(above.text)
+    return (
+        _is_header_line(above)
+        and len(parts) >= 2
+        and any(_title_score(p) > 0 for p in parts)  # a title beside the employer
+        and _title_score(below) <= 0
+        and not _score(below, employer)
+    )
+
+
 def _title_above(above: Line, line: Line, when: dates.DateRange) -> bool:
-    rest = _split_parts(line.text[when.end_char :])
+    rest = _split_parts(_without_place(line.text[when.end_char :]))
+    employer = _lexicons().employer
+    # A title the lexicon does not know ("Webmaster") counts when short and the dates name
+    # an employer after them.
+    named = _title_score(above.text) > 0 or (
+        len(above.text.split()) <= 5 and any(_score(p, employer) > 0 for p in rest)
+    )
     return (
         not line.text[: when.start_char].strip(" |,;:-–—()[]•")
         and bool(rest)
         and _is_header_line(above)
-        and _title_score(above.text) > 0
+        and named
+        and not dates.find_date_ranges(above.text, _ANY_DAY)
         and not any(_title_score(p) > 0 for p in rest)
     )
+
+
+_ANY_DAY = datetime.date(2049, 12, 31)
 
 
 def _entry_fields(block: _Block) -> dict[str, Line]:
@@ -475,6 +561,11 @@ def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
     candidates = list(parts[:3])
     if not candidates:
         return None, None
+    if len(candidates) == 1:
+        candidates = _title_then_employer(candidates[0])
+        parts = candidates
+        if len(candidates) == 1 and _title_score(candidates[0]) < 0:
+            return None, candidates[0]  # "Company Name" alone: an employer, no title
     title = max(
         candidates,
         key=lambda p: (score(p, title_words) - score(p, employer_words) > 0, -parts.index(p)),
@@ -484,6 +575,26 @@ def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
         return title, None
     employer = max(others, key=lambda p: (score(p, employer_words) > 0, -parts.index(p)))
     return title, employer
+
+
+def _title_then_employer(part: str) -> list[str]:
+    # "Business Banking Specialist Company Name City", "Account Manager Orange Romania": no
+    # separator, so cut after the last title word when what follows names an employer.
+    lex = _lexicons()
+    words = part.split()
+    heads = [i for i, w in enumerate(words) if _score(w, lex.title) > 0]
+    if not heads or heads[-1] + 1 >= len(words):
+        return [part]
+    cut = heads[-1] + 1
+    while cut < len(words) and _TITLE_TAIL.fullmatch(words[cut]):
+        cut += 1  # "Sales Representative 2", "Engineer II"
+    rest = " ".join(words[cut:])
+    if not rest[:1].isupper() or not _score(rest, lex.employer) or _score(rest, lex.title):
+        return [part]
+    return [" ".join(words[:cut]), rest]
+
+
+_TITLE_TAIL = re.compile(r"\d|[IVX]{1,4}|Sr\.?|Jr\.?")
 
 
 def _experience(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> Experience:

@@ -93,8 +93,8 @@ def classify_heading(line: Line) -> tuple[str, Line | None] | None:
     """Return (kind, inline value) when `line` is a heading, else None."""
     headings, fields = _headings()
     text = _LEAD.sub("", line.text)
-    if len(text) > 80:
-        return None
+    if len(text) > 80 or text[:1].islower():
+        return None  # headings start with a capital: "Listening" / "skills" is a wrapped item
     key = heading_key(text.rstrip(":"))
     if key in headings:
         return headings[key], None

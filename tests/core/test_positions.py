@@ -1,0 +1,116 @@
+"""Title and employer as real resumes write them (issue 13, point 6), and the lines that are
+no position at all."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from recruit.core.extraction import extract_profile
+
+DOC_DATE = datetime.date(2024, 6, 15)
+
+
+def _positions(text: str) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    profile = extract_profile(text, doc_date=DOC_DATE)
+    return [(p.title, p.employer, p.start, p.end) for p in profile.experience.positions]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # Title Company City , State, all on the date line.
+        (
+            "Experience\nSales Associate Company Name City , State 02/2016 - 05/2019\n",
+            [("Sales Associate", "Company Name", "2016-02", "2019-05")],
+        ),
+        # The title on the line after the dates, then the employer and its city.
+        (
+            "Experience\n01/2016 to 05/2019\nBusiness Banking Specialist Bank Name City\n",
+            [("Business Banking Specialist", "Bank Name City", "2016-01", "2019-05")],
+        ),
+        (
+            "Experience\n01/2016 to 05/2019\nPersonal Banker First Bank Springfield, IL\n",
+            [("Personal Banker", "First Bank", "2016-01", "2019-05")],
+        ),
+        (
+            "Experience\n02/2016 - 05/2019 Account Manager at Orange Romania\n",
+            [("Account Manager", "Orange Romania", "2016-02", "2019-05")],
+        ),  # fmt: skip
+        # Company - Title above a line of place and dates.
+        (
+            "Work History\nCompany Name - Sales Associate\nCity , State 02/2020 - 05/2022\n"
+            "Engaged with customers\n",
+            [("Sales Associate", "Company Name", "2020-02", "2022-05")],
+        ),
+        # Company | place Title dates.
+        (
+            "Experience\nCompany Name | City , State Parts Salesman 02/2002 - 08/2010\n",
+            [("Parts Salesman", "Company Name", "2002-02", "2010-08")],
+        ),
+        (
+            "Experience\nOrange Romania | Account Manager | 2019 - 2021\n"
+            "Vodafone | Sales Agent | 2016 - 2019\n",
+            [
+                ("Account Manager", "Orange Romania", "2019-01", "2021-12"),
+                ("Sales Agent", "Vodafone", "2016-01", "2019-12"),
+            ],
+        ),
+        # A title the lexicon does not know, alone above dates that name the employer.
+        (
+            "Experience\nWebmaster\nJuly 2009 to November 2012 Company Name City , State\n",
+            [("Webmaster", "Company Name", "2009-07", "2012-11")],
+        ),
+        # Old Europass labels, Romanian and English.
+        (
+            "Experiența profesională\nPerioada 2019 - 2021\nFuncția sau postul ocupat Manager de "
+            "cont\nNumele și adresa angajatorului Orange România, București\n",
+            [("Manager de cont", "Orange România", "2019-01", "2021-12")],
+        ),
+        (
+            "Work experience\nDates 2019 - 2021\nOccupation or position held Account Manager\n"
+            "Name and address of employer Orange Romania, Bucharest\n",
+            [("Account Manager", "Orange Romania", "2019-01", "2021-12")],
+        ),
+    ],
+)
+def test_title_and_employer(text: str, want: list[tuple[str, str, str, str]]) -> None:
+    assert _positions(text) == want
+
+
+def test_a_project_entry_s_sub_headings_and_numbered_items_are_no_positions() -> None:
+    text = (
+        "Experience\nJan 2019 - Jun 2024\nProject Manager, Accenture\n"
+        "Client Description: a large retail bank\nRoles and responsibilities\n"
+        "1. Managed the delivery team of 12\n2. 2018 - 2019 migration of the CRM\n"
+    )
+    assert _positions(text) == [("Project Manager", "Accenture", "2019-01", "2024-06")]
+
+
+def test_sub_headings_are_never_title_or_employer() -> None:
+    text = "Experience\n2019 - 2021\nClient Description\nRoles and responsibilities\n"
+    assert _positions(text) == [(None, None, "2019-01", "2021-12")]
+
+
+def test_numbered_entries_are_still_entries() -> None:
+    text = (
+        "Professional Experience\n1. 2015 - 2017 Sales Agent, Altex\n"
+        "2. 2017 - 2019 Store Manager, Flanco\n"
+    )
+    assert _positions(text) == [
+        ("Sales Agent", "Altex", "2015-01", "2017-12"),
+        ("Store Manager", "Flanco", "2017-01", "2019-12"),
+    ]
+
+
+def test_an_employer_alone_is_no_title() -> None:
+    text = "Experience\nJune 2012 to May 2014 Company Name City , State\n• Generated accounts\n"
+    assert _positions(text) == [(None, "Company Name", "2012-06", "2014-05")]
+
+
+def test_a_wrapped_skill_is_no_heading() -> None:
+    text = (
+        "Experience\n2019 - 2021 Sales Agent, Altex\nListening\nskills\n2016 - 2019 Cashier, Lidl\n"
+    )
+    assert [p[0] for p in _positions(text)] == ["Sales Agent", "Cashier"]

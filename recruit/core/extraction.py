@@ -467,9 +467,8 @@ def _names_above(
         return False
     above = lines[index - 1]
     below = lines[index + 1].text if index + 1 < limit else ""
-    if _is_header_line(lines[index + 1]) if index + 1 < limit else False:
-        if len(_split_parts(below)) >= 2:
-            return False  # "Mentor — asociație pentru tineri": named below its dates
+    if index + 1 < limit and _is_header_line(lines[index + 1]) and len(_split_parts(below)) > 1:
+        return False  # "Mentor — asociație pentru tineri": named below its dates
     employer = _lexicons().employer
     parts = _split_parts(above.text)
     return (

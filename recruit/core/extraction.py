@@ -300,9 +300,7 @@ def _without_place(text: str) -> str:
 @cache
 def _places() -> re.Pattern[str]:
     regions = "|".join(re.escape(r) for r in sorted(_lexicons().regions, key=len, reverse=True))
-    return re.compile(
-        rf"(?:^|(?<=[\s|,]))[A-ZĂÂÎȘȚ][\w'.-]*\s*,\s*(?:{regions})(?=[\s|,;]|$)"
-    )
+    return re.compile(rf"(?:^|(?<=[\s|,]))[A-ZĂÂÎȘȚ][\w'.-]*\s*,\s*(?:{regions})(?=[\s|,;]|$)")
 
 
 # A city or region: capitalised words ("San Diego"), a region one word or a postal code.

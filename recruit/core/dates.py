@@ -65,6 +65,11 @@ _PARTS = re.compile(
 )
 
 
+# A document date after any date a CV can name (years up to 2049): for finding ranges whose
+# start is all that is compared ("present" then resolves to a month that is never used).
+ANY_DOC_DATE = datetime.date(2049, 12, 31)
+
+
 @dataclass(frozen=True)
 class DateRange:
     start: tuple[int, int]  # (year, month)

@@ -19,7 +19,7 @@ from defusedxml import DefusedXmlException
 
 from recruit.core import dates
 from recruit.core.nlp import fold
-from recruit.core.profile import Evidence
+from recruit.core.profile import CEFR_CODE, Evidence
 
 # XML element -> the skill key of LanguageSkill.skill_levels.
 _GRID = {
@@ -29,7 +29,6 @@ _GRID = {
     "SpokenProduction": "spoken_production",
     "Writing": "writing",
 }
-_CEFR = re.compile(r"[ABC][12]")
 _TAGS = re.compile(r"<[^>]*>")
 # EQF levels: 1-2 end before upper secondary, 3-4 are upper secondary (the Romanian
 # baccalaureate is 4), 5 short tertiary, 6 bachelor, 7 master, 8 doctorate.
@@ -150,7 +149,7 @@ def read_europass(
                 levels = {}
                 for element, key in _GRID.items():
                     value = _text(grid, element) if grid is not None else None
-                    if value and _CEFR.fullmatch(value.upper()):
+                    if value and CEFR_CODE.fullmatch(value.upper()):
                         levels[key] = value.upper()
                 evidence = where.row(label)
                 languages.append(
@@ -253,8 +252,6 @@ def _eqf(item: Element) -> str | None:
 
 # The title and employer of an entry sit within a few lines of its dates.
 _NEAR = 600
-# Only the start of a range is compared: "present" may resolve to any month.
-_ANY_DATE = datetime.date(2049, 12, 31)
 
 
 class _Locator:
@@ -292,7 +289,7 @@ class _Locator:
         anchor = self.cursor
         if period.start is not None:
             for line_start, line in self._lines(self.cursor):
-                ranges = dates.find_date_ranges(line, _ANY_DATE)
+                ranges = dates.find_date_ranges(line, dates.ANY_DOC_DATE)
                 if any(r.start == period.start for r in ranges):
                     hit = next(r for r in ranges if r.start == period.start)
                     spans.append((line_start + hit.start_char, line_start + hit.end_char))

@@ -16,6 +16,7 @@ from recruit.core.language_grid import read_grid
 from recruit.core.names import find_name
 from recruit.core.nlp import analyse, fold, load_jsonl, strip_diacritics
 from recruit.core.profile import (
+    CEFR_CODE,
     EDUCATION_LEVELS,
     Education,
     EducationEntry,
@@ -36,7 +37,6 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Title / employer separators seen in CVs: "Account Manager | Orange", "X — Y", "X at Y".
 _PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*[|•·–—]\s*|,\s+|\s+(?:at|la|@|for|pentru)\s+|\t|\s{3,}")
 _BULLET = re.compile(r"^[•▪◦‣∙·●■□➢➤►–—*-]\s*")
-_CEFR = re.compile(r"(?<![A-Za-z0-9])([ABC][12])(?![A-Za-z0-9])")
 # Function words that tell Romanian from English when the reader gave no language.
 _STOP_RO = frozenset("si sau de la cu pentru din care este sunt al ale lui unei unui cei".split())  # noqa: SIM905
 _STOP_EN = frozenset("the and of to with for at on is are was were my an as by from".split())  # noqa: SIM905
@@ -491,12 +491,9 @@ def _title_above(above: Line, line: Line, when: dates.DateRange) -> bool:
         and bool(rest)
         and _is_header_line(above)
         and named
-        and not dates.find_date_ranges(above.text, _ANY_DAY)
+        and not dates.find_date_ranges(above.text, dates.ANY_DOC_DATE)
         and not any(_title_score(p) > 0 for p in rest)
     )
-
-
-_ANY_DAY = datetime.date(2049, 12, 31)
 
 
 def _entry_fields(block: _Block) -> dict[str, Line]:
@@ -837,7 +834,7 @@ _LEGEND = re.compile(r"niveluri|levels|cadrul european|common european|utilizato
 
 
 def _level(segment: str) -> str | None:
-    codes = _CEFR.findall(segment)
+    codes = CEFR_CODE.findall(segment)
     if codes:
         # Europass grid: the overall level is the median of the five skills.
         return cefr_by_rule(codes)
@@ -871,7 +868,7 @@ def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkil
                 if level is None and in_section and k == len(mentions) - 1:
                     nxt = lines[index + 1].text if index + 1 < len(lines) else ""
                     if (
-                        _CEFR.search(nxt)
+                        CEFR_CODE.search(nxt)
                         and not names.search(fold(nxt))
                         and not _LEGEND.search(fold(nxt))
                     ):

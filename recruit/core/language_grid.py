@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from recruit.core.nlp import fold, load_jsonl
+from recruit.core.profile import CEFR_CODE
 from recruit.core.reading.result import Box, Span, word_boxes
 
-_CEFR = re.compile(r"(?<![A-Za-z0-9])[ABC][12](?![A-Za-z0-9])")
 # Skill headings sit right above the grid: a "Reading" further up the page is a hobby.
 _HEADING_REACH = 60.0  # points above the first language row
 # Levels of one language sit on its row, or on the lines under it until the next language
@@ -55,7 +55,7 @@ def read_grid(text: str, spans: Sequence[Span], rows: Sequence[int]) -> dict[int
     ]
     levels = [
         (m.start(), m.end(), m.group(), box)
-        for m in _CEFR.finditer(text)
+        for m in CEFR_CODE.finditer(text)
         for box in word_boxes(spans, m.start(), m.end())[:1]
     ]
     found: dict[int, GridRow] = {}

@@ -6,12 +6,15 @@ whenever weights change, so both directions must round-trip exactly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 EDUCATION_LEVELS = ("none", "secondary", "post_secondary", "bachelor", "master", "doctorate")
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+# A CEFR level written as its code ("B2"), not inside a longer word or number ("B2B").
+CEFR_CODE = re.compile(r"(?<![A-Za-z0-9])[ABC][12](?![A-Za-z0-9])")
 
 
 def cefr_by_rule(levels: Iterable[str], rule: str = "median") -> str | None:

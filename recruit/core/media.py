@@ -10,6 +10,30 @@ import zlib
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+# What the product accepts as a CV: the upload form, the API, the bulk import and the reader
+# all ask `cv_media_type`, so a type added here (once the reader can read it) is added
+# everywhere at once.
+CV_MEDIA_TYPES = frozenset({PDF, DOCX})
+
+# The file extension each type is served with. A type missing here (HTML, unknown bytes) is
+# served as a generic download: its own extension would open it in a browser once saved.
+EXTENSIONS = {
+    PDF: "pdf",
+    DOCX: "docx",
+    "application/msword": "doc",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/rtf": "rtf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/tiff": "tif",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "text/plain": "txt",
+    "application/zip": "zip",
+}
+GENERIC = ("application/octet-stream", "bin")
+
 # What a person calls each type, and how to turn it into a PDF (for the candidate's message).
 _NAMES = {
     "application/msword": ("Word 97-2003 (.doc)", ": in Word choose File > Save As > PDF"),
@@ -34,7 +58,7 @@ _NAMES = {
 def sniff_media_type(data: bytes) -> str | None:
     """Return the media type the bytes really have, whatever the file is called."""
     head = data[:1024]
-    if b"%PDF-" in head:
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"PK\x03\x04"):
         try:
@@ -43,7 +67,12 @@ def sniff_media_type(data: bytes) -> str | None:
                 if "word/document.xml" in names:
                     return DOCX
                 if "mimetype" in names:
-                    return z.read("mimetype").decode("ascii", "replace").strip() or None
+                    # OpenDocument names its type in the package; anything else it says there
+                    # (even "application/pdf") is the uploader's word, not what the bytes are.
+                    with z.open("mimetype") as entry:  # a bounded read: the entry may be a bomb
+                        declared = entry.read(100).decode("ascii", "replace").strip()
+                    if declared.startswith("application/vnd.oasis.opendocument."):
+                        return declared
         # NotImplementedError: the fuzzer's DOCX asking for zip version 6.4; EOFError,
         # RuntimeError and zlib.error come from reading a damaged or encrypted "mimetype".
         except (
@@ -80,6 +109,11 @@ def sniff_media_type(data: bytes) -> str | None:
         return "image/webp"
     if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
         return "image/heic"
+    # Readers accept a header anywhere in the first 1,024 bytes (PDF 1.7 implementation note
+    # 13): mail gateways and some generators put a line or a byte-order mark before it.
+    # Checked after the signatures above, so a zip or image that merely mentions it stays one.
+    if b"%PDF-" in head:
+        return PDF
     lower = head.lstrip().lower()
     if lower.startswith((b"<!doctype html", b"<html")):
         return "text/html"
@@ -90,6 +124,19 @@ def sniff_media_type(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return "text/plain"
+
+
+def cv_media_type(data: bytes) -> str | None:
+    """Return the media type of `data` when the product accepts it as a CV, else None."""
+    media = sniff_media_type(data)
+    return media if media in CV_MEDIA_TYPES else None
+
+
+def served_as(media: str | None) -> tuple[str, str]:
+    """Return (media type, file extension) to serve a stored file of this sniffed type with."""
+    if media in EXTENSIONS:
+        return media, EXTENSIONS[media]
+    return GENERIC
 
 
 def describe(media: str | None) -> tuple[str, str]:

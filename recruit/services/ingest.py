@@ -1,6 +1,8 @@
 """Bulk import of a recruiter's folder (or zip) of CVs into an opening.
 
-Each file is stored first, then recorded as a queued document of its own application. Files
+What a file is comes from its bytes (`media.cv_media_type`, as for the upload form), never
+from its name: a PDF saved as `.txt` is imported, a photo named `.pdf` is not. Each file is
+stored first, then recorded as a queued document of its own application. Files
 are deduplicated by the sha256 of their bytes, so running the same import again resumes an
 interrupted one: what was recorded is skipped, what was not is added.
 """
@@ -18,13 +20,12 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recruit.core.reading import type_error
 from recruit.db.models import Application, Candidate, Document, Opening, utcnow
 from recruit.services.documents import add_document, open_application
 from recruit.services.errors import ServiceError
 from recruit.storage import Storage
 
-# What a CV arrives as; anything else in a folder (notes, images, spreadsheets) is reported.
-CV_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf"})
 IMPORT_CONSENT = "bulk-import"  # the recruiter's lawful basis, not the candidate's consent
 PENDING = ("queued", "reading")
 
@@ -78,9 +79,7 @@ def list_sources(path: Path, *, max_bytes: int) -> tuple[list[Source], list[tupl
         pure = PurePosixPath(name)
         if any(part.startswith(".") for part in pure.parts):
             continue  # hidden files and folders (.DS_Store, .git) are not CVs
-        if pure.suffix.lower() not in CV_SUFFIXES:
-            skipped.append((name, "unsupported_type"))
-        elif size > max_bytes:
+        if size > max_bytes:
             # Checked before reading: a zip's member size is what it claims to inflate to.
             skipped.append((name, "too_large"))
         else:
@@ -106,10 +105,12 @@ def import_files(
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
 ) -> ImportReport:
-    """Store and record each new file as a queued document of its own application.
+    """Store and record each new CV as a queued document of its own application.
 
-    Commits every `batch` files, so an interruption loses at most one batch of rows (their
-    bytes are stored already; the next run records them).
+    A file that is no CV by its bytes (notes, photos, spreadsheets, a legacy .doc) is
+    skipped with the reader's error code. Commits every `batch` files, so an interruption
+    loses at most one batch of rows (their bytes are stored already; the next run records
+    them).
     """
     report = ImportReport()
     seen: dict[str, str] = {}  # sha256 -> first file with these bytes in this run
@@ -117,7 +118,10 @@ def import_files(
     for source in sources:
         data = source.read()
         digest = hashlib.sha256(data).hexdigest()
-        if digest in seen:
+        refused = type_error(data, source.name)
+        if refused is not None:
+            report.skipped.append((source.name, refused.code))
+        elif digest in seen:
             report.duplicates.append((source.name, seen[digest]))
         else:
             seen[digest] = source.name

@@ -18,13 +18,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from recruit import services
+from recruit.core.media import cv_media_type
 from recruit.core.roles import MAX_CRITERIA, criterion_schema
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening, User
 from recruit.services import ServiceError, current_profile, duplicates, requirements, review
 from recruit.services import openings as opening_service
 from recruit.services.requirements import ProfileError
 from recruit.web.app import db_session, storage
-from recruit.web.forms import cv_kind
 from recruit.web.permissions import (
     application_or_404,
     display_name,
@@ -356,7 +356,7 @@ def upload(opening_id: int) -> tuple[Response, int]:
     if errors:
         return _bad("invalid upload", fields=errors)
     data = file.read()  # type: ignore[union-attr]
-    if cv_kind(data) is None:
+    if cv_media_type(data) is None:
         return _bad("the file is not a PDF or DOCX", fields={"file": "not a PDF or DOCX"})
     try:
         submission = services.submit_application(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -40,6 +38,7 @@ from wtforms.validators import (
 )
 
 from recruit.core.criteria import CRITERION_TYPES, Param
+from recruit.core.media import cv_media_type
 from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, USER_ROLES
 
 
@@ -55,23 +54,8 @@ class SignInForm(FlaskForm):
 EMAIL_SHAPE = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 
 
-def cv_kind(data: bytes) -> str | None:
-    """Tell a CV's type from its bytes: "pdf", "docx", or None for anything else."""
-    if data.lstrip(b"\xef\xbb\xbf\r\n\t ")[:5] == b"%PDF-":
-        return "pdf"
-    if data[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                if "word/document.xml" in z.namelist():
-                    return "docx"
-        # zipfile raises more than BadZipFile on hostile archives (found by tests/fuzz).
-        except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError):
-            return None
-    return None
-
-
 class CvFile:
-    """Accept only a PDF or DOCX, judged by the file's bytes, never by its name."""
+    """Accept only what the product reads as a CV (`media.CV_MEDIA_TYPES`), judged by bytes."""
 
     def __call__(self, form: FlaskForm, field: FileField) -> None:
         storage = field.data
@@ -81,7 +65,7 @@ class CvFile:
         storage.stream.seek(0)
         if not data:
             raise ValidationError(_l("The file is empty."))
-        if cv_kind(data) is None:
+        if cv_media_type(data) is None:
             raise ValidationError(
                 _l("This file is not a PDF or a Word (.docx) document. Please choose another.")
             )

@@ -134,6 +134,13 @@ def display_name(application: Application) -> str:
     return application.candidate.name
 
 
+def download_stem(application: Application) -> str:
+    """Return the name an original is downloaded under: the candidate's, or a neutral one."""
+    if identity_hidden(application) or application.candidate.erased_at is not None:
+        return f"candidate-{application.id}"
+    return application.candidate.name
+
+
 def may_see_original(application: Application) -> bool:
     """Tell whether the current viewer may open the original file (it shows photo and all)."""
     return not identity_hidden(application)

@@ -104,7 +104,7 @@ def original(token: str, document_id: int) -> Response:
         abort(404)
     services.audit(db_session(), "document.downloaded", "document", document.id, by="candidate")
     db_session().commit()
-    return send_original(storage(), document)
+    return send_original(storage(), document, document.application.candidate.name)
 
 
 @bp.route("/data/<token>/erase", methods=["GET", "POST"])

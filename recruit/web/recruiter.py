@@ -34,6 +34,7 @@ from recruit.web.permissions import (
     audit_view,
     display_name,
     document_or_404,
+    download_stem,
     identity_hidden,
     may_see_original,
     opening_or_404,
@@ -372,7 +373,7 @@ def download(document_id: int) -> Response:
     if not may_see_original(document.application):
         abort(403)  # the file shows the name and photo that blind review hides
     audit_view("document.download", "document", document.id)
-    return send_original(storage(), document)
+    return send_original(storage(), document, download_stem(document.application))
 
 
 @bp.get("/needs-review")

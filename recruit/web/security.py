@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from recruit.core.media import served_as, sniff_media_type
 from recruit.db.models import AuditEvent, RateLimitHit, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -173,35 +174,36 @@ def _unauthorized(error: HTTPException) -> Any:
     return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
 
 
-# Served types by what the bytes are, never by the uploaded name or the browser's guess.
-_MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-_SAFE_NAME = re.compile(r"[^\w.() -]+")
+_UNSAFE_IN_NAME = re.compile(r"[^\w.,() -]+")
+# Names Windows refuses for a file, whatever the extension.
+_RESERVED_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 
 
-def media_type_of(data: bytes) -> str:
-    """Return the media type of a CV file judged by its first bytes."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf\r\n\t ")
-    if head.startswith(b"%PDF-"):
-        return _MEDIA_TYPES["pdf"]
-    if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
-        return _MEDIA_TYPES["docx"]
-    return "application/octet-stream"
+def file_stem(name: str) -> str:
+    """Make `name` safe as a file name on every system (letters kept, ș and ț included)."""
+    stem = " ".join(_UNSAFE_IN_NAME.sub(" ", name).split()).strip(" .")[:100].rstrip(" .")
+    if not stem or stem.lower() in _RESERVED_NAMES:
+        return "cv"
+    return stem
 
 
-def send_original(store: Any, document: Any) -> Any:
-    """Serve a stored original as a download of its real type, never rendered inline."""
+def send_original(store: Any, document: Any, stem: str) -> Any:
+    """Serve a stored original as an attachment `<stem>.<ext>` of the type its bytes have.
+
+    The type and extension come from the bytes (`media.sniff_media_type`), never from the
+    uploaded name: a PDF that is also HTML, uploaded as `x.html`, is saved as a `.pdf`.
+    """
     from flask import send_file
 
     data = store.get(document.storage_key)
-    name = _SAFE_NAME.sub("_", document.original_filename or "cv").strip(" .") or "cv"
+    media, extension = served_as(sniff_media_type(data))
     response = send_file(
         io.BytesIO(data),
-        mimetype=media_type_of(data),
+        mimetype=media,
         as_attachment=True,
-        download_name=name[:120],
+        download_name=f"{file_stem(stem)}.{extension}",
         max_age=0,
     )
     # Even if a browser were talked into rendering it, it runs no script and reaches nothing.

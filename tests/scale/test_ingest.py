@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from recruit import services
 from recruit.db.models import Application, Document
 from recruit.services import ingest
+from tests.fuzz import hostile
 
 MB = 1024 * 1024
 
@@ -21,7 +22,7 @@ def _folder(tmp_path: Path) -> Path:
     (folder / "a.pdf").write_bytes(b"%PDF- a")
     (folder / "sub" / "b.PDF").write_bytes(b"%PDF- b")
     (folder / "copy of a.pdf").write_bytes(b"%PDF- a")
-    (folder / "c.docx").write_bytes(b"PK docx c")
+    (folder / "c.docx").write_bytes(hostile.docx(b"<w:document " + hostile.W + b"/>"))
     (folder / "notes.txt").write_text("call Ana back")
     (folder / ".DS_Store").write_bytes(b"\0")
     (folder / "huge.pdf").write_bytes(b"%PDF-" + b"x" * MB)
@@ -37,8 +38,10 @@ def opening(session):
 
 def test_a_folder_is_imported_once_per_content(tmp_path, session, storage, opening) -> None:
     sources, skipped = ingest.list_sources(_folder(tmp_path), max_bytes=MB)
-    assert sorted(skipped) == [("huge.pdf", "too_large"), ("notes.txt", "unsupported_type")]
+    assert skipped == [("huge.pdf", "too_large")]
     report = ingest.import_files(session, storage, opening, sources)
+    # What a file is comes from its bytes, as on the upload form: notes are no CV.
+    assert report.skipped == [("notes.txt", "unsupported_type")]
     assert report.added == 3
     assert report.duplicates in ([("copy of a.pdf", "a.pdf")], [("a.pdf", "copy of a.pdf")])
     docs = session.scalars(select(Document).order_by(Document.id)).all()
@@ -56,9 +59,10 @@ def test_a_zip_imports_like_a_folder(tmp_path, session, storage, opening) -> Non
         z.writestr("__MACOSX/._a.pdf", b"junk")
         z.writestr("readme.md", b"hello")
     sources, skipped = ingest.list_sources(archive, max_bytes=MB)
-    assert [s.name for s in sources] == ["a.pdf", "x/b.pdf"]
-    assert skipped == [("readme.md", "unsupported_type")]
-    assert ingest.import_files(session, storage, opening, sources).added == 2
+    assert [s.name for s in sources] == ["a.pdf", "x/b.pdf", "readme.md"]
+    assert skipped == []
+    report = ingest.import_files(session, storage, opening, sources)
+    assert report.added == 2 and report.skipped == [("readme.md", "unsupported_type")]
 
 
 def test_an_interrupted_import_resumes_where_it_stopped(

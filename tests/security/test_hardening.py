@@ -11,7 +11,7 @@ import pytest
 from recruit.core.assets import asset_root
 from recruit.db.models import Application, Document, Opening
 from recruit.web.permissions import redact_personal
-from recruit.web.security import CSP, RedisLimiter, media_type_of, storage_has_room
+from recruit.web.security import CSP, RedisLimiter, storage_has_room
 from tests.security.conftest import PDF, sign_in_as
 
 
@@ -94,7 +94,9 @@ def test_a_hostile_zip_gets_an_answer_not_a_crash(web, world) -> None:
         },
         content_type="multipart/form-data",
     )
-    assert response.status_code == 200 and "not a PDF or a Word" in response.text
+    # A DOCX by its bytes, so the form takes it as the reader does (one sniffer); the reader
+    # then reports it damaged (tests/fuzz/test_hostile_files.py).
+    assert response.status_code == 302 and "/status/" in response.location
 
 
 def test_the_public_apply_form_is_limited_per_address(web, world) -> None:
@@ -116,16 +118,12 @@ def test_originals_are_served_as_attachments_of_their_real_type(web, world, sess
     sign_in_as(client, world.users["recruiter"])
     response = client.get(f"/recruiter/documents/{world.document_a.id}/original")
     assert response.status_code == 200
+    # HTML is no CV type: a generic download, never `.html`, whatever the upload was called.
     assert response.mimetype == "application/octet-stream"
     disposition = response.headers["Content-Disposition"]
-    assert (
-        disposition.startswith("attachment;")
-        and "/" not in disposition
-        and '"evil' not in (disposition)
-    )
+    assert disposition == 'attachment; filename="Ana Popescu.bin"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
-    assert media_type_of(PDF) == "application/pdf"
 
 
 def test_cv_text_is_shown_escaped(web, world, session) -> None:

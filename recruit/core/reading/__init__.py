@@ -21,7 +21,7 @@ from recruit.core.contacts import (
     merge_links,
 )
 from recruit.core.language import detect_language
-from recruit.core.media import DOCX, PDF, describe, sniff_media_type
+from recruit.core.media import CV_MEDIA_TYPES, DOCX, PDF, describe, sniff_media_type
 from recruit.core.reading.result import (
     ERROR_CODES,
     MESSAGES,
@@ -44,6 +44,7 @@ __all__ = [
     "ReadResult",
     "Span",
     "read_document",
+    "type_error",
 ]
 
 
@@ -54,17 +55,19 @@ def read_document(data: bytes, filename: str = "", *, limits: Limits | None = No
     media = sniff_media_type(data)
     if len(data) > limits.max_bytes:
         return _error(sha, media, "too_large", limit=limits.max_bytes // (1024 * 1024))
-    if media == PDF:
-        kind = "pdf"
-    elif media == DOCX:
-        kind = "docx"
-    else:
-        return _wrong_type(sha, media, filename)
-    fields = run_guarded(kind, data, limits)
+    refused = _refusal(media, filename, empty=not data)
+    if refused is not None or media is None:
+        return ReadResult("error", refused, sha, media)
+    fields = run_guarded(media, data, limits)
     if "error" in fields:
         code = fields.pop("error")
         return _error(sha, media, code, **fields)
     return _finish(sha, media, fields)
+
+
+def type_error(data: bytes, filename: str = "") -> DocumentError | None:
+    """Return why `read_document` refuses these bytes by their type alone, or None."""
+    return _refusal(sniff_media_type(data), filename, empty=not data)
 
 
 def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
@@ -115,21 +118,24 @@ def _error(sha: str, media: str | None, code: str, **fmt: Any) -> ReadResult:
     )
 
 
-def _wrong_type(sha: str, media: str | None, filename: str) -> ReadResult:
+def _refusal(media: str | None, filename: str, *, empty: bool) -> DocumentError | None:
+    if media in CV_MEDIA_TYPES:
+        return None
     what, how = describe(media)
     if media == "application/x-encrypted-office":
-        return _error(sha, media, "encrypted")
+        return DocumentError("encrypted", MESSAGES["encrypted"])
     claims = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if media is None and not what and sha == _EMPTY_SHA:
-        return _error(sha, media, "not_a_pdf", message=_EMPTY)
+    if empty:
+        return DocumentError("not_a_pdf", _EMPTY)
     if claims in ("pdf", "docx") or not what:
         # The name promises a CV format the bytes are not (or we cannot tell what they are).
         what = f": it is really {a(what)} file" if what else ""
-        return _error(sha, media, "not_a_pdf", what=what)
-    return _error(sha, media, "unsupported_type", what=what, how=how)
+        return DocumentError("not_a_pdf", MESSAGES["not_a_pdf"].format(what=what))
+    return DocumentError(
+        "unsupported_type", MESSAGES["unsupported_type"].format(what=what, how=how)
+    )
 
 
-_EMPTY_SHA = hashlib.sha256(b"").hexdigest()
 _EMPTY = "This file is empty (0 bytes), perhaps the upload failed. Please upload your CV again."
 
 

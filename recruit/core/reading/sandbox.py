@@ -25,32 +25,35 @@ try:
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
+from recruit.core.media import DOCX, PDF
 from recruit.core.reading.result import TOO_COMPLEX, Limits, Timeout
 
 Parser = Callable[[bytes, Limits], dict[str, Any]]
 
 
-def parser(kind: str) -> Parser:
-    """Return the parse function for a document kind ("pdf" or "docx")."""
-    if kind == "pdf":
+def parser(media: str) -> Parser:
+    """Return the parse function for a media type of `media.CV_MEDIA_TYPES`."""
+    if media == PDF:
         from recruit.core.reading.pdf import parse_pdf
 
         return parse_pdf
-    from recruit.core.reading.docx import parse_docx
+    if media == DOCX:
+        from recruit.core.reading.docx import parse_docx
 
-    return parse_docx
+        return parse_docx
+    raise ValueError(f"no parser for {media}")
 
 
-def run_guarded(kind: str, data: bytes, limits: Limits) -> dict[str, Any]:
-    """Parse `data` as `kind` in a reader child (or here, when isolation is off)."""
+def run_guarded(media: str, data: bytes, limits: Limits) -> dict[str, Any]:
+    """Parse `data` as a file of type `media` in a reader child (or here, when isolation is off)."""
     if not limits.isolate or os.name != "posix":
-        return run_here(kind, data, limits)
+        return run_here(media, data, limits)
     for _ in range(2):  # a second try only when a host died before it got the document
         try:
             host = _pool().take(limits.max_memory_mb)
         except OSError:
-            return run_here(kind, data, limits)  # cannot start a child: soft limit only
-        outcome, result = host.call(kind, data, limits)
+            return run_here(media, data, limits)  # cannot start a child: soft limit only
+        outcome, result = host.call(media, data, limits)
         if outcome == "ok" and not result.pop("fatal", False):
             _pool().give(host)
             return result
@@ -62,16 +65,16 @@ def run_guarded(kind: str, data: bytes, limits: Limits) -> dict[str, Any]:
         if outcome == "dead_after_send":
             # Killed by the memory limit (or crashed in C code) on this very file.
             return {"error": "too_large", "message": TOO_COMPLEX}
-    return run_here(kind, data, limits)
+    return run_here(media, data, limits)
 
 
-def run_here(kind: str, data: bytes, limits: Limits) -> dict[str, Any]:
-    """Parse `data` as `kind` in this process: the deadline is only checked, not enforced."""
+def run_here(media: str, data: bytes, limits: Limits) -> dict[str, Any]:
+    """Parse `data` as type `media` in this process: the deadline is only checked, not enforced."""
     try:
         with warnings.catch_warnings():
             # pdfminer warns about every oddity of real-world files; none of it is ours.
             warnings.simplefilter("ignore")
-            return parser(kind)(data, limits)
+            return parser(media)(data, limits)
     except Timeout:
         return {"error": "timeout"}
     except MemoryError:
@@ -112,11 +115,11 @@ class _Host:
             self.close(kill=True)
             raise OSError("the reader child did not start")
 
-    def call(self, kind: str, data: bytes, limits: Limits) -> tuple[str, dict[str, Any]]:
+    def call(self, media: str, data: bytes, limits: Limits) -> tuple[str, dict[str, Any]]:
         """Send one document; return ("ok", fields), ("timeout" | "dead*", {})."""
         if self.proc.poll() is not None:
             return "dead", {}
-        payload = pickle.dumps((kind, data, limits), pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((media, data, limits), pickle.HIGHEST_PROTOCOL)
         deadline = time.monotonic() + limits.timeout_s
         sent = self._write(len(payload).to_bytes(8, "big") + payload, deadline)
         head = self._read(8, deadline) if sent else None
@@ -233,8 +236,8 @@ def serve() -> None:
         head = inp.read(8)
         if len(head) < 8:
             return
-        kind, data, limits = pickle.loads(inp.read(int.from_bytes(head, "big")))  # noqa: S301
-        result = run_here(kind, data, limits)
+        media, data, limits = pickle.loads(inp.read(int.from_bytes(head, "big")))  # noqa: S301
+        result = run_here(media, data, limits)
         body = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
         out.write(len(body).to_bytes(8, "big") + body)
         out.flush()

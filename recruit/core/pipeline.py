@@ -47,6 +47,7 @@ def analyse(data: bytes, filename: str = "", *, limits: Limits | None = None) ->
         emails=read.emails,
         phones=read.phones,
         links=read.links,
+        handles=read.handles,
         typos=report.typos,
         missing_diacritics=report.missing_diacritics,
         words=report.words or profile.words,
@@ -72,6 +73,7 @@ def parse_record(file: str, analysis: Analysis, *, with_text: bool = False) -> d
         emails=list(read.emails),
         phones=list(read.phones),
         links=list(read.links),
+        handles=list(read.handles),
         skills=[{"id": s["id"], "label": s["label"], "count": s["count"]} for s in p["skills"]],
         experience={
             "total_months": exp["total_months"],

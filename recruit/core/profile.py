@@ -121,6 +121,7 @@ class Profile:
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
     skills: tuple[Skill, ...] = ()
     experience: Experience = field(default_factory=Experience)
     education: Education = field(default_factory=Education)
@@ -168,6 +169,7 @@ class Profile:
             emails=tuple(data.get("emails") or ()),
             phones=tuple(data.get("phones") or ()),
             links=tuple(data.get("links") or ()),
+            handles=tuple(data.get("handles") or ()),
             skills=tuple(
                 Skill(s["id"], s["label"], s["count"], ev(s.get("evidence")))
                 for s in data.get("skills") or ()

@@ -1,29 +1,37 @@
-"""Contacts: e-mails, phones in E.164 with Romania as default region, links."""
+"""Contacts: e-mails, phones in E.164 with Romania as default region, links, handles, spans."""
 
 from __future__ import annotations
 
 from recruit.core.contacts import (
-    find_emails,
+    EMAIL,
+    HANDLE,
+    LINK,
+    PHONE,
+    find_contacts,
     find_link_contacts,
-    find_links,
-    find_phones,
     merge_links,
+    values,
 )
 from recruit.core.language import detect_language
 
 
+def _values(text: str, kind: str) -> tuple[str, ...]:
+    return values(find_contacts(text), kind)
+
+
 def test_phones_in_romanian_forms() -> None:
     text = "Tel: 0722 123 456, +40 (0)722-123-456 · fix 0040 21 312 4567 · UK +44 20 7946 0958"
-    assert find_phones(text) == ("+40722123456", "+40213124567", "+442079460958")
+    assert _values(text, PHONE) == ("+40722123456", "+40213124567", "+442079460958")
 
 
 def test_dates_and_amounts_are_not_phones() -> None:
-    assert find_phones("2013 – 2016, 2009 – 2013, 120 de clienți, 2 000 000 EUR") == ()
+    assert _values("2013 – 2016, 2009 – 2013, 120 de clienți, 2 000 000 EUR", PHONE) == ()
+    assert find_contacts("CNP 1900312123456, 01.2019 - 12.2023") == ()
 
 
 def test_emails() -> None:
     text = "E-mail: ana.popescu@example.ro; alt: a_b+cv@mail.co.uk."
-    assert find_emails(text) == ("ana.popescu@example.ro", "a_b+cv@mail.co.uk")
+    assert _values(text, EMAIL) == ("ana.popescu@example.ro", "a_b+cv@mail.co.uk")
 
 
 def test_links() -> None:
@@ -31,11 +39,39 @@ def test_links() -> None:
         "linkedin.com/in/ana-popescu, https://github.com/ana. www.ana.ro "
         "ana.popescu@example.ro Node.js S.R.L."
     )
-    assert find_links(text) == (
+    assert _values(text, LINK) == (
         "https://linkedin.com/in/ana-popescu",
         "https://github.com/ana",
         "https://www.ana.ro",
     )
+
+
+def test_handles() -> None:
+    text = (
+        "Instagram: @ana_pop | Skype: ana.popescu | GitHub: anapop | "
+        "LinkedIn: linkedin.com/in/ana | Skype: 0722 123 456 | ana@example.ro | LinkedIn - Sales"
+    )
+    assert _values(text, HANDLE) == ("@ana_pop", "skype:ana.popescu", "github:anapop")
+    assert _values(text, LINK) == ("https://linkedin.com/in/ana",)
+    assert _values(text, PHONE) == ("+40722123456",)
+
+
+def test_each_contact_comes_with_where_it_is_written() -> None:
+    # Issue 12, row 3: what blind review's own patterns missed, the finder has.
+    text = "Site anapopescu.ro, github.com/anapop, tel 40722123456, ana@example.ro, @anapop"
+    found = find_contacts(text)
+    assert [(c.kind, text[c.start : c.end]) for c in found] == [
+        (LINK, "anapopescu.ro"),
+        (LINK, "github.com/anapop"),
+        (PHONE, "40722123456"),
+        (EMAIL, "ana@example.ro"),
+        (HANDLE, "@anapop"),
+    ]
+    assert [c.value for c in found][:3] == [
+        "https://anapopescu.ro",
+        "https://github.com/anapop",
+        "+40722123456",
+    ]
 
 
 def test_language() -> None:

@@ -14,11 +14,14 @@ from dataclasses import replace
 from typing import Any
 
 from recruit.core.contacts import (
-    find_emails,
+    EMAIL,
+    HANDLE,
+    LINK,
+    PHONE,
+    find_contacts,
     find_link_contacts,
-    find_links,
-    find_phones,
     merge_links,
+    values,
 )
 from recruit.core.language import detect_language
 from recruit.core.media import CV_MEDIA_TYPES, DOCX, PDF, describe, sniff_media_type
@@ -74,6 +77,7 @@ def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
     text: str = f["text"]
     # A link's target counts as written: "LinkedIn" or "e-mail" may be all the page shows.
     link_emails, link_phones, link_urls = find_link_contacts(f.get("uris", ()))
+    contacts = find_contacts(text)
     result = ReadResult(
         status="ok",
         error=None,
@@ -84,9 +88,10 @@ def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
         page_starts=f["page_starts"],
         language=detect_language(text),
         doc_date=f.get("doc_date"),
-        emails=tuple(dict.fromkeys(find_emails(text) + link_emails)),
-        phones=tuple(dict.fromkeys(find_phones(text) + link_phones)),
-        links=merge_links(find_links(text), link_urls),
+        emails=tuple(dict.fromkeys(values(contacts, EMAIL) + link_emails)),
+        phones=tuple(dict.fromkeys(values(contacts, PHONE) + link_phones)),
+        links=merge_links(values(contacts, LINK), link_urls),
+        handles=values(contacts, HANDLE),
         cid_count=f.get("cid", 0),
         replacement_count=f.get("fffd", 0),
         ocr=f.get("ocr", False),

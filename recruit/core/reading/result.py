@@ -87,6 +87,7 @@ class ReadResult:
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()  # "@name", "skype:name": see core/contacts.py
     cid_count: int = 0  # glyphs with no Unicode mapping, dropped from the text
     replacement_count: int = 0  # U+FFFD characters, dropped from the text
     ocr: bool = False  # the text came from OCR

@@ -9,13 +9,14 @@ candidate page) updates its application in the same flush, with no call to remem
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from recruit.core.redaction import MASK, Redactor, Unredacted
 from recruit.db.models import (
     APPLICATION_STATUSES,
     Application,
@@ -446,8 +447,9 @@ class CandidateDetail:
     document: Document | None  # the scored document, else the latest one
     score: Score | None
     version: int
-    segments: list[Segment]
-    profile: dict[str, Any]
+    segments: list[Segment]  # the document's text, as the viewer may see it
+    profile: dict[str, Any]  # as the viewer may see it
+    breakdown: list[dict[str, Any]]  # the score's criteria, as the viewer may see them
 
 
 def latest_read_document(application: Application) -> Document | None:
@@ -456,17 +458,25 @@ def latest_read_document(application: Application) -> Document | None:
     return read[-1] if read else None
 
 
+def shown_document(application: Application) -> Document | None:
+    """Return the document the candidate page shows: the latest read one, else the latest."""
+    return latest_read_document(application) or (
+        application.documents[-1] if application.documents else None
+    )
+
+
 def candidate_detail(
-    session: Session, application: Application, redact: Callable[[str], str] | None = None
+    session: Session, application: Application, redactor: Redactor | None = None
 ) -> CandidateDetail:
     """Gather the candidate page: the score under the current version, highlighted text.
 
-    `redact` hides personal details (blind review); it must keep the text's length so the
-    evidence offsets still point at the same words.
+    `redactor` hides who the candidate is (blind review) in the text, the evidence and the
+    profile; it keeps the text's length, so the evidence offsets still point at the same words.
     """
     from recruit.services.documents import score_document
     from recruit.services.openings import current_profile
 
+    redactor = redactor or Unredacted()
     opening = application.opening
     document = latest_read_document(application)
     version = current_profile(session, opening)
@@ -479,19 +489,17 @@ def candidate_detail(
             # Large re-scores store totals only; the breakdown is computed on first view
             # (flushed here, committed by the caller).
             score_row = score_document(session, document, opening)
-    shown = document or (application.documents[-1] if application.documents else None)
+    shown = shown_document(application)
+    breakdown = redactor.value(score_row.breakdown) if score_row else []
+    profile = redactor.profile(shown.profile if shown else None) or {}
     segments: list[Segment] = []
     if shown is not None and shown.text:
-        text = redact(shown.text) if redact else shown.text
-        if len(text) != len(shown.text):
-            text = shown.text if redact is None else "".join("█" for _ in shown.text)
-        segments = highlight(
-            text,
-            score_row.breakdown if score_row else [],
-            (shown.profile or {}).get("typos") or [],
-        )
+        text = redactor.text(shown.text)
+        if len(text) != len(shown.text):  # a redaction must keep every offset; else show none
+            text = MASK * len(shown.text)
+        segments = highlight(text, breakdown, profile.get("typos") or [])
     return CandidateDetail(
-        application, shown, score_row, version.version, segments, (shown and shown.profile) or {}
+        application, shown, score_row, version.version, segments, profile, breakdown
     )
 
 
@@ -546,7 +554,7 @@ def _matches(text: str, span: dict[str, Any]) -> bool:
     if not 0 <= start < end <= len(text):
         return False
     found = text[start:end]
-    if expected is None or set(found) <= {"\u2588", " ", "\n"}:
+    if expected is None or set(found) <= {MASK, " ", "\n"}:
         return True
     return " ".join(found.split()) == " ".join(str(expected).split())
 

@@ -26,9 +26,9 @@ from recruit.services import openings as opening_service
 from recruit.services.requirements import ProfileError
 from recruit.web.app import db_session, storage
 from recruit.web.permissions import (
+    CandidateView,
     application_or_404,
-    display_name,
-    identity_hidden,
+    candidate_view,
     opening_or_404,
     public_route,
     roles_required,
@@ -182,13 +182,15 @@ def reopen_opening(opening_id: int) -> Response:
     return jsonify(_opening(o))
 
 
-def _application(a: Application, related: dict[int, list[int]]) -> dict[str, Any]:
-    hidden = identity_hidden(a)
+def _application(
+    a: Application, related: dict[int, list[int]], view: CandidateView | None = None
+) -> dict[str, Any]:
+    view = view or candidate_view(a)
     return {
         "id": a.id,
         "opening_id": a.opening_id,
-        "name": display_name(a),
-        "email": None if hidden else a.candidate.email,
+        "name": view.name,
+        "email": view.email,
         # Sent to the opening with an e-mail used before: a possible duplicate of that one.
         "duplicate_of": a.duplicate_of_id,
         "duplicates": [] if a.duplicate_of_id else related.get(a.id, []),
@@ -197,7 +199,7 @@ def _application(a: Application, related: dict[int, list[int]]) -> dict[str, Any
         "score": a.score,
         "knocked_out": a.knocked_out,
         "knockouts": [k for k in a.knockouts.split(",") if k],
-        "headline": a.headline,
+        "headline": view.headline,
         "facts": {
             "sales_months": a.sales_months,
             "education": a.education,
@@ -289,11 +291,12 @@ def applications(opening_id: int) -> Response | tuple[Response, int]:
 def application(application_id: int) -> Response:
     """Return an application with its score breakdown (points, weight, evidence)."""
     a = application_or_404(application_id)
-    detail = review.candidate_detail(db_session(), a)
+    view = candidate_view(a, review.shown_document(a))
+    detail = review.candidate_detail(db_session(), a, view.redactor)
     db_session().commit()  # a breakdown computed on first view is kept
     score = detail.score
     return jsonify(
-        _application(a, duplicates.related(db_session(), [a.id]))
+        _application(a, duplicates.related(db_session(), [a.id]), view)
         | {
             "score_detail": None
             if score is None
@@ -301,7 +304,7 @@ def application(application_id: int) -> Response:
                 "version": detail.version,
                 "total": score.total,
                 "knockouts": score.knockouts,
-                "criteria": score.breakdown,
+                "criteria": detail.breakdown,
             },
             "documents": [
                 {

@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from recruit.db.models import Application
-from recruit.web.permissions import display_name, identity_hidden
+from recruit.web.permissions import candidate_view
 
 # (header, value) per column, in order; values are typed (int, float, date, str or None).
 COLUMNS = (
@@ -57,17 +57,16 @@ def row(
     education: dict[str, Any],
 ) -> list[Any]:
     """Return one application's typed cells; blind review hides who the candidate is."""
-    hidden = identity_hidden(application)
-    candidate = application.candidate
+    shown = candidate_view(application)
     values = {
         "rank": rank,
-        "name": display_name(application),
-        "email": None if hidden else candidate.email,
-        "phone": None if hidden else candidate.phone,
+        "name": shown.name,
+        "email": shown.email,
+        "phone": shown.phone,
         "status": str(statuses.get(application.status, application.status)),
         "score": None if application.score is None else round(application.score, 1),
         "knockouts": application.knockouts.replace(",", ", "),
-        "headline": application.headline,
+        "headline": shown.headline,
         "sales_months": application.sales_months,
         "education": str(education.get(application.education, application.education or "")),
         "english": application.english_level,

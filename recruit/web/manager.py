@@ -31,7 +31,7 @@ from recruit.services.requirements import CRITERION_TYPES, ProfileError
 from recruit.web.app import db_session
 from recruit.web.forms import RequirementsForm
 from recruit.web.permissions import (
-    display_name,
+    candidate_view,
     opening_or_404,
     roles_required,
     visible_openings_query,
@@ -243,8 +243,8 @@ def preview(opening_id: int) -> tuple[Response, int] | Response:
             "top": [
                 {
                     "id": row.application_id,
-                    "name": display_name(apps[row.application_id]),
-                    "headline": apps[row.application_id].headline,
+                    "name": candidate_view(apps[row.application_id]).name,
+                    "headline": candidate_view(apps[row.application_id]).headline,
                     "score": round(row.score, 1),
                     "rank": row.rank,
                     "previous_rank": row.previous_rank,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -13,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from recruit import services
-from recruit.db.models import Application, Document, Opening, OpeningMember
+from recruit.core.redaction import Redactor, Unredacted
+from recruit.db.models import Application, Document, Note, Opening, OpeningMember
 from recruit.web.app import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -136,9 +136,10 @@ def display_name(application: Application) -> str:
 
 def download_stem(application: Application) -> str:
     """Return the name an original is downloaded under: the candidate's, or a neutral one."""
-    if identity_hidden(application) or application.candidate.erased_at is not None:
+    candidate = application.candidate
+    if identity_hidden(application) or candidate.erased_at is not None or not candidate.name:
         return f"candidate-{application.id}"
-    return application.candidate.name
+    return candidate.name
 
 
 def may_see_original(application: Application) -> bool:
@@ -146,97 +147,63 @@ def may_see_original(application: Application) -> bool:
     return not identity_hidden(application)
 
 
-MASK = "\u2588"  # a full block: visibly hidden, one character per character hidden
+@dataclass(frozen=True)
+class CandidateView:
+    """What the current viewer may see of one application: the one entry point of blind review.
 
-# Labels after which a Europass or free-form CV gives a personal detail, up to the line's end.
-# Not "e-mail" or "phone": "Email marketing" is a skill line; the patterns below find those.
-# Romanian with and without diacritics (old cedilla forms included), and English.
-_LABELS = (
-    r"data\s+na[sșş]terii|data\s+de\s+na[sșş]tere|n[aă]scut[aă]?(?:\s+la|\s+[iî]n)?"
-    r"|date\s+of\s+birth|birth\s*date|born(?:\s+on|\s+in)?|d\.?o\.?b\.?"
-    r"|v[aâ]rst[aă]|age"
-    r"|sex(?:ul)?|gen(?:ul)?|gender"
-    r"|na[tțţ]ionalitate(?:a)?|nationality|cet[aă][tțţ]enie(?:a)?|citizenship"
-    r"|stare\s+civil[aă]|marital\s+status"
-    r"|adres[aă]|address|domiciliu(?:l)?|re[sșş]edin[tțţ][aă]|cnp"
-)
-_LABELLED = re.compile(rf"(?im)^[ \t•*-]*(?:{_LABELS})\b\s*[:|-]?[ \t]*(?P<value>[^\n|;•]*)")
-# Europass puts several on one line: "Sex Feminin | Data nașterii 12/03/1990 | ...".
-_INLINE = re.compile(rf"(?i)(?:^|[|;•])\s*(?:{_LABELS})\b\s*[:-]?\s*(?P<value>[^|;•\n]*)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\blinkedin\.com/\S*")
-# Digits with the usual separators, starting as Romanian and international numbers do
-# ("+40 722 123 456", "0722.123.456", "(021) 312 45 67"); see _is_phone for dates.
-_PHONE = re.compile(r"(?<![\w/])(?:\+|\(0|0)[\d \t().-]{7,}\d(?![\w/])")
-_DATE_LIKE = re.compile(r"\b\d{1,2}[./]\d{4}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
-# The 13-digit Romanian personal code (CNP) encodes sex and date of birth.
-_CNP = re.compile(r"(?<!\d)[1-9]\d{12}(?!\d)")
-_TITLES = re.compile(r"(?i)\b(?:mr|mrs|ms|miss|dl|dna|d-na|d-l|domnul|doamna|domni[sș]oara)\b\.?")
-
-
-def _fold(text: str) -> str:
-    """Strip accents one character for one, so offsets into the folded text stay valid."""
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch.lower())
-            continue
-        base = unicodedata.normalize("NFKD", ch)[:1]
-        base = base if base and base.isalpha() == ch.isalpha() else ch
-        low = base.lower()  # "İ".lower() is two characters: keep such letters as they are
-        out.append(low if len(low) == 1 else base)
-    return "".join(out)
-
-
-def _mask(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if not chars[i].isspace():
-            chars[i] = MASK
-
-
-def redact_text(application: Application, text: str) -> str:
-    """Hide personal details in CV text while blind review applies; the length is kept.
-
-    One character of output per character of input, so evidence offsets still point at
-    the same words. Hides the candidate's names, e-mails, phones, links and the values of
-    labelled fields (birth date, age, sex, nationality, marital status, address).
+    Every surface that shows a candidate (candidate page, shortlist, exports, the live
+    preview, `/api/v1`) takes names, contacts and any text that can carry CV text (the CV,
+    evidence, explanations, the profile, the headline, notes) from here, never from the rows.
     """
-    if not text or not identity_hidden(application):
-        return text
-    return redact_personal(text, [application.candidate.name or ""])
+
+    application: Application
+    hidden: bool
+    redactor: Redactor
+
+    @property
+    def name(self) -> str:
+        """The candidate's name, or a neutral label."""
+        return display_name(self.application)
+
+    @property
+    def email(self) -> str | None:
+        """The candidate's e-mail address, or None when hidden."""
+        return None if self.hidden else self.application.candidate.email
+
+    @property
+    def phone(self) -> str | None:
+        """The candidate's phone number, or None when hidden."""
+        return None if self.hidden else self.application.candidate.phone
+
+    @property
+    def headline(self) -> str:
+        """The latest position's title and employer, as far as the viewer may see them."""
+        return self.redactor.text(self.application.headline or "")
+
+    @property
+    def notes(self) -> list[tuple[Note, str]]:
+        """The application's notes with the text the viewer may see."""
+        return [(note, self.redactor.text(note.body)) for note in self.application.notes]
+
+    def text(self, text: str) -> str:
+        """Return free text about the candidate as the viewer may see it (same length)."""
+        return self.redactor.text(text)
 
 
-def redact_personal(text: str, names: Iterable[str] = ()) -> str:
-    """Mask personal details in `text` (see `redact_text`), keeping its length."""
-    chars = list(text)
-    folded = _fold(text)
-    for pattern in (_EMAIL, _URL, _CNP, _TITLES):
-        for m in pattern.finditer(text):
-            _mask(chars, m.start(), m.end())
-    for m in _PHONE.finditer(text):
-        # "01.2019 - 12.2023" starts like a phone number; a CV is full of such ranges.
-        if sum(c.isdigit() for c in m.group()) >= 9 and not _DATE_LIKE.search(m.group()):
-            _mask(chars, m.start(), m.end())
-    for pattern in (_LABELLED, _INLINE):
-        for m in pattern.finditer(folded):
-            _mask(chars, m.start("value"), m.end("value"))
-    words = {w for name in names for w in re.split(r"[\s,.-]+", _fold(name)) if len(w) >= 2}
-    for word in words:
-        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", folded):
-            _mask(chars, m.start(), m.end())
-    return "".join(chars)
+def candidate_view(application: Application, document: Document | None = None) -> CandidateView:
+    """Return what the current viewer may see of `application` (with `document`'s text, if any).
 
-
-# Profile fields that identify a person; blind review blanks them.
-_PERSONAL_FIELDS = ("name", "emails", "phones", "links", "birth_date", "photo", "address")
-
-
-def redact_profile(application: Application, profile: dict[str, Any] | None) -> Any:
-    """Return a copy of a stored profile without identifying fields while blind review applies."""
-    if profile is None or not identity_hidden(application):
-        return profile
-    out = dict(profile)
-    for key in _PERSONAL_FIELDS:
-        if key in out:
-            out[key] = [] if isinstance(out[key], list) else None
-    return out
+    Under blind review the candidate's names (as they applied, and as the CV gives them),
+    contacts and labelled personal details are masked wherever they appear; with `document`,
+    also every quote of its personal details.
+    """
+    if not identity_hidden(application):
+        return CandidateView(application, False, Unredacted())
+    profile = (document.profile if document is not None else None) or {}
+    names = [
+        application.candidate.name or "",
+        profile.get("name") or "",
+        *(e.get("text") or "" for e in profile.get("name_evidence") or ()),
+    ]
+    text = (document.text if document is not None else None) or ""
+    return CandidateView(application, True, Redactor(names, text))

@@ -32,13 +32,12 @@ from recruit.web.forms import BulkForm, ContactForm, NoteForm, StatusForm
 from recruit.web.permissions import (
     application_or_404,
     audit_view,
-    display_name,
+    candidate_view,
     document_or_404,
     download_stem,
     identity_hidden,
     may_see_original,
     opening_or_404,
-    redact_text,
     roles_required,
     visible_openings_query,
 )
@@ -145,7 +144,7 @@ def shortlist(opening_id: int) -> str:
         # Plain strings: lazy ones would be translated again on each of the 50 rows.
         statuses={k: str(v) for k, v in STATUS_LABELS.items()},
         education={k: str(v) for k, v in EDUCATION_LABELS.items()},
-        display_name=display_name,
+        candidate_view=candidate_view,
         first_rank=int(request.args.get("rank", "1"))
         if request.args.get("rank", "").isdigit()
         else 1,
@@ -240,9 +239,8 @@ def _list_args(opening: Opening) -> tuple[review.ShortlistFilter, dict[str, Any]
 
 def _candidate_page(application: Application, note_form: NoteForm) -> str:
     """Render the candidate page (shared by the page and a note form sent back with errors)."""
-    detail = review.candidate_detail(
-        db_session(), application, lambda text: redact_text(application, text)
-    )
+    view = candidate_view(application, review.shown_document(application))
+    detail = review.candidate_detail(db_session(), application, view.redactor)
     status_form = StatusForm(status=application.status)
     status_form.status.choices = _status_choices()
     session = db_session()
@@ -257,7 +255,8 @@ def _candidate_page(application: Application, note_form: NoteForm) -> str:
         application=application,
         duplicate_of=application.duplicate_of if application.duplicate_of_id else None,
         later=[session.get(Application, i) for i in others if i != application.duplicate_of_id],
-        name_of=display_name,
+        name_of=lambda other: candidate_view(other).name,
+        view=view,
         detail=detail,
         status_form=status_form,
         note_form=note_form,
@@ -271,8 +270,6 @@ def _candidate_page(application: Application, note_form: NoteForm) -> str:
         acts=may_act(),
         statuses=STATUS_LABELS,
         education=EDUCATION_LABELS,
-        name=display_name(application),
-        hidden=identity_hidden(application),
         reason=review_reason,
         document_states=DOCUMENT_STATES,
     )
@@ -399,7 +396,7 @@ def _review_page(openings: list[Opening], opening: Opening | None) -> str:
         "recruiter/needs_review.html",
         groups=[(o, docs) for o, docs in groups if docs],
         opening=opening,
-        display_name=display_name,
+        candidate_view=candidate_view,
         reason=review_reason,
     )
 

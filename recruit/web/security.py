@@ -181,15 +181,15 @@ _RESERVED_NAMES = frozenset(
 )
 
 
-def file_stem(name: str) -> str:
+def file_stem(name: str | None) -> str:
     """Make `name` safe as a file name on every system (letters kept, ș and ț included)."""
-    stem = " ".join(_UNSAFE_IN_NAME.sub(" ", name).split()).strip(" .")[:100].rstrip(" .")
+    stem = " ".join(_UNSAFE_IN_NAME.sub(" ", name or "").split()).strip(" .")[:100].rstrip(" .")
     if not stem or stem.lower() in _RESERVED_NAMES:
         return "cv"
     return stem
 
 
-def send_original(store: Any, document: Any, stem: str) -> Any:
+def send_original(store: Any, document: Any, stem: str | None) -> Any:
     """Serve a stored original as an attachment `<stem>.<ext>` of the type its bytes have.
 
     The type and extension come from the bytes (`media.sniff_media_type`), never from the

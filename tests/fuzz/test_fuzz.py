@@ -226,9 +226,9 @@ def test_profile_validator_on_broken_json_text(text: str) -> None:
 @budget(200)
 @given(text=cv_text, names=st.lists(st.text(max_size=30), max_size=3))
 def test_redaction_keeps_every_offset(text: str, names: list[str]) -> None:
-    from recruit.web.permissions import redact_personal
+    from recruit.core.redaction import Redactor
 
-    out = redact_personal(text, names)
+    out = Redactor(names, text).text(text)
     assert len(out) == len(text)
     # Line breaks survive, so evidence spans and lines still line up.
     assert [i for i, c in enumerate(out) if c == "\n"] == [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from recruit.core.assets import asset_root
+from recruit.core.redaction import redact
 from recruit.db.models import Application, Document, Opening
-from recruit.web.permissions import redact_personal
 from recruit.web.security import CSP, RedisLimiter, storage_has_room
 from tests.security.conftest import PDF, sign_in_as
 
@@ -185,7 +185,7 @@ def test_blind_review_hides_identity_until_shortlisted(web, world, session) -> N
     ],
 )
 def test_redaction_hides_personal_details_and_keeps_offsets(text, hidden, kept) -> None:
-    out = redact_personal(text, ["Ștefan Ionescu", "John Smith"])
+    out = redact(text, ["Ștefan Ionescu", "John Smith"])
     assert len(out) == len(text)
     for secret in hidden:
         assert secret not in out, (secret, out)

@@ -655,24 +655,24 @@ def update_contact(
 
     A phone is kept in E.164 when it is a valid number (Romania by default), as read CVs are.
     """
-    from recruit.core.contacts import find_phones, normalise_email
+    from recruit.core.contacts import PHONE, find_contacts, normalise_email, values
 
     candidate = application.candidate
     if candidate.erased_at is not None:
         raise ServiceError("this candidate was erased")
-    values: dict[str, str | None] = {
+    fields: dict[str, str | None] = {
         "name": " ".join((name or "").split())[:200] or None,
         "email": normalise_email(email or "")[:254] or None,
         "phone": None,
     }
     if phone and phone.strip():
-        found = find_phones(phone)
+        found = values(find_contacts(phone), PHONE)
         if not found:
             raise ServiceError("phone: not a valid phone number")
-        values["phone"] = found[0]
-    changed = [key for key, value in values.items() if getattr(candidate, key) != value]
+        fields["phone"] = found[0]
+    changed = [key for key, value in fields.items() if getattr(candidate, key) != value]
     for key in changed:
-        setattr(candidate, key, values[key])
+        setattr(candidate, key, fields[key])
     if changed:
         # Which fields, never their values: the audit log must not become a copy of the data.
         audit(session, "candidate.contact_changed", "application", application.id, actor,

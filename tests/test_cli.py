@@ -231,3 +231,63 @@ def test_rank_with_a_bad_weights_file_is_a_usage_error(tmp_path: Path) -> None:
     result = _run("rank", "--role", "account-manager", "--weights", str(bad), str(cv))
     assert result.returncode == 2 and result.stdout == ""
     assert "criteri" in result.stderr
+
+
+# --- start-up: a one-shot command loads what it needs and nothing else (issue 16) -------------
+
+LOADED = """
+import sys
+from recruit.cli import main
+from recruit.core.reading import sandbox
+main(sys.argv[1:], standalone_mode=False)
+heavy = ("flask", "sqlalchemy", "wordfreq", "spacy", "numpy", "pdfplumber")
+print("LOADED=" + ",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr)
+hosts = sum(len(pool.idle) for pool in sandbox._POOLS)
+print(f"READER_CHILDREN={hosts}", file=sys.stderr)
+"""
+
+
+def _loaded(*args: str) -> tuple[set[str], int, str]:
+    run = subprocess.run(
+        [sys.executable, "-c", LOADED, *args], capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = dict(line.split("=", 1) for line in run.stderr.splitlines() if "=" in line)
+    return set(filter(None, lines["LOADED"].split(","))), int(lines["READER_CHILDREN"]), run.stdout
+
+
+def test_roles_loads_neither_flask_nor_the_database_nor_numpy() -> None:
+    loaded, children, out = _loaded("roles")
+    assert "account-manager" in out.split()
+    assert loaded == set()
+
+
+def test_parse_of_one_file_reads_it_here_without_flask(tmp_path: Path) -> None:
+    cv = tmp_path / "en.pdf"
+    cv.write_bytes(cvgen.render_pdf(cvgen.sample_cvs()["en"], "two_column"))
+    _loaded("parse", str(cv))  # the first start may build the on-disk cache
+    loaded, children, out = _loaded("parse", str(cv))
+    [record] = _lines(out)
+    assert record["status"] == "ok" and record["skills"]
+    # No Flask or database, no wordfreq (its tables come from the cache), no reader child.
+    assert loaded == {"spacy", "numpy", "pdfplumber"}
+    assert children == 0
+
+
+def test_parse_of_two_files_reads_them_in_reader_children(tmp_path: Path) -> None:
+    paths = []
+    for name in ("en", "ro"):
+        paths.append(tmp_path / f"{name}.pdf")
+        paths[-1].write_bytes(cvgen.render_pdf(cvgen.sample_cvs()[name], "single"))
+    loaded, children, out = _loaded("parse", "--jobs", "1", *map(str, paths))
+    assert [r["status"] for r in _lines(out)] == ["ok", "ok"]
+    assert children == 1
+
+
+def test_python_m_recruit_cli_runs_the_instance_commands_too() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "recruit.cli", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    for command in ("parse", "roles", "serve", "worker", "import", "opening"):
+        assert re.search(rf"^\s+{command}\s", run.stdout, re.M), command

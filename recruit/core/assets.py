@@ -23,3 +23,9 @@ def asset_root(name: str) -> Path:
 def models_path(*parts: str) -> Path:
     """Return a path inside `models/`."""
     return asset_root("models").joinpath(*parts)
+
+
+def role_ids() -> list[str]:
+    """Return the ids of the built-in roles (one JSON file each in `models/roles/`)."""
+    # Here, not in `roles`, so that `recruit roles` lists them without loading the criteria.
+    return sorted(p.stem for p in models_path("roles").glob("*.json"))

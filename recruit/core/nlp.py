@@ -6,17 +6,16 @@ lookup lemmatizer (spacy-lookups-data) written into NORM, and matchers fed by `m
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any, cast
 
 import numpy
 import spacy
-import spacy_lookups_data
 from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -25,6 +24,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from recruit.core.assets import models_path
+from recruit.core.cache import Lookup, cached_file, write_table
+from recruit.core.lookups import lemma_table
 
 LANGUAGES = ("ro", "en")
 TYPOS_KEY = "recruit_typos"  # Doc.user_data key: [(start_char, end_char, suggestion)]
@@ -72,20 +73,26 @@ def load_jsonl(*parts: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
+def _build_lemmas(path: Path) -> None:
+    """Write each language's lookup lemma table, keyed and valued by folded forms, to `path`."""
+    for language in LANGUAGES:
+        table: dict[str, str] = {}
+        for form, lemma in lemma_table(f"{language}_lemma_lookup").items():
+            key = fold(form)
+            # "vanzari" may fold from several forms; a form already written without
+            # diacritics wins, otherwise the first one does.
+            if isinstance(lemma, str) and (key not in table or key == form.lower()):
+                table[key] = fold(lemma)
+        write_table(path, language, ("lemma",), table.items())
+
+
 @cache
-def folded_lemmas(language: str) -> dict[str, str]:
+def folded_lemmas(language: str) -> Lookup:
     """Return the lookup lemma table of `language` keyed and valued by folded forms."""
-    path = spacy_lookups_data.get_file(f"{language}_lemma_lookup.json.gz")
-    with gzip.open(str(path), "rt", encoding="utf-8") as handle:
-        raw: dict[str, str] = json.load(handle)
-    table: dict[str, str] = {}
-    for form, lemma in raw.items():
-        key = fold(form)
-        # "vanzari" may fold from several forms; a form already written without
-        # diacritics wins, otherwise the first one does.
-        if key not in table or key == form.lower():
-            table[key] = fold(lemma)
-    return table
+    path = cached_file(
+        "lemmas", _build_lemmas, packages=("spacy-lookups-data",), sources=(__file__,)
+    )
+    return Lookup(path, language)
 
 
 @Language.factory("recruit_normalizer")
@@ -99,7 +106,7 @@ class RecruitNormalizer:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.lemmas: dict[str, str] = {}
+        self.lemmas: Lookup | None = None
         self.cache: dict[str, str] = {}
         self.ids: dict[int, int] = {}  # orth id -> norm id
 
@@ -110,7 +117,7 @@ class RecruitNormalizer:
         nlp: Language | None = None,
     ) -> None:
         """Load the folded lemma table of the pipeline's language."""
-        self.lemmas = folded_lemmas(self.language) if self.language in LANGUAGES else {}
+        self.lemmas = folded_lemmas(self.language) if self.language in LANGUAGES else None
         self.cache.clear()
         self.ids.clear()
 
@@ -119,7 +126,8 @@ class RecruitNormalizer:
         found = self.cache.get(word)
         if found is None:
             folded = fold(word)
-            found = self.lemmas.get(folded, folded)
+            row = self.lemmas.get(folded) if self.lemmas is not None else None
+            found = row[0] if row else folded
             if len(self.cache) < 200_000:
                 self.cache[word] = found
         return found
@@ -129,6 +137,9 @@ class RecruitNormalizer:
             # Through arrays: a Token object per token costs more than the lookup itself.
             strings = doc.vocab.strings
             orths = doc.to_array([ORTH])
+            if self.lemmas is not None:  # the lemmas of this document's new words, at once
+                new = {int(o) for o in orths} - self.ids.keys()
+                self.lemmas.prefetch(fold(strings[o]) for o in new)
             norms = numpy.fromiter(
                 (self._norm_id(int(orth), strings) for orth in orths),
                 dtype="uint64",
@@ -242,18 +253,31 @@ _SUFFIX = re.compile(r"[^\w]$")
 _INFIX = re.compile(r"[^\w.@'’]|(?<=\w)[.'’](?=\w)")
 
 
+@spacy.registry.tokenizers("recruit_tokenizer")
+def make_tokenizer() -> Callable[[Language], Tokenizer]:
+    """Create the tokenizer factory of the CV pipeline: words and single punctuation marks."""
+
+    def build(nlp: Language) -> Tokenizer:
+        # Matching needs words and single punctuation marks, nothing more: these three rules
+        # tokenize real CVs about 8x faster than the language's full rule set. Named in the
+        # config, so the language's own tokenizer (its exceptions, its regexes) is never built.
+        return Tokenizer(
+            nlp.vocab,
+            rules={},
+            prefix_search=_PREFIX.search,
+            suffix_search=_SUFFIX.search,
+            infix_finditer=_INFIX.finditer,
+        )
+
+    return build
+
+
 @cache
 def pipeline(language: str) -> Language:
     """Build the CV pipeline for `language` ("ro" or "en") once per process."""
-    nlp = spacy.blank(language if language in LANGUAGES else "en")
-    # Matching needs words and single punctuation marks, nothing more: these three rules
-    # tokenize real CVs about 8x faster than the language's full rule set.
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab,
-        rules={},
-        prefix_search=_PREFIX.search,
-        suffix_search=_SUFFIX.search,
-        infix_finditer=_INFIX.finditer,
+    nlp = spacy.blank(
+        language if language in LANGUAGES else "en",
+        config={"nlp": {"tokenizer": {"@tokenizers": "recruit_tokenizer"}}},
     )
     nlp.add_pipe("recruit_normalizer")
     nlp.add_pipe("recruit_skills")

@@ -131,6 +131,11 @@ def analyse_paths(
     paths: Sequence[str], *, jobs: int | None = None, limits: Limits | None = None
 ) -> Iterator[Analysis]:
     """Analyse files across `jobs` processes, yielding results in input order."""
+    if len(paths) == 1:
+        # One file: no pool and no reader child to start, and only the pipeline of its
+        # language gets built. The read stays bounded: see `run_here`.
+        yield analyse_path(paths[0], limits or Limits(isolate=False))
+        return
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if jobs == 1:
         _warm_worker()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from recruit.core.assets import models_path
+from recruit.core.assets import models_path, role_ids
 from recruit.core.criteria import (
     CRITERION_TYPES,
     Criterion,
@@ -265,11 +265,6 @@ def criterion_schema() -> dict[str, Any]:
 
 
 # --- built-in roles ------------------------------------------------------------------------
-
-
-def role_ids() -> list[str]:
-    """Return the ids of the built-in roles (one JSON file each in `models/roles/`)."""
-    return sorted(p.stem for p in models_path("roles").glob("*.json"))
 
 
 @cache

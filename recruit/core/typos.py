@@ -13,19 +13,19 @@ than a few dict lookups.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
-from wordfreq import get_frequency_list
-
+from recruit.core import lexicon as _lexicon_module
 from recruit.core.assets import models_path
+from recruit.core.cache import Lookup, cached_file, write_table
 from recruit.core.lexicon import KeyForm, key_forms
+from recruit.core.lookups import lemma_table
 from recruit.core.profile import Typo
 
 
@@ -145,6 +145,8 @@ def _fold(word: str) -> str:
 
 def _zipf_table(language: str, min_zipf: float) -> dict[str, float]:
     """Return wordfreq's words of `language` from `min_zipf` up, with their Zipf frequency."""
+    from wordfreq import get_frequency_list  # only to build the cache: its import is slow
+
     # wordfreq's list is bucketed by centibels: bucket i holds the words of frequency
     # 10^(-i/100), Zipf 9 - i/100. Read it directly: the dict form costs 45 MB in English.
     out: dict[str, float] = {}
@@ -155,13 +157,6 @@ def _zipf_table(language: str, min_zipf: float) -> dict[str, float]:
         for word in bucket:
             out.setdefault(word, zipf)
     return out
-
-
-def _lemma_table(name: str) -> dict[str, object]:
-    path = resources.files("spacy_lookups_data").joinpath("data", name)
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        data: dict[str, object] = json.load(fh)
-    return data
 
 
 def _words_of(table: dict[str, object]) -> Iterable[str]:
@@ -175,42 +170,25 @@ def _words_of(table: dict[str, object]) -> Iterable[str]:
             yield from (v for v in value if isinstance(v, str))
 
 
-# What the vocabulary knows of a lower-case string, as bits: one dict instead of five sets
-# keeps a worker's share near 100 MB.
+# What the vocabulary knows of a lower-case string, as bits.
 _REAL = 1  # a word of Romanian or English as spelt
 _RO_DICT = 2  # in spaCy's Romanian lemma table, which spells with diacritics
 _EN_DICT = 4  # in spaCy's English lemma tables
 _RO_FOLDED = 8  # a Romanian word with its diacritics folded away
 
 
-@dataclass(frozen=True)
-class _Vocabulary:
-    flags: dict[str, int]
-    ro_restore: dict[str, str]  # folded -> its commonest spelling with diacritics
-    ro_zipf: dict[str, float]  # all of wordfreq's Romanian list (it stops at Zipf 3.0)
-    en_zipf: dict[str, float]  # wordfreq's English words from _EN_MIN_ZIPF
-
-    def is_word(self, low: str) -> bool:
-        """Tell whether lower-case `low` is a word, or a Romanian word without diacritics."""
-        return bool(self.flags.get(low, 0) & _REAL or self.flags.get(_fold(low), 0) & _RO_FOLDED)
-
-    def in_dictionary(self, low: str) -> bool:
-        """Tell whether lower-case `low` is in spaCy's Romanian or English lemma tables."""
-        return bool(self.flags.get(low, 0) & (_RO_DICT | _EN_DICT))
-
-
-@cache
-def _vocabulary() -> _Vocabulary:
+def _build_tables(path: Path) -> None:
+    """Write the vocabulary and the lexicon's deletion index into the cache file `path`."""
     ro_zipf = _zipf_table("ro", 0.0)
     en_zipf = _zipf_table("en", _EN_MIN_ZIPF)
     flags: dict[str, int] = {}
     for w in ro_zipf.keys() | en_zipf.keys():
         flags[w] = _REAL
-    for w in _words_of(_lemma_table("ro_lemma_lookup.json.gz")):
+    for w in _words_of(lemma_table("ro_lemma_lookup")):
         low = w.lower()
         flags[low] = flags.get(low, 0) | _REAL | _RO_DICT
-    for name in ("en_lemma_lookup.json.gz", "en_lemma_exc.json.gz", "en_lemma_index.json.gz"):
-        for w in _words_of(_lemma_table(name)):
+    for name in ("en_lemma_lookup", "en_lemma_exc", "en_lemma_index"):
+        for w in _words_of(lemma_table(name)):
             low = w.lower()
             flags[low] = flags.get(low, 0) | _REAL | _EN_DICT
     restore: dict[str, str] = {}
@@ -222,15 +200,84 @@ def _vocabulary() -> _Vocabulary:
             best = restore.get(folded)
             if best is None or ro_zipf.get(w, 0.0) > ro_zipf.get(best, 0.0):
                 restore[folded] = w
-    return _Vocabulary(flags=flags, ro_restore=restore, ro_zipf=ro_zipf, en_zipf=en_zipf)
+    write_table(
+        path,
+        "words",
+        ("flags", "ro", "en", "restore"),
+        ((w, f, ro_zipf.get(w), en_zipf.get(w), restore.get(w)) for w, f in flags.items()),
+    )
+    index: dict[str, set[str]] = {}
+    for folded in {_fold(kf.form.lower()) for kf in key_forms()}:
+        for d in _deletes(folded, 1 if len(folded) <= _SHORT else 2):
+            index.setdefault(d, set()).add(folded)
+    write_table(path, "deletes", ("forms",), ((d, "\t".join(sorted(v))) for d, v in index.items()))
+
+
+@cache
+def _tables() -> Path:
+    return cached_file(
+        "typos",
+        _build_tables,
+        packages=("wordfreq", "spacy-lookups-data"),
+        sources=(__file__, _lexicon_module.__file__),
+    )
+
+
+class _Vocabulary:
+    """What wordfreq and spaCy's lemma tables know of lower-case strings, read from the cache."""
+
+    def __init__(self, words: Lookup) -> None:
+        self.words = words
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the entries of `keys` in one go (the words of a document)."""
+        self.words.prefetch(keys)
+
+    def flags(self, key: str) -> int:
+        """Return the bits the vocabulary holds for `key` (0: unknown)."""
+        row = self.words.get(key)
+        return int(row[0]) if row else 0
+
+    def ro_zipf(self, word: str) -> float:
+        """Return the Zipf frequency of `word` in Romanian (its list stops at 3.0; else 0)."""
+        row = self.words.get(word)
+        return float(row[1]) if row and row[1] is not None else 0.0
+
+    def en_zipf(self, word: str) -> float:
+        """Return the Zipf frequency of `word` in English from _EN_MIN_ZIPF up (else 0)."""
+        row = self.words.get(word)
+        return float(row[2]) if row and row[2] is not None else 0.0
+
+    def restore(self, folded: str) -> str | None:
+        """Return the commonest Romanian spelling with diacritics of a folded word."""
+        row = self.words.get(folded)
+        return str(row[3]) if row and row[3] is not None else None
+
+    def is_word(self, low: str) -> bool:
+        """Tell whether lower-case `low` is a word, or a Romanian word without diacritics."""
+        return bool(self.flags(low) & _REAL or self.flags(_fold(low)) & _RO_FOLDED)
+
+    def in_dictionary(self, low: str) -> bool:
+        """Tell whether lower-case `low` is in spaCy's Romanian or English lemma tables."""
+        return bool(self.flags(low) & (_RO_DICT | _EN_DICT))
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    return _Vocabulary(Lookup(_tables(), "words"))
 
 
 @dataclass(frozen=True)
 class _Lexicon:
     exact: frozenset[str]  # lower-case forms, as spelt
-    index: dict[str, tuple[str, ...]]  # a deletion of a folded form -> folded forms
+    index: Lookup  # a deletion of a folded form -> folded forms, tab-separated
     forms: dict[str, tuple[KeyForm, ...]]  # folded form -> its key forms
     zipf: dict[str, float]  # folded form -> wordfreq Zipf frequency of its commonest spelling
+
+    def near(self, deletion: str) -> tuple[str, ...]:
+        """Return the folded forms that `deletion` is a deletion of."""
+        row = self.index.get(deletion)
+        return tuple(row[0].split("\t")) if row else ()
 
 
 @cache
@@ -238,21 +285,17 @@ def _lexicon() -> _Lexicon:
     forms: dict[str, list[KeyForm]] = {}
     for kf in key_forms():
         forms.setdefault(_fold(kf.form.lower()), []).append(kf)
-    index: dict[str, set[str]] = {}
-    for folded in forms:
-        for d in _deletes(folded, 1 if len(folded) <= _SHORT else 2):
-            index.setdefault(d, set()).add(folded)
     vocab = _vocabulary()
+    vocab.prefetch(kf.form.lower() for kf in key_forms())
     zipf = {
         folded: max(
-            (vocab.ro_zipf if kf.language == "ro" else vocab.en_zipf).get(kf.form.lower(), 0.0)
-            for kf in kfs
+            (vocab.ro_zipf if kf.language == "ro" else vocab.en_zipf)(kf.form.lower()) for kf in kfs
         )
         for folded, kfs in forms.items()
     }
     return _Lexicon(
         exact=frozenset(kf.form.lower() for kf in key_forms()),
-        index={k: tuple(sorted(v)) for k, v in index.items()},
+        index=Lookup(_tables(), "deletes"),
         forms={k: tuple(v) for k, v in forms.items()},
         zipf=zipf,
     )
@@ -277,8 +320,10 @@ def _best_match(
     lex = _lexicon()
     seen: set[str] = set()
     best: tuple[tuple[float, int, bool, float], KeyForm] | None = None
-    for d in _deletes(folded, 2):
-        for cand in lex.index.get(d, ()):
+    deletions = _deletes(folded, 2)
+    lex.index.prefetch(deletions)
+    for d in deletions:
+        for cand in lex.near(d):
             if cand in seen:
                 continue
             seen.add(cand)
@@ -512,6 +557,8 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
     words = 0
     missing = 0
     found = list(_WORD.finditer(text))
+    lows = {m.group().lower().translate(_CEDILLA) for m in found}
+    vocab.prefetch(lows | {_fold(low) for low in lows})
     for i, m in enumerate(found):
         start, end = m.span()
         while mask_i < len(masked) and masked[mask_i][1] <= start:
@@ -522,13 +569,13 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
         token = m.group()
         low = token.lower().translate(_CEDILLA)
         folded = _fold(low)
-        if language == "ro" and folded in vocab.ro_restore and low not in lex.exact:
-            restored = vocab.ro_restore[folded]
+        restored = vocab.restore(folded) if language == "ro" else None
+        if restored is not None and low not in lex.exact:
             # wordfreq's Romanian counts are full of text typed without diacritics, so a bare
             # form is only trusted when the dictionary has it ("data", "fata", "peste") and
             # its accented twin is not far commoner ("in" for "în", "si" for "și").
-            gap = vocab.ro_zipf.get(restored, 0.0) - vocab.ro_zipf.get(low, 0.0)
-            listed = vocab.flags.get(low, 0) & _RO_DICT
+            gap = vocab.ro_zipf(restored) - vocab.ro_zipf(low)
+            listed = vocab.flags(low) & _RO_DICT
             if restored != low and (not listed or gap >= _BARE_GAP):
                 missing += 1
                 continue

@@ -275,3 +275,19 @@ def test_reader_recovers_after_a_timeout_and_serves_threads() -> None:
         results = list(pool.map(read_document, data * 2))
     assert all(r.status == "ok" for r in results)
     assert results[:4] == results[4:]
+
+
+def test_an_in_process_read_lifts_its_alarm_and_memory_cap_afterwards() -> None:
+    import resource
+    import signal
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    result = read_document(
+        cvgen.slow_pdf(300_000), "cv.pdf", limits=Limits(timeout_s=0.5, isolate=False)
+    )
+    _assert_error(result, "timeout")
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    ok = read_document(cvgen.render_pdf(DOCS["en"], "single"), limits=Limits(isolate=False))
+    assert ok.status == "ok"

@@ -11,12 +11,13 @@ import contextlib
 import os
 import pickle
 import select
+import signal
 import subprocess
 import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +70,14 @@ def run_guarded(media: str, data: bytes, limits: Limits) -> dict[str, Any]:
 
 
 def run_here(media: str, data: bytes, limits: Limits) -> dict[str, Any]:
-    """Parse `data` as type `media` in this process: the deadline is only checked, not enforced."""
+    """Parse `data` as type `media` in this process, within its limits where this process can.
+
+    On the main thread of a POSIX process whose alarm signal is free (the command line
+    reading one file), the deadline is an alarm and the memory cap an address-space limit,
+    both lifted afterwards; elsewhere the deadline is only checked, not enforced.
+    """
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _enforced(limits):
             # pdfminer warns about every oddity of real-world files; none of it is ours.
             warnings.simplefilter("ignore")
             return parser(media)(data, limits)
@@ -81,6 +87,44 @@ def run_here(media: str, data: bytes, limits: Limits) -> dict[str, Any]:
         return {"error": "too_large", "message": TOO_COMPLEX, "fatal": True}
     except Exception:  # noqa: BLE001 - any parser failure on untrusted bytes is "corrupt"
         return {"error": "corrupt"}
+
+
+@contextlib.contextmanager
+def _enforced(limits: Limits) -> Iterator[None]:
+    owned = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        # None: a handler set outside Python (libFuzzer's own timeout), which is not ours.
+        and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    )
+    if not owned:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise Timeout
+
+    previous = _address_space()
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, limits.timeout_s)
+    try:
+        if previous is not None:
+            _limit_memory(limits.max_memory_mb, lift_later=True)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        if previous is not None and resource is not None:
+            resource.setrlimit(resource.RLIMIT_AS, previous)
+
+
+def _address_space() -> tuple[int, int] | None:
+    if resource is None:
+        return None
+    try:
+        return resource.getrlimit(resource.RLIMIT_AS)
+    except (OSError, ValueError):
+        return None
 
 
 class _Host:
@@ -245,13 +289,17 @@ def serve() -> None:
             return  # after a MemoryError the heap is suspect: let the parent start afresh
 
 
-def _limit_memory(extra_mb: int) -> None:
+def _limit_memory(extra_mb: int, *, lift_later: bool = False) -> None:
     if resource is None:
         return
     try:
         with open("/proc/self/statm") as f:
             current = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         cap = current + extra_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        # Only the soft limit when it must be lifted again: a lowered hard one cannot be.
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1] if lift_later else cap
+        if hard != resource.RLIM_INFINITY and hard < cap:
+            return
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     except (OSError, ValueError):
         pass  # no /proc or no rlimit: the deadline still holds

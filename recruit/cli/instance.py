@@ -1,11 +1,12 @@
-"""The `recruit` command line: a Flask CLI group, so `flask --app recruit ...` works as well."""
+"""The commands that work on an instance (its database, storage and queue): a Flask CLI group.
+
+`recruit.cli` loads this module only for them, so the core commands start without Flask.
+"""
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from recruit import services
+from recruit.cli import emit as _emit
 from recruit.db import upgrade
 from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, USER_ROLES, User
 from recruit.settings import Settings
@@ -468,136 +470,6 @@ def _print_summary(report: Any, summary: Any) -> None:
         click.echo(f"  skipped      {file}: {reason}")
 
 
-# --- the command-line contract (ARCHITECTURE.md): no app, JSON Lines on stdout only ---------
-
-_FILES = click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
-)
-_JOBS = click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
-)
-
-
-def _emit(record: dict[str, Any]) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
-
-
-def _analysed(files: tuple[str, ...], jobs: int | None) -> Iterator[tuple[str, Any]]:
-    """Yield (file, analysis) in input order, with a progress line on a terminal's stderr."""
-    from recruit.core.pipeline import analyse_paths
-
-    show = sys.stderr.isatty()
-    for n, analysis in enumerate(analyse_paths(list(files), jobs=jobs), 1):
-        if show:
-            click.echo(f"\r{n}/{len(files)} {files[n - 1][-60:]:60}", err=True, nl=False)
-        yield files[n - 1], analysis
-    if show:
-        click.echo("", err=True)
-
-
-@click.command("parse")
-@click.option("--text", "with_text", is_flag=True, help="Add the normalised text.")
-@_JOBS
-@_FILES
-def parse(with_text: bool, jobs: int | None, files: tuple[str, ...]) -> None:
-    """Read CV files and print one JSON object per file, in input order."""
-    from recruit.core.pipeline import parse_record
-
-    for file, analysis in _analysed(files, jobs):
-        _emit(parse_record(file, analysis, with_text=with_text))
-
-
-@click.command("typos")
-@_JOBS
-@_FILES
-def typos(jobs: int | None, files: tuple[str, ...]) -> None:
-    """Print the key-term typos of each file as JSON Lines."""
-    from recruit.core.pipeline import parse_record
-
-    for file, analysis in _analysed(files, jobs):
-        record = parse_record(file, analysis)
-        missing = analysis.profile.missing_diacritics if analysis.profile else 0
-        out = {"file": file, "typos": record["typos"], "missing_diacritics": missing}
-        if record["status"] == "error":
-            out.update(status=record["status"], error=record["error"])
-        _emit(out)
-
-
-@click.command("rank")
-@click.option("--role", "role_id", required=True, help="A built-in role id (see `recruit roles`).")
-@click.option(
-    "--weights",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A requirement profile file in the format of models/roles/ (overrides the role's).",
-)
-@_JOBS
-@_FILES
-def rank(role_id: str, weights: str | None, jobs: int | None, files: tuple[str, ...]) -> None:
-    """Score CV files for a role; print JSON Lines best first, knocked-out and unread files last."""
-    from pathlib import Path
-
-    from recruit.core.scoring import ProfileError, load_role, parse_requirements, score
-
-    try:
-        requirements = (
-            parse_requirements(Path(weights).read_text(encoding="utf-8"), source=weights)
-            if weights
-            else load_role(role_id)
-        )
-    except (ProfileError, OSError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    scored, unread = [], []
-    for index, (file, analysis) in enumerate(_analysed(files, jobs)):
-        if analysis.profile is None:
-            unread.append((file, analysis))
-            continue
-        result = score(analysis.profile, requirements)
-        # Best first; knocked-out candidates after the others, never dropped; ties by input order.
-        scored.append(((result.knocked_out, -result.total, index), file, result))
-    scored.sort(key=lambda item: item[0])
-    for position, (_key, file, result) in enumerate(scored, 1):
-        data = result.to_dict()
-        # One decimal, as people read scores; the order above used the exact totals.
-        _emit(
-            {
-                "file": file,
-                "rank": position,
-                "score": round(data["score"], 1),
-                "knocked_out": data["knocked_out"],
-                "knockouts": data["knockouts"],
-                "criteria": [
-                    {
-                        **{k: c[k] for k in ("id", "label", "weight", "evidence")},
-                        "points": round(c["points"], 1),
-                    }
-                    for c in data["criteria"]
-                ],
-            }
-        )
-    for file, analysis in unread:
-        error = analysis.read.error
-        _emit(
-            {
-                "file": file,
-                "rank": None,
-                "score": None,
-                "knockouts": [],
-                "criteria": [],
-                "status": analysis.read.status,
-                "error": {"code": error.code, "message": error.message} if error else None,
-            }
-        )
-
-
-@click.command("roles")
-def roles() -> None:
-    """List the built-in role ids, one per line."""
-    from recruit.core.scoring import role_ids
-
-    for role_id in role_ids():
-        click.echo(role_id)
-
-
 @click.command("purge")
 @with_appcontext
 def purge() -> None:
@@ -609,13 +481,6 @@ def purge() -> None:
 
 
 APP_COMMANDS = (db_group, create_user, demo, opening_group, worker, serve, import_cvs, purge)
-CORE_COMMANDS: tuple[click.Command, ...] = (parse, rank, typos, roles)
-
-
-def register(app: Flask) -> None:
-    """Add recruit's commands to `app.cli`, for `flask --app recruit`."""
-    for command in APP_COMMANDS + CORE_COMMANDS:
-        app.cli.add_command(command)
 
 
 def _create_app() -> Flask:
@@ -624,16 +489,17 @@ def _create_app() -> Flask:
     return create_app()
 
 
-main = FlaskGroup(
-    name="recruit",
-    help="recruit: CV screening for account-manager roles.",
-    create_app=_create_app,
-    add_version_option=False,
-    load_dotenv=False,
-)
-for _command in CORE_COMMANDS:
-    main.add_command(_command)
+def flask_group() -> FlaskGroup:
+    """Return the `recruit` group with every command: the app's and the core's."""
+    from recruit.cli import CORE_COMMANDS
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    group = FlaskGroup(
+        name="recruit",
+        help="recruit: CV screening for account-manager roles.",
+        create_app=_create_app,
+        add_version_option=False,
+        load_dotenv=False,
+    )
+    for command in APP_COMMANDS + CORE_COMMANDS:
+        group.add_command(command)
+    return group

@@ -1,0 +1,171 @@
+"""The `recruit` command line.
+
+The core commands (`parse`, `rank`, `typos`, `roles`: the command-line contract of
+ARCHITECTURE.md, JSON Lines on stdout only) need no app, so they start without importing
+Flask or SQLAlchemy; every other command is the Flask group of `recruit.cli.instance`, loaded
+only when asked for (so `flask --app recruit ...` works as well).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+_FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
+)
+_JOBS = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
+)
+
+
+def emit(record: dict[str, Any]) -> None:
+    """Print one JSON object as a line of stdout."""
+    click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def _analysed(files: tuple[str, ...], jobs: int | None) -> Iterator[tuple[str, Any]]:
+    """Yield (file, analysis) in input order, with a progress line on a terminal's stderr."""
+    from recruit.core.pipeline import analyse_paths
+
+    show = sys.stderr.isatty()
+    for n, analysis in enumerate(analyse_paths(list(files), jobs=jobs), 1):
+        if show:
+            click.echo(f"\r{n}/{len(files)} {files[n - 1][-60:]:60}", err=True, nl=False)
+        yield files[n - 1], analysis
+    if show:
+        click.echo("", err=True)
+
+
+@click.command("parse")
+@click.option("--text", "with_text", is_flag=True, help="Add the normalised text.")
+@_JOBS
+@_FILES
+def parse(with_text: bool, jobs: int | None, files: tuple[str, ...]) -> None:
+    """Read CV files and print one JSON object per file, in input order."""
+    from recruit.core.pipeline import parse_record
+
+    for file, analysis in _analysed(files, jobs):
+        emit(parse_record(file, analysis, with_text=with_text))
+
+
+@click.command("typos")
+@_JOBS
+@_FILES
+def typos(jobs: int | None, files: tuple[str, ...]) -> None:
+    """Print the key-term typos of each file as JSON Lines."""
+    from recruit.core.pipeline import parse_record
+
+    for file, analysis in _analysed(files, jobs):
+        record = parse_record(file, analysis)
+        missing = analysis.profile.missing_diacritics if analysis.profile else 0
+        out = {"file": file, "typos": record["typos"], "missing_diacritics": missing}
+        if record["status"] == "error":
+            out.update(status=record["status"], error=record["error"])
+        emit(out)
+
+
+@click.command("rank")
+@click.option("--role", "role_id", required=True, help="A built-in role id (see `recruit roles`).")
+@click.option(
+    "--weights",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A requirement profile file in the format of models/roles/ (overrides the role's).",
+)
+@_JOBS
+@_FILES
+def rank(role_id: str, weights: str | None, jobs: int | None, files: tuple[str, ...]) -> None:
+    """Score CV files for a role; print JSON Lines best first, knocked-out and unread files last."""
+    from pathlib import Path
+
+    from recruit.core.scoring import ProfileError, load_role, parse_requirements, score
+
+    try:
+        requirements = (
+            parse_requirements(Path(weights).read_text(encoding="utf-8"), source=weights)
+            if weights
+            else load_role(role_id)
+        )
+    except (ProfileError, OSError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    scored, unread = [], []
+    for index, (file, analysis) in enumerate(_analysed(files, jobs)):
+        if analysis.profile is None:
+            unread.append((file, analysis))
+            continue
+        result = score(analysis.profile, requirements)
+        # Best first; knocked-out candidates after the others, never dropped; ties by input order.
+        scored.append(((result.knocked_out, -result.total, index), file, result))
+    scored.sort(key=lambda item: item[0])
+    for position, (_key, file, result) in enumerate(scored, 1):
+        data = result.to_dict()
+        # One decimal, as people read scores; the order above used the exact totals.
+        emit(
+            {
+                "file": file,
+                "rank": position,
+                "score": round(data["score"], 1),
+                "knocked_out": data["knocked_out"],
+                "knockouts": data["knockouts"],
+                "criteria": [
+                    {
+                        **{k: c[k] for k in ("id", "label", "weight", "evidence")},
+                        "points": round(c["points"], 1),
+                    }
+                    for c in data["criteria"]
+                ],
+            }
+        )
+    for file, analysis in unread:
+        error = analysis.read.error
+        emit(
+            {
+                "file": file,
+                "rank": None,
+                "score": None,
+                "knockouts": [],
+                "criteria": [],
+                "status": analysis.read.status,
+                "error": {"code": error.code, "message": error.message} if error else None,
+            }
+        )
+
+
+@click.command("roles")
+def roles() -> None:
+    """List the built-in role ids, one per line."""
+    from recruit.core.assets import role_ids
+
+    for role_id in role_ids():
+        click.echo(role_id)
+
+
+CORE_COMMANDS: tuple[click.Command, ...] = (parse, rank, typos, roles)
+
+
+def register(app: Any) -> None:
+    """Add recruit's commands to `app.cli`, for `flask --app recruit`."""
+    from recruit.cli.instance import APP_COMMANDS
+
+    for command in APP_COMMANDS + CORE_COMMANDS:
+        app.cli.add_command(command)
+
+
+class _Recruit(click.Group):
+    """The `recruit` command: a core command runs here, any other in the instance group."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        """Run the command line `args` (default: this process's)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        if argv and argv[0] in self.commands:
+            return super().main(argv, prog_name, **extra)
+        from recruit.cli.instance import flask_group
+
+        return flask_group().main(argv, prog_name, **extra)
+
+
+main = _Recruit(name="recruit", commands=CORE_COMMANDS)

@@ -743,7 +743,21 @@ def _education(sections: Sequence[Section], today: datetime.date, pages: _Pages)
                     entries.append(_education_entry([line], parts, None, today, pages))
     if not present:
         return Education()
-    return _summarise_education(entries)
+    merged: list[EducationEntry] = []
+    for entry in entries:
+        if (
+            merged
+            and entry.level is None
+            and entry.in_progress
+            and entry.institution is None
+            and entry.start is None
+        ):
+            # "MBA : Management, Davenport University" / "Currently enrolled": the line says
+            # the entry above is under way; it is no entry of its own.
+            merged[-1] = replace(merged[-1], in_progress=True)
+            continue
+        merged.append(entry)
+    return _summarise_education(merged)
 
 
 def _summarise_education(entries: Sequence[EducationEntry]) -> Education:
@@ -847,6 +861,9 @@ def _level(segment: str) -> str | None:
     return None
 
 
+_LISTED = re.compile(r"[\s,&/()]*(?:and|si|sau|or)?[\s,&/()]*")
+
+
 def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkill, ...]:
     lex = _lexicons()
     names = lex.langs_re
@@ -860,11 +877,17 @@ def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkil
             if _LEGEND.search(folded):
                 continue
             mentions = list(names.finditer(folded))
+            # "Fluent in English and Spanish", "Bilingual (Bangla & English)": a level word
+            # leading the line holds for the languages it lists.
+            lead = folded[: mentions[0].start()] if mentions else ""
+            lead_level = _level(lead) if len(lead.split()) <= 4 else None
             for k, mention in enumerate(mentions):
                 end = mentions[k + 1].start() if k + 1 < len(mentions) else len(line.text)
                 before = folded[mentions[k - 1].end() if k else 0 : mention.start()]
                 segment = line.text[mention.end() : end]
                 level = _level(segment)
+                if level is None and lead_level and (k == 0 or _LISTED.fullmatch(before)):
+                    level = lead_level
                 if level is None and in_section and k == len(mentions) - 1:
                     nxt = lines[index + 1].text if index + 1 < len(lines) else ""
                     if (

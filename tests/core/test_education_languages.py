@@ -1,0 +1,49 @@
+"""Education and languages as real resumes write them: a line that says the degree above is
+under way, graduate degrees by their abbreviation, a level word leading a list of languages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from recruit.core.extraction import extract_profile
+from recruit.core.profile import Profile
+
+DOC_DATE = datetime.date(2024, 6, 15)
+
+
+def _profile(text: str) -> Profile:
+    return extract_profile(text, doc_date=DOC_DATE)
+
+
+@pytest.mark.parametrize("marker", ["Currently enrolled", "Expected Graduation: June"])
+def test_a_line_saying_the_degree_above_is_under_way(marker: str) -> None:
+    text = (
+        "Education\nBachelor of Science : Management, Eastern University\n"
+        f"MBA : Management, Davenport University\n{marker}\n"
+    )
+    education = _profile(text).education
+    assert [(e.level, e.in_progress) for e in education.entries] == [
+        ("bachelor", False),
+        ("master", True),
+    ]
+    assert (education.highest, education.in_progress) == ("bachelor", "master")
+
+
+@pytest.mark.parametrize("degree", ["MFA : Creative Writing", "M.Ed. : Education", "LLM : Law"])
+def test_graduate_degrees_by_their_abbreviation(degree: str) -> None:
+    assert _profile(f"Education\n{degree}, State University\n").education.highest == "master"
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("Fluent in English and Spanish- Reading and Writing", [("en", "C1"), ("es", "C1")]),
+        ("Bilingual (Romanian & English)", [("ro", "C2"), ("en", "C2")]),
+        ("Spanish fluency, oral and written", [("es", "C1")]),
+    ],
+)
+def test_a_level_word_leading_a_list_of_languages(line: str, want: list[tuple[str, str]]) -> None:
+    text = f"Experience\n2019 - 2021 Teller, First Bank\nSkills\n{line}\n"
+    assert [(x.code, x.level) for x in _profile(text).languages] == want

@@ -105,13 +105,23 @@ def _csv_cell(value: Any, decimal: str) -> Any:
     return value
 
 
-def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """Yield the CSV text (header first), with a BOM, in the current language's dialect."""
+def csv_lines(rows: list[list[Any]]) -> Iterator[str]:
+    """Yield the CSV text (BOM, header, rows) in the current language's dialect.
+
+    Everything that needs the request (the language, the rows' links) is read before the
+    first line is yielded, so the response streams without holding the request or its
+    database transaction open.
+    """
     delimiter, decimal = csv_dialect()
+    table = [header(), *rows]
+    return _csv_text(table, delimiter, decimal)
+
+
+def _csv_text(table: list[list[Any]], delimiter: str, decimal: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
     yield "\ufeff"
-    for cells in _with_header(rows):
+    for cells in table:
         writer.writerow([_csv_cell(c, decimal) for c in cells])
         yield buffer.getvalue()
         buffer.seek(0)

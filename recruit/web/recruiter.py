@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -197,8 +196,7 @@ def export_csv(opening_id: int) -> Response:
     opening = opening_or_404(opening_id)
     rows, flt = _export_rows(opening)
     return Response(
-        # Streamed, in the request's context: the locale decides the headers and the dialect.
-        stream_with_context(exports.csv_lines(rows)),
+        exports.csv_lines(list(rows)),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="shortlist-{opening.id}-{flt.view}.csv"'

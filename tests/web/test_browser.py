@@ -123,8 +123,17 @@ def test_manager_moves_a_slider_sees_new_order_and_saves(page, server, session):
     first = page.locator("#preview-list .prow").first
     first.wait_for()
     assert "Ana Popescu" in first.inner_text()
-    for i in (0, 4, 8):  # negotiation, sales experience, English
-        page.locator(f"#criteria-{i}-weight").fill("0")
+    # Everything Ana leads on weighs nothing now: her negotiation, sales work and English.
+    for criterion in (
+        "relevant_experience",
+        "current_role",
+        "negotiation",
+        "sales_experience",
+        "english",
+    ):
+        hidden = page.locator(f"input[type=hidden][value='{criterion}']")
+        weight_id = hidden.get_attribute("id").removesuffix("-id") + "-weight"
+        page.locator(f"#{weight_id}").fill("0")
     page.locator("#preview-list .prow").first.filter(has_text="Bogdan Ionescu").wait_for()
     assert page.locator(".move-up").count() >= 1
     session.expire_all()

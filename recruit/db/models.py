@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import (
@@ -46,6 +47,19 @@ FIRST_APPLICATION = "duplicate_of_id IS NULL"
 def utcnow() -> dt.datetime:
     """Return the current time, timezone-aware in UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+# Ids are Integer columns, 32-bit on PostgreSQL: a larger number names nothing, anywhere.
+MAX_ID = 2**31 - 1
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: str | None) -> int | None:
+    """Return the id `text` spells (ASCII digits, 1 to MAX_ID), or None for anything else."""
+    if text is None or not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 def as_utc(when: dt.datetime) -> dt.datetime:

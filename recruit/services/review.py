@@ -8,6 +8,7 @@ candidate page) updates its application in the same flush, with no call to remem
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,7 @@ from recruit.db.models import (
     RequirementProfile,
     Score,
     User,
+    parse_id,
 )
 from recruit.services.accounts import audit
 from recruit.services.errors import ServiceError
@@ -221,12 +223,12 @@ def _where(opening: Opening, flt: ShortlistFilter) -> list[Any]:
 def _cursor_clause(key: Any, descending: bool, cursor: str) -> Any:
     """Keyset pagination: rows strictly after (value, id) in the page order."""
     try:
-        if key is None:
-            return Application.id < int(cursor)
-        raw_value, raw_id = cursor.rsplit(":", 1)
-        value, last_id = float(raw_value), int(raw_id)
+        raw_value, raw_id = cursor.rsplit(":", 1) if key is not None else ("0", cursor)
+        value, last_id = float(raw_value), parse_id(raw_id)
     except ValueError:
         raise ServiceError("invalid page cursor") from None
+    if last_id is None or not math.isfinite(value):
+        raise ServiceError("invalid page cursor")
     return _beyond(key, descending, value, last_id, forward=True)
 
 

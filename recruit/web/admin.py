@@ -29,6 +29,7 @@ from recruit.db.models import (
     OpeningMember,
     OutboxMessage,
     User,
+    parse_id,
     utcnow,
 )
 from recruit.services import outbox
@@ -329,7 +330,7 @@ def audit_log() -> str:
     action = request.args.get("action", "")[:60]
     subject_type = request.args.get("subject_type", "")[:40]
     subject_id = request.args.get("subject_id", "")[:64]
-    before = request.args.get("before", type=int)
+    before = parse_id(request.args.get("before"))
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE)
     if action:
         query = query.where(AuditEvent.action == action)

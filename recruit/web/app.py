@@ -33,6 +33,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(asset_root("templates")),
         static_folder=str(asset_root("templates") / "static"),
     )
+    from recruit.web.security import IdConverter
+
+    # Before any blueprint: every `<int:...>` in a route is an id with the bounds of a column.
+    app.url_map.converters["int"] = IdConverter
     settings = Settings.from_env(instance, test_config.get("ENV"))
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,

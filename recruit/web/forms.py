@@ -39,7 +39,7 @@ from wtforms.validators import (
 
 from recruit.core.criteria import CRITERION_TYPES, Param
 from recruit.core.media import cv_media_type
-from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, USER_ROLES
+from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, MAX_ID, USER_ROLES
 
 
 class SignInForm(FlaskForm):
@@ -339,7 +339,7 @@ class ActiveForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    user_id = IntegerField(_l("Add a person"), validators=[InputRequired()])
+    user_id = IntegerField(_l("Add a person"), validators=[InputRequired(), NumberRange(1, MAX_ID)])
 
 
 class BlindReviewForm(FlaskForm):

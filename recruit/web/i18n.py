@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from recruit.core.assets import asset_root
 from recruit.web.permissions import public_route
+from recruit.web.security import safe_target
 
 LANGUAGES = ("en", "ro")
 LANGUAGE_NAMES = {"en": "English", "ro": "Română"}
@@ -78,7 +79,4 @@ def switch() -> Response:
     lang = request.form.get("lang", "")
     if lang in LANGUAGES:
         session["lang"] = lang
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.openings")
-    return redirect(target)
+    return redirect(safe_target(request.form.get("next"), url_for("public.openings")))

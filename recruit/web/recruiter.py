@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from recruit.db.models import APPLICATION_STATUSES, Application, Opening
+from recruit.db.models import APPLICATION_STATUSES, Application, Opening, parse_id
 from recruit.services import ServiceError, duplicates, outbox, review
 from recruit.services.openings import accepts_applications
 from recruit.web import exports
@@ -40,7 +41,7 @@ from recruit.web.permissions import (
     roles_required,
     visible_openings_query,
 )
-from recruit.web.security import send_original
+from recruit.web.security import safe_target, send_original
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 
@@ -80,6 +81,8 @@ def filter_from_args(args: Any, opening: Opening) -> review.ShortlistFilter:
     try:
         min_score = float(args["min_score"]) if args.get("min_score") else None
     except ValueError:
+        min_score = None
+    if min_score is not None and not math.isfinite(min_score):
         min_score = None
     view = args.get("view", "ranked")
     sort = args.get("sort", "score")
@@ -144,9 +147,7 @@ def shortlist(opening_id: int) -> str:
         statuses={k: str(v) for k, v in STATUS_LABELS.items()},
         education={k: str(v) for k, v in EDUCATION_LABELS.items()},
         candidate_view=candidate_view,
-        first_rank=int(request.args.get("rank", "1"))
-        if request.args.get("rank", "").isdigit()
-        else 1,
+        first_rank=parse_id(request.args.get("rank")) or 1,
     )
 
 
@@ -157,10 +158,10 @@ def bulk(opening_id: int) -> Response:
     opening = opening_or_404(opening_id)
     form = BulkForm()
     form.status.choices = _status_choices()
-    ids = [i for i in request.form.getlist("ids") if i.isdigit()]
-    back = request.form.get("back", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("recruiter.shortlist", opening_id=opening.id)
+    ids = [i for i in map(parse_id, request.form.getlist("ids")) if i is not None]
+    back = safe_target(
+        request.form.get("back"), url_for("recruiter.shortlist", opening_id=opening.id)
+    )
     if not form.validate_on_submit():
         flash(_("The action could not be applied; please try again."), "error")
     elif form.status.data == "rejected" and not form.confirm.data:
@@ -168,7 +169,7 @@ def bulk(opening_id: int) -> Response:
     else:
         try:
             n = review.bulk_set_status(
-                db_session(), opening, map(int, ids), form.status.data or "", current_user.user
+                db_session(), opening, ids, form.status.data or "", current_user.user
             )
         except ServiceError as exc:
             flash(str(exc), "error")

@@ -11,9 +11,11 @@ import re
 import secrets
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_app_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
@@ -22,9 +24,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from recruit.core.media import served_as, sniff_media_type
-from recruit.db.models import AuditEvent, RateLimitHit, utcnow
+from recruit.db.models import MAX_ID, AuditEvent, RateLimitHit, parse_id, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,6 +116,35 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
     app.register_error_handler(401, _unauthorized)
     for error in (413, 429, InsufficientStorage):
         app.register_error_handler(error, error_page)
+
+
+class IdConverter(IntegerConverter):
+    """The routes' `<int:...>`: only numbers an id column can hold, so a huge one is a 404."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.min, self.max = 1, MAX_ID
+
+    def to_python(self, value: str) -> Any:
+        """Return the id, or refuse the match (404) when no row could have it."""
+        found = parse_id(value)
+        if found is None:
+            raise ValidationError()
+        return found
+
+
+def safe_target(target: str | None, fallback: str) -> str:
+    """Return `target` when it is a path on this site, else `fallback`: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    # Browsers drop tabs and newlines inside a URL and read "\\" as "/", so "/\t/evil.test"
+    # and "/\\evil.test" lead to evil.test; a newline in a header is an error of its own.
+    if "\\" in target or any(c.isspace() or unicodedata.category(c)[0] == "C" for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
 
 
 class InsufficientStorage(HTTPException):

@@ -27,6 +27,13 @@ def fast_hashing(monkeypatch):
     )
 
 
+@pytest.fixture
+def web(app):
+    """The app with CSRF checks off, so tests post forms directly (one test turns them on)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
 @dataclass
 class World:
     users: dict[str, User]

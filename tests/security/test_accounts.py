@@ -5,18 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from sqlalchemy import select
 
 from recruit import services
 from recruit.db.models import AuditEvent, User
 from tests.security.conftest import PASSWORD, sign_in_as
-
-
-@pytest.fixture
-def web(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    return app
 
 
 def _sign_in(client, email: str, password: str = PASSWORD, **kw):

@@ -20,12 +20,6 @@ from recruit.services import duplicates
 from tests.security.conftest import PDF, sign_in_as
 
 
-@pytest.fixture
-def web(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    return app
-
-
 def _apply(client, opening_id: int, email: str, name: str, phone: str = "", data: bytes = PDF):
     return client.post(
         f"/openings/{opening_id}/apply",

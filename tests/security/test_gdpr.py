@@ -7,7 +7,6 @@ import json
 import time
 from pathlib import Path
 
-import pytest
 from sqlalchemy import MetaData, select
 
 from recruit import services
@@ -30,12 +29,6 @@ PERSONAL = (
     "Strong negotiator",
     "Orange România",
 )
-
-
-@pytest.fixture
-def web(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    return app
 
 
 def _read(session, world) -> None:

@@ -15,12 +15,6 @@ from recruit.web.security import CSP, RedisLimiter, storage_has_room
 from tests.security.conftest import PDF, sign_in_as
 
 
-@pytest.fixture
-def web(app):
-    app.config["WTF_CSRF_ENABLED"] = False
-    return app
-
-
 def _read(session, document_id: int, text: str) -> None:
     document = session.get(Document, document_id)
     document.status, document.text, document.profile = "ok", text, {}

@@ -1,0 +1,128 @@
+"""Hostile input in URLs and forms (issue 12, rows 4, 7 and 8): no open redirect, no 500.
+
+Every check runs as every kind of visitor: anonymous, a recruiter of the opening and an admin.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.conftest import PASSWORD, sign_in_as
+
+HUGE = "9" * 23
+# What a phishing link puts in `next`: each would leave the site once a browser reads it.
+EVIL_TARGETS = [
+    "/\t/evil.test",
+    "//evil.test",
+    "\\\\evil.test",
+    "/\\evil.test",
+    "/\\/evil.test",
+    "/\x01/evil.test",
+    "/\n/evil.test",
+    "/\r\nSet-Cookie: x=1",
+    "https://evil.test/",
+    "/ /evil.test",
+    "\x00/evil.test",
+]
+
+
+@pytest.mark.parametrize("target", EVIL_TARGETS)
+def test_sign_in_never_redirects_off_the_site(web, world, target) -> None:
+    response = web.test_client().post(
+        "/auth/sign-in",
+        query_string={"next": target},
+        data={"email": "admin@example.com", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.location == "/admin/"  # the admin's home, not the hostile target
+
+
+def test_sign_in_keeps_a_local_target(web, world) -> None:
+    response = web.test_client().post(
+        "/auth/sign-in?next=/recruiter/%3Fview%3Dall",
+        data={"email": "admin@example.com", "password": PASSWORD},
+    )
+    assert response.location == "/recruiter/?view=all"
+
+
+@pytest.mark.parametrize("target", [*EVIL_TARGETS, "/%09/evil.test"])
+def test_the_language_switch_never_redirects_off_the_site(web, world, target) -> None:
+    response = web.test_client().post("/language", data={"lang": "ro", "next": target})
+    assert response.status_code == 302
+    # "/%09/evil.test" stays a path of ours: the browser does not decode it into a host.
+    assert response.location in ("/", "/%09/evil.test")
+
+
+def test_the_bulk_form_goes_back_only_to_a_page_of_ours(web, world) -> None:
+    client = web.test_client()
+    sign_in_as(client, world.users["recruiter"])
+    response = client.post(
+        f"/recruiter/openings/{world.opening_a}/bulk",
+        data={"status": "interview", "ids": str(world.application_a.id), "back": "/\t/evil.test"},
+    )
+    assert response.location == f"/recruiter/openings/{world.opening_a}"
+
+
+def _urls(world) -> list[str]:
+    o, a, d = world.opening_a, world.application_a.id, world.document_a.id
+    return [
+        f"/openings/{HUGE}",
+        f"/openings/{HUGE}/apply",
+        f"/recruiter/openings/{HUGE}",
+        f"/recruiter/openings/{o}?after=1:{HUGE}",
+        f"/recruiter/openings/{o}?after=1e999:{a}",
+        f"/recruiter/openings/{o}?view=unscored&after={HUGE}",
+        f"/recruiter/openings/{o}?rank={HUGE}",
+        f"/recruiter/openings/{o}?rank=%C2%B2",
+        f"/recruiter/openings/{o}?min_score=nan",
+        f"/recruiter/applications/{HUGE}",
+        f"/recruiter/documents/{HUGE}/original",
+        f"/manager/openings/{HUGE}/requirements",
+        f"/manager/openings/{o}/versions",
+        f"/admin/audit?before={HUGE}",
+        f"/admin/audit?before={'9' * 5000}",
+        f"/privacy/data/{world.application_a.status_token}/documents/{HUGE}",
+        f"/api/v1/openings/{HUGE}",
+        f"/api/v1/openings/{HUGE}/applications",
+        f"/api/v1/openings/{o}/applications?after=1:{HUGE}",
+        f"/api/v1/openings/{o}/applications?limit={'9' * 5000}",
+        f"/api/v1/applications/{HUGE}",
+        f"/api/v1/openings/{HUGE}/profiles",
+        f"/recruiter/documents/{d}0000000000000/original",
+    ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "recruiter", "admin"])
+def test_huge_ids_and_cursors_are_refused_not_crashes(web, world, who) -> None:
+    client = web.test_client()
+    sign_in_as(client, world.users.get(who))
+    problems = []
+    for url in _urls(world):
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"GET {url}: {response.status_code}")
+    for url, data in (
+        (f"/openings/{HUGE}/apply", {}),
+        (f"/api/v1/applications/{HUGE}/status", {"status": "new"}),
+        (f"/recruiter/openings/{world.opening_a}/bulk", {"status": "new", "ids": HUGE}),
+        (f"/recruiter/openings/{world.opening_a}/bulk", {"status": "new", "ids": "²"}),
+        (f"/admin/openings/{world.opening_a}/members", {"user_id": HUGE}),
+        (f"/admin/users/{HUGE}/role", {"role": "admin"}),
+    ):
+        response = client.post(url, data=data)
+        if response.status_code >= 500:
+            problems.append(f"POST {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_huge_id_is_not_found_for_everyone(web, world) -> None:
+    client = web.test_client()
+    assert client.get(f"/openings/{HUGE}").status_code == 404
+    assert client.get(f"/openings/{HUGE}/apply").status_code == 404
+    sign_in_as(client, world.users["admin"])
+    assert client.get(f"/api/v1/applications/{HUGE}").status_code == 404
+    assert (
+        client.get(f"/api/v1/openings/{world.opening_a}/applications?after=1:{HUGE}").status_code
+        == 400
+    )
+    assert client.get(f"/admin/audit?before={HUGE}").status_code == 200

@@ -30,6 +30,9 @@ class Settings:
     # Applications per client address (requests, seconds): an office behind one NAT address
     # may need more than the default.
     apply_limit: tuple[int, int] = (10, 3600)
+    # A staff session ends after this long without a request, and this long after sign-in.
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
 
     @classmethod
     def from_env(
@@ -52,6 +55,8 @@ class Settings:
             smtp_url=env.get("RECRUIT_SMTP_URL") or None,
             mail_from=env.get("RECRUIT_MAIL_FROM") or "recruit <recruit@localhost>",
             apply_limit=parse_rate(env.get("RECRUIT_APPLY_LIMIT") or "10/hour"),
+            session_idle_minutes=int(env.get("RECRUIT_SESSION_IDLE_MINUTES") or 60),
+            session_max_hours=int(env.get("RECRUIT_SESSION_MAX_HOURS") or 12),
         )
 
 

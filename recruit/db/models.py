@@ -86,11 +86,31 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # Bumped on password change and deactivation: sessions signed with an older epoch end.
+    # Bumped on password, role and active changes: sessions begun under an older epoch end.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # sha256 of a one-time invitation token; the token itself is only ever shown once.
     invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     invite_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class StaffSession(Base):
+    """One signed-in browser of a staff user: its cookie holds the token, this row its life.
+
+    Signing out deletes the row, so a copied cookie opens nothing afterwards; a password
+    change, a role change or a deactivation deletes every row of the user (and bumps the
+    epoch, which a row started concurrently with the change would still carry the old of).
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    epoch: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class Opening(Base):

@@ -9,24 +9,40 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from recruit.core.contacts import normalise_email
-from recruit.db.models import USER_ROLES, AuditEvent, Opening, OpeningMember, User, as_utc, utcnow
+from recruit.core.passwords import MAX_LENGTH, MIN_LENGTH, password_weakness
+from recruit.db.models import (
+    USER_ROLES,
+    AuditEvent,
+    Opening,
+    OpeningMember,
+    StaffSession,
+    User,
+    as_utc,
+    utcnow,
+)
 from recruit.services.errors import ServiceError
 
 _hasher = PasswordHasher()
-MIN_PASSWORD = 10
-MAX_PASSWORD = 200
 INVITE_VALID_FOR = dt.timedelta(days=7)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
-    if len(password) > MAX_PASSWORD:
-        raise ServiceError(f"the password must have at most {MAX_PASSWORD} characters")
+# What a refused password is told, by recruit.core.passwords' reason (the forms translate).
+PASSWORD_PROBLEMS = {
+    "short": f"choose a password of at least {MIN_LENGTH} characters",
+    "long": f"choose a password of at most {MAX_LENGTH} characters",
+    "common": "this password is too easy to guess: avoid common words, names, dates, repeats "
+    "and keyboard runs; a few unrelated words make a good one",
+}
+
+
+def _check_password(password: str, *hints: str) -> None:
+    problem = password_weakness(password, hints)
+    if problem is not None:
+        raise ServiceError(PASSWORD_PROBLEMS[problem])
 
 
 def _check_role(role: str) -> None:
@@ -38,7 +54,7 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
     """Create a staff account with an argon2-hashed password."""
     email = normalise_email(email)
     _check_role(role)
-    _check_password(password)
+    _check_password(password, email, name)
     if session.scalar(select(User).where(User.email == email)):
         raise ServiceError(f"a user with e-mail {email} exists already")
     user = User(email=email, name=name, password_hash=_hasher.hash(password), role=role)
@@ -50,8 +66,8 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active or len(password) > MAX_PASSWORD:
-        _hasher.hash(password[:MAX_PASSWORD])  # same work either way: timing reveals no account
+    if user is None or not user.active or len(password) > MAX_LENGTH:
+        _hasher.hash(password[:MAX_LENGTH])  # same work either way: timing reveals no account
         return None
     try:
         _hasher.verify(user.password_hash, password)
@@ -68,10 +84,79 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         raise ServiceError("the current password is wrong") from None
-    _check_password(new)
+    _check_password(new, user.email, user.name)
     user.password_hash = _hasher.hash(new)
-    user.session_epoch += 1
+    end_sessions(session, user)
     audit(session, "user.password_changed", "user", user.id, actor=user)
+
+
+# -- signed-in sessions ---------------------------------------------------------------------
+
+
+def start_session(session: Session, user: User, *, max_age: dt.timedelta | None = None) -> str:
+    """Begin a signed-in session of `user`; return the token its cookie carries (once only).
+
+    With `max_age`, the user's sessions older than that are deleted on the way.
+    """
+    now = utcnow()
+    if max_age is not None:
+        session.execute(
+            delete(StaffSession).where(
+                StaffSession.user_id == user.id, StaffSession.created_at < now - max_age
+            )
+        )
+    token = secrets.token_urlsafe(32)
+    session.add(
+        StaffSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            epoch=user.session_epoch,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
+    session.flush()
+    return token
+
+
+def session_for(
+    session: Session,
+    token: str,
+    *,
+    idle: dt.timedelta,
+    max_age: dt.timedelta,
+    now: dt.datetime | None = None,
+) -> StaffSession | None:
+    """Return the live session a cookie's token opens: not ended, idle or too old."""
+    if not token or len(token) > 100:
+        return None
+    row = session.scalar(select(StaffSession).where(StaffSession.token_hash == token_hash(token)))
+    if row is None or not row.user.active or row.epoch != row.user.session_epoch:
+        return None
+    now = now or utcnow()
+    if as_utc(row.created_at) + max_age <= now or as_utc(row.last_seen_at) + idle <= now:
+        return None
+    return row
+
+
+def touch_session(session: Session, session_id: int, now: dt.datetime | None = None) -> None:
+    """Record that a session was used now (what the idle timeout counts from)."""
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.id == session_id)
+        .values(last_seen_at=now or utcnow())
+    )
+
+
+def end_session(session: Session, token: str) -> None:
+    """End the session this token opens (signing out): a copy of the cookie opens nothing."""
+    session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(token)))
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of `user` (password, role or active state changed)."""
+    user.session_epoch += 1
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
 
 
 def token_hash(token: str) -> str:
@@ -118,11 +203,11 @@ def accept_invite(session: Session, token: str, password: str) -> User:
     user = user_for_invite(session, token)
     if user is None:
         raise ServiceError("this invitation link is invalid or has expired")
-    _check_password(password)
+    _check_password(password, user.email, user.name)
     user.password_hash = _hasher.hash(password)
     user.invite_token_hash = None
     user.invite_expires_at = None
-    user.session_epoch += 1
+    end_sessions(session, user)
     audit(session, "user.invite_accepted", "user", user.id, actor=user)
     return user
 
@@ -144,7 +229,7 @@ def set_role(session: Session, user: User, role: str, *, actor: User | None = No
         raise ServiceError("the last active admin cannot lose the admin role")
     audit(session, "user.role_changed", "user", user.id, actor=actor, old=user.role, new=role)
     user.role = role
-    user.session_epoch += 1
+    end_sessions(session, user)
 
 
 def set_active(session: Session, user: User, active: bool, *, actor: User | None = None) -> None:
@@ -154,7 +239,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: User | None
     if not active and user.role == "admin" and not _other_active_admins(session, user):
         raise ServiceError("the last active admin cannot be deactivated")
     user.active = active
-    user.session_epoch += 1
+    end_sessions(session, user)
     audit(session, "user.activated" if active else "user.deactivated", "user", user.id, actor=actor)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 from typing import Any
 
 from flask import Flask, g
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from recruit.core.assets import asset_root
 from recruit.db import make_engine, make_sessionmaker
-from recruit.db.models import User
+from recruit.db.models import User, as_utc, utcnow
 from recruit.mailer import make_mailer
 from recruit.settings import Settings, default_instance_path
 from recruit.storage import Storage, make_storage
@@ -143,24 +144,57 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
+# The idle clock is written at most this often: a page a second need not write a row a second.
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
 @login_manager.user_loader
-def _load_user(user_id: str) -> Any:
-    # "id:epoch": a password change, role change or deactivation bumps the epoch and so
-    # ends every session signed in before it.
-    uid, _, epoch = user_id.partition(":")
-    if not uid.isdigit() or not epoch.isdigit():
+def _load_user(token: str) -> Any:
+    # The cookie carries a session token; the row decides: signed out, idle, too old, or the
+    # user's password, role or active state changed since, and it opens nothing.
+    from flask import current_app
+
+    from recruit import services
+
+    settings: Settings = current_app.config["RECRUIT_SETTINGS"]
+    row = services.session_for(
+        db_session(),
+        token,
+        idle=dt.timedelta(minutes=settings.session_idle_minutes),
+        max_age=dt.timedelta(hours=settings.session_max_hours),
+    )
+    if row is None:
         return None
-    user = db_session().get(User, int(uid))
-    if user is None or not user.active or user.session_epoch != int(epoch):
-        return None
-    return StaffUser(user)
+    now = utcnow()
+    if now - as_utc(row.last_seen_at) >= TOUCH_EVERY:
+        # A session of its own: a page that only reads never commits the request's.
+        with current_app.extensions["recruit.sessions"]() as own:
+            services.touch_session(own, row.id, now)
+            own.commit()
+    return StaffUser(row.user, token)
+
+
+def sign_in_user(session: Session, user: User) -> None:
+    """Start a server-side session for `user` and put its token in this browser's cookie."""
+    from flask import current_app
+    from flask_login import login_user
+
+    from recruit import services
+
+    settings: Settings = current_app.config["RECRUIT_SETTINGS"]
+    token = services.start_session(
+        session, user, max_age=dt.timedelta(hours=settings.session_max_hours)
+    )
+    session.commit()
+    login_user(StaffUser(user, token))
 
 
 class StaffUser:
-    """Flask-Login's view of a staff account."""
+    """Flask-Login's view of a staff account, signed in through one session token."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, token: str) -> None:
         self.user = user
+        self.token = token
         self.id = user.id
         self.role = user.role
         self.email = user.email
@@ -171,4 +205,4 @@ class StaffUser:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.user.session_epoch}"
+        return self.token

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from recruit import services
 from recruit.core.contacts import normalise_email
-from recruit.web.app import StaffUser, db_session
+from recruit.web.app import db_session, sign_in_user
 from recruit.web.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from recruit.web.permissions import public_route
 from recruit.web.security import (
@@ -56,8 +56,7 @@ def sign_in() -> str | Response:
         if user is not None:
             rate_limit_reset("sign_in_account", email)
             services.audit(session, "user.signed_in", "user", user.id, actor=user)
-            session.commit()
-            login_user(StaffUser(user))
+            sign_in_user(session, user)
             return redirect(safe_target(request.args.get("next"), home_for(user.role)))
         rate_limit_hit("sign_in_account", email)
         flash(_("Wrong e-mail or password."), "error")
@@ -67,7 +66,10 @@ def sign_in() -> str | Response:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> Response:
-    """Sign the current user out."""
+    """Sign the current user out: the session ends on the server, not only in this browser."""
+    session = db_session()
+    services.end_session(session, current_user.get_id())
+    session.commit()
     logout_user()
     return redirect(url_for("auth.sign_in"))
 
@@ -77,6 +79,7 @@ def sign_out() -> Response:
 def password() -> str | Response:
     """Change one's own password; every other session of this account ends."""
     form = ChangePasswordForm()
+    form.hints = (current_user.email, current_user.name)
     if form.validate_on_submit():
         session = db_session()
         user = session.merge(current_user.user)
@@ -85,8 +88,7 @@ def password() -> str | Response:
         except services.ServiceError as exc:
             form.current.errors = [str(exc)]
         else:
-            session.commit()
-            login_user(StaffUser(user))  # this session carries the new epoch
+            sign_in_user(session, user)  # every session ended: this one starts anew
             flash(_("Your password was changed."), "ok")
             return redirect(home_for(user.role))
     return render_template("auth/password.html", form=form)
@@ -101,15 +103,15 @@ def accept_invitation(token: str) -> str | Response:
     if user is None:
         abort(404)
     form = SetPasswordForm()
+    form.hints = (user.email, user.name)
     if form.validate_on_submit():
         try:
             services.accept_invite(session, token, form.new.data or "")
         except services.ServiceError as exc:
             form.new.errors = [str(exc)]
         else:
-            session.commit()
             logout_user()
-            login_user(StaffUser(user))
+            sign_in_user(session, user)
             flash(_("Welcome. Your password is set."), "ok")
             return redirect(home_for(user.role))
     return render_template("auth/invitation.html", form=form, user=user)

@@ -39,6 +39,7 @@ from wtforms.validators import (
 
 from recruit.core.criteria import CRITERION_TYPES, Param
 from recruit.core.media import cv_media_type
+from recruit.core.passwords import password_weakness
 from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, MAX_ID, USER_ROLES
 
 
@@ -291,9 +292,30 @@ class RequirementsForm(FlaskForm):
 # --- accounts, admin and privacy (issue 8) ------------------------------------------------
 
 
+class StrongPassword:
+    """Refuse a password that is short or easy to guess (the account's own words included).
+
+    The view puts the account's e-mail and name in `form.hints` before validating.
+    """
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        problem = password_weakness(field.data or "", getattr(form, "hints", ()))
+        if problem == "short":
+            raise ValidationError(_l("Choose a password of at least 12 characters."))
+        if problem == "long":
+            raise ValidationError(_l("Choose a password of at most 200 characters."))
+        if problem == "common":
+            raise ValidationError(
+                _l(
+                    "This password is too easy to guess: avoid common words, names, dates, "
+                    "repeats and keyboard runs. A few unrelated words make a good one."
+                )
+            )
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
-    new = PasswordField(_l("New password (10 characters or more)"), validators=[Length(10, 200)])
+    new = PasswordField(_l("New password (12 characters or more)"), validators=[StrongPassword()])
     confirm = PasswordField(
         _l("New password again"), validators=[EqualTo("new", _l("Must match."))]
     )
@@ -301,7 +323,7 @@ class ChangePasswordForm(FlaskForm):
 
 class SetPasswordForm(FlaskForm):
     new = PasswordField(
-        _l("Choose a password (10 characters or more)"), validators=[Length(10, 200)]
+        _l("Choose a password (12 characters or more)"), validators=[StrongPassword()]
     )
     confirm = PasswordField(
         _l("The password again"), validators=[EqualTo("new", _l("Must match."))]

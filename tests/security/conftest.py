@@ -119,8 +119,13 @@ def world(app, session, storage) -> World:
 
 def sign_in_as(client, user: User | None) -> None:
     """Put `user` in the client's session as Flask-Login would (None signs out)."""
+    token = None
+    if user is not None:
+        with client.application.extensions["recruit.sessions"]() as db:
+            token = services.start_session(db, db.get(User, user.id))
+            db.commit()
     with client.session_transaction() as s:
         s.clear()
-        if user is not None:
-            s["_user_id"] = f"{user.id}:{user.session_epoch}"
+        if token is not None:
+            s["_user_id"] = token
             s["_fresh"] = True

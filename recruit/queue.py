@@ -22,6 +22,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from recruit.backoff import Backoff
 from recruit.db.models import Document, utcnow
 from recruit.settings import Settings, default_instance_path
 from recruit.tasks import (
@@ -221,9 +222,12 @@ def _sweep_loop(
     # Wait a moment first: RQ forks its scheduler when work() starts, and the child should not
     # inherit database connections this thread opened.
     stop.wait(min(2.0, qs.sweep_every))
+    backoff = Backoff("sweep", log, first=qs.sweep_every, cap=max(60.0, qs.sweep_every))
     while not stop.is_set():
         try:
             sweep(ctx, queue, grace=qs.sweep_every)
-        except Exception:  # the database or Redis may be briefly away: try again next time
-            log.exception("sweep failed")
+        except Exception as exc:  # the database or Redis away: wait longer, log once a minute
+            stop.wait(backoff.failed(exc))
+            continue
+        backoff.succeeded()
         stop.wait(qs.sweep_every)

@@ -16,8 +16,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from recruit.backoff import Backoff
 from recruit.settings import Settings
-from recruit.tasks import TaskContext, mail_loop, purge_loop, run_next, warm_up
+from recruit.tasks import TaskContext, mail_loop, purge_loop, run_next, serve_documents, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class LocalRunner:
         self.idle_sleep = idle_sleep
         self._stop = threading.Event()
         self._workers: list[threading.Thread] = []
+        # Shared by the threads: a database outage is logged once a minute, not per thread.
+        self._backoff = Backoff("embedded worker", log)
 
     def start(self) -> None:
         """Start the worker threads and the retention purge (daemons: they never keep the
@@ -60,13 +63,7 @@ class LocalRunner:
         return done
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if run_next(self.ctx) is None:
-                    self._stop.wait(self.idle_sleep)
-            except Exception:  # the database may be briefly locked or away: keep serving
-                log.exception("worker loop error")
-                self._stop.wait(self.idle_sleep)
+        serve_documents(self.ctx, self._stop, self._backoff, self.idle_sleep)
 
 
 class ProcessRunner:
@@ -121,11 +118,7 @@ def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any) -> N
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctx = TaskContext.from_settings(settings, lease=lease)
     warm_up()
-    while not stop.is_set():
-        if run_next(ctx) is None:
-            if closed.is_set():
-                break
-            stop.wait(0.2)
+    serve_documents(ctx, stop, Backoff("import reader", log), 0.2, closed)
 
 
 def default_web_workers() -> int:

@@ -13,30 +13,21 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recruit import services
+from recruit.backoff import TRANSIENT_ERRORS, Backoff
 from recruit.db import make_engine, make_sessionmaker
 from recruit.db.models import Application, Document, Opening
 from recruit.mailer import Mailer, make_mailer
 from recruit.services.documents import LEASE, claim_document, release_document
 from recruit.settings import Settings
-from recruit.storage import Storage, StorageUnavailable, make_storage
+from recruit.storage import Storage, make_storage
 
 log = logging.getLogger(__name__)
-
-# Failures of the machinery around a document, not of the document: retry later, never blame
-# the file. OperationalError covers a lost or refused database connection.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    sa_exc.OperationalError,
-    sa_exc.InterfaceError,
-    StorageUnavailable,
-    ConnectionError,
-    TimeoutError,
-)
 
 
 @dataclass(frozen=True)
@@ -72,11 +63,17 @@ def mail_loop(ctx: TaskContext, stop: threading.Event, every: dt.timedelta = MAI
     """
     if ctx.mailer is None:
         return
-    while not stop.wait(every.total_seconds()):
+    wait = every.total_seconds()
+    # The database or the mail server away: wait longer each time, a log line a minute.
+    backoff = Backoff("sending e-mails", log, first=wait)
+    while not stop.wait(wait):
         try:
             services.outbox.deliver_due(ctx.sessions, ctx.mailer, ctx.mail_from)
-        except Exception:  # the database may be away: try again at the next turn
-            log.exception("sending e-mails failed")
+        except Exception as exc:
+            wait = backoff.failed(exc)
+            continue
+        backoff.succeeded()
+        wait = every.total_seconds()
 
 
 # The retention purge runs this long after a worker starts, then once a day.
@@ -88,15 +85,44 @@ def purge_loop(ctx: TaskContext, stop: threading.Event) -> None:
     """Run the GDPR retention purge now and then until `stop` is set (a daemon thread's body).
 
     Every worker runs it; the purge is idempotent, so several workers cost only a query each.
+    While the database is away it is retried from a minute to an hour apart.
     """
-    wait = PURGE_FIRST
-    while not stop.wait(wait.total_seconds()):
+    wait = PURGE_FIRST.total_seconds()
+    backoff = Backoff("retention purge", log, first=60.0, cap=3600.0)
+    while not stop.wait(wait):
         try:
             report = services.purge_task(ctx.sessions, ctx.storage)
-            log.info("retention purge: %s", report)
-        except Exception:  # the database may be away: try again at the next turn
-            log.exception("retention purge failed")
-        wait = PURGE_EVERY
+        except Exception as exc:
+            wait = backoff.failed(exc)
+            continue
+        backoff.succeeded()
+        log.info("retention purge: %s", report)
+        wait = PURGE_EVERY.total_seconds()
+
+
+def serve_documents(
+    ctx: TaskContext,
+    stop: Any,
+    backoff: Backoff,
+    idle_sleep: float = 1.0,
+    closed: Any = None,
+) -> None:
+    """Read queued documents until `stop` is set (or, once `closed` is, none is left).
+
+    `stop` and `closed` are threading or multiprocessing events. A database that is away is
+    waited out (Backoff), never a reason to die or to log a traceback a second.
+    """
+    while not stop.is_set():
+        try:
+            document_id = run_next(ctx)
+        except Exception as exc:
+            stop.wait(backoff.failed(exc))
+            continue
+        backoff.succeeded()
+        if document_id is None:
+            if closed is not None and closed.is_set():
+                return
+            stop.wait(idle_sleep)
 
 
 def read_document(ctx: TaskContext, document_id: int) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import io
+import json
+import logging
 import os
 import re
 import secrets
@@ -17,8 +20,9 @@ from functools import wraps
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, has_app_context, render_template, request
+from flask import Flask, current_app, g, has_app_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,10 +30,12 @@ from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from recruit.backoff import TRANSIENT_ERRORS, Backoff
 from recruit.core.media import served_as, sniff_media_type
 from recruit.db.models import MAX_ID, AuditEvent, RateLimitHit, parse_id, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 # No inline scripts anywhere. Inline style *attributes* stay allowed: they cannot run code,
 # and score bars set their width that way; <style> blocks and style="" are not HTML-escaped
@@ -105,10 +111,9 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
     app.config.setdefault("RECRUIT_DISK_RESERVE_BYTES", DISK_RESERVE_BYTES)
     app.session_interface = HttpsAwareSessionInterface()
     redis_url = getattr(settings, "redis_url", None)
+    database = DatabaseLimiter(app.extensions["recruit.sessions"], app.secret_key or "")
     app.extensions["recruit.limiter"] = (
-        RedisLimiter(redis_url, app.secret_key or "")
-        if redis_url
-        else DatabaseLimiter(app.extensions["recruit.sessions"], app.secret_key or "")
+        RedisLimiter(redis_url, app.secret_key or "", fallback=database) if redis_url else database
     )
     app.after_request(_headers)
     app.after_request(_audit_view)
@@ -116,6 +121,10 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
     app.register_error_handler(401, _unauthorized)
     for error in (413, 429, InsufficientStorage):
         app.register_error_handler(error, error_page)
+    # While the database (or the file store) is away: a line a minute, not a traceback a request.
+    app.extensions["recruit.outage"] = Backoff("web requests", log)
+    for away in TRANSIENT_ERRORS:
+        app.register_error_handler(away, _unavailable)
 
 
 class IdConverter(IntegerConverter):
@@ -180,22 +189,62 @@ def _headers(response: Any) -> Any:
 
 
 def error_page(error: HTTPException) -> Any:
-    """Render the error page for an HTTP error (413, 429, 507...)."""
-    messages = {
-        413: "The file is too large. Please upload a CV of at most "
-        f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.",
-        429: "Too many attempts from here. Please wait a while and try again.",
-        507: "We cannot take new files right now: the server is short of disk space. "
-        "Nothing was sent; please try again later.",
-    }
+    """Render the error page for an HTTP error (413, 429, 507...), in the visitor's language."""
     code = error.code or 500
-    message = None
-    body = render_template(
-        "security/error.html", code=code, message=message or messages.get(code, error.name)
+    response = current_app.response_class(
+        render_template("security/error.html", code=code, message=_error_message(code, error)),
+        status=code,
+        mimetype="text/html",
     )
-    response = current_app.response_class(body, status=code, mimetype="text/html")
     if code == 429:
         response.headers["Retry-After"] = str(getattr(error, "retry_after", 900) or 900)
+    return response
+
+
+def _error_message(code: int, error: HTTPException | None = None) -> str:
+    if code == 413:
+        mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return _("The file is too large. Please upload a CV of at most %(mb)s MB.", mb=mb)
+    if code == 429:
+        return _("Too many attempts from here. Please wait a while and try again.")
+    if code == 503:
+        return _(
+            "The service is briefly unavailable. Nothing you sent before was lost; "
+            "please try again in a minute."
+        )
+    if code == 507:
+        return _(
+            "We cannot take new files right now: the server is short of disk space. "
+            "Nothing was sent; please try again later."
+        )
+    return error.name if error is not None else str(code)
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _unavailable(exc: Exception) -> Any:
+    """Answer 503 with Retry-After while the database or the file store is away."""
+    current_app.extensions["recruit.outage"].failed(exc)
+    session = g.pop("db_session", None)
+    if session is not None:
+        with contextlib.suppress(Exception):  # its connection is gone: nothing to keep
+            session.close()
+    # The page's header asks who is signed in; do not ask the database that is away.
+    if getattr(g, "_login_user", None) is None:
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        body = {"error": "Service Unavailable", "message": _error_message(503)}
+        response = current_app.response_class(
+            json.dumps(body), status=503, mimetype="application/json"
+        )
+    else:
+        response = current_app.response_class(
+            render_template("security/error.html", code=503, message=_error_message(503)),
+            status=503,
+            mimetype="text/html",
+        )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -304,31 +353,74 @@ class DatabaseLimiter:
 
 
 class RedisLimiter:
-    """Fixed-window counters in Redis, shared by every web process."""
+    """Fixed-window counters in Redis, shared by every web process.
 
-    def __init__(self, url: str, secret: str) -> None:
+    While Redis is unreachable the `fallback` (the database's counts) stands in, after one
+    logged warning, so sign-in and applying keep working and stay limited; Redis is tried
+    again every RETRY_SECONDS, not on every request (a dead host would cost each a timeout).
+    """
+
+    RETRY_SECONDS = 30.0
+
+    def __init__(self, url: str, secret: str, fallback: Limiter | None = None) -> None:
         import redis
 
-        self.redis = redis.Redis.from_url(url)
+        # Short timeouts: a limiter that waits on an unreachable host stalls every sign-in.
+        self.redis = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         self.secret = secret
+        self.fallback = fallback
+        self._retry_at: float | None = None  # set while Redis is away
 
     def _key(self, key: str, window: int) -> str:
         return f"recruit:rl:{_digest(self.secret, key)}:{window}:{int(time.time()) // window}"
 
+    def _guarded(self, method: str, *args: Any) -> Any:
+        import redis
+
+        away = self._retry_at is not None and time.monotonic() < self._retry_at
+        if self.fallback is not None and away:
+            return getattr(self.fallback, method)(*args)
+        try:
+            result = getattr(self, f"_{method}")(*args)
+        except redis.exceptions.RedisError as exc:
+            if self.fallback is None:
+                raise
+            if self._retry_at is None:
+                log.warning(
+                    "Redis unreachable (%s): rate limits are counted in the database until it "
+                    "is back",
+                    exc,
+                )
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+            return getattr(self.fallback, method)(*args)
+        if self._retry_at is not None:
+            log.warning("Redis is back: rate limits are counted there again")
+            self._retry_at = None
+        return result
+
     def hit(self, key: str, window: int) -> int:
         """Count one request for `key`; return the requests in the window, this one included."""
+        return int(self._guarded("hit", key, window))
+
+    def count(self, key: str, window: int) -> int:
+        """Return the requests counted for `key` in the window."""
+        return int(self._guarded("count", key, window))
+
+    def reset(self, key: str) -> None:
+        """Forget the requests counted for `key`."""
+        self._guarded("reset", key)
+
+    def _hit(self, key: str, window: int) -> int:
         name = self._key(key, window)
         pipe = self.redis.pipeline()
         pipe.incr(name)
         pipe.expire(name, window)
         return int(pipe.execute()[0])
 
-    def count(self, key: str, window: int) -> int:
-        """Return the requests counted for `key` in the window."""
+    def _count(self, key: str, window: int) -> int:
         return int(self.redis.get(self._key(key, window)) or 0)
 
-    def reset(self, key: str) -> None:
-        """Forget the requests counted for `key`."""
+    def _reset(self, key: str) -> None:
         for name in self.redis.scan_iter(f"recruit:rl:{_digest(self.secret, key)}:*"):
             self.redis.delete(name)
 

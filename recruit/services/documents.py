@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recruit.core.contacts import normalise_email
+from recruit.core.printable import unprintable
 from recruit.core.reading import ReadResult
 from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
 from recruit.services.errors import ServiceError
@@ -54,6 +55,8 @@ def submit_application(
     """
     if not accepts_applications(opening):
         raise ServiceError("this opening no longer accepts applications")
+    if any(unprintable(text) for text in (name, email, phone)):
+        raise ServiceError("the name, e-mail or phone holds control characters; type it again")
     stored = storage.put(data)  # first: a failed write leaves no row behind
     now = utcnow()
     candidate = Candidate(

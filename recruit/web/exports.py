@@ -19,6 +19,7 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from recruit.core.printable import unprintable
 from recruit.db.models import Application
 from recruit.web.permissions import candidate_view
 
@@ -91,6 +92,21 @@ def csv_dialect() -> tuple[str, str]:
 _PHONE = re.compile(r"^\+[0-9 ]{6,20}$")
 
 
+# A cell starting with one of these runs as a formula when a spreadsheet opens the file (a tab
+# or carriage return first is read past, so they count too).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: str) -> str:
+    """Return `text` without the control characters typed input may not hold (core.printable).
+
+    Names are refused with them at input, but a CV's headline holds whatever the file did, and
+    rows stored before that check may hold some: XML refuses them, spreadsheets hide them.
+    """
+    bad = set(unprintable(text, multiline=True))
+    return "".join(c for c in text if c not in bad) if bad else text
+
+
 def _csv_cell(value: Any, decimal: str) -> Any:
     if value is None:
         return ""
@@ -98,11 +114,14 @@ def _csv_cell(value: Any, decimal: str) -> Any:
         return f"{value:g}".replace(".", decimal)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
     # A cell starting so would run as a formula in a spreadsheet; a phone number ("+40 722...")
     # is digits after its "+" and computes nothing, so it keeps its form.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _PHONE.match(value):
-        return "'" + value
-    return value
+    if text[:1] in _FORMULA_START and not _PHONE.match(text):
+        return "'" + text
+    return text
 
 
 def csv_lines(rows: list[list[Any]]) -> Iterator[str]:
@@ -135,8 +154,6 @@ def _with_header(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
 
 # --- XLSX ---------------------------------------------------------------------------------
 
-# XML 1.0 cannot hold most control characters; a name typed with one must not break the file.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _NS = "http://schemas.openxmlformats.org"
 
@@ -158,7 +175,8 @@ def _xlsx_cell(ref: str, value: Any) -> str:
         return f'<c r="{ref}" s="1"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    text = escape(_NOT_XML.sub("", str(value)))
+    # XML 1.0 cannot hold control characters: a name stored with one must not break the file.
+    text = escape(printable(str(value)))
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -40,6 +40,7 @@ from wtforms.validators import (
 from recruit.core.criteria import CRITERION_TYPES, Param
 from recruit.core.media import cv_media_type
 from recruit.core.passwords import password_weakness
+from recruit.core.printable import unprintable
 from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, MAX_ID, USER_ROLES
 
 
@@ -53,6 +54,19 @@ class SignInForm(FlaskForm):
 
 # A pragmatic shape check: one @, a dot in the domain, no spaces; delivery is the real test.
 EMAIL_SHAPE = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+
+
+class Printable:
+    """Refuse text with control characters (invisible, and they break exports)."""
+
+    def __init__(self, multiline: bool = False) -> None:
+        self.multiline = multiline
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        if field.data and unprintable(field.data, multiline=self.multiline):
+            raise ValidationError(
+                _l("This text holds invisible control characters; please type it again.")
+            )
 
 
 class CvFile:
@@ -75,7 +89,7 @@ class CvFile:
 class ApplyForm(FlaskForm):
     name = StringField(
         _l("Full name"),
-        validators=[InputRequired(_l("Please enter your name.")), Length(max=200)],
+        validators=[InputRequired(_l("Please enter your name.")), Length(max=200), Printable()],
     )
     email = EmailField(
         _l("E-mail"),
@@ -84,6 +98,7 @@ class ApplyForm(FlaskForm):
         validators=[
             InputRequired(_l("Please enter your e-mail address.")),
             Length(max=254),
+            Printable(),
             Regexp(EMAIL_SHAPE, message=_l("This does not look like an e-mail address.")),
         ],
     )
@@ -229,7 +244,12 @@ class ContactForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     body = TextAreaField(
-        _l("Note"), validators=[InputRequired(_l("Write the note first.")), Length(max=5000)]
+        _l("Note"),
+        validators=[
+            InputRequired(_l("Write the note first.")),
+            Length(max=5000),
+            Printable(multiline=True),
+        ],
     )
 
 
@@ -244,7 +264,7 @@ class CriterionForm(FlaskForm):
 
     id = HiddenField()
     type = HiddenField()
-    label = StringField(_l("Label"), validators=[InputRequired(), Length(max=120)])
+    label = StringField(_l("Label"), validators=[InputRequired(), Length(max=120), Printable()])
     weight = FloatField(
         _l("Weight"),
         validators=[InputRequired(_l("Give a weight.")), NumberRange(0, 10)],
@@ -285,7 +305,9 @@ _add_param_fields()
 
 class RequirementsForm(FlaskForm):
     criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=100)
-    note = StringField(_l("What changed and why"), validators=[Optional(), Length(max=500)])
+    note = StringField(
+        _l("What changed and why"), validators=[Optional(), Length(max=500), Printable()]
+    )
     add_type = SelectField(_l("Add a criterion"), choices=[], validate_choice=False)
 
 
@@ -348,7 +370,7 @@ class InviteForm(FlaskForm):
         _l("E-mail"),
         validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")],
     )
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200), Printable()])
     role = SelectField(_l("Role"), choices=role_choices)
 
 
@@ -379,7 +401,10 @@ class ConsentTextForm(FlaskForm):
     version = StringField(
         _l("Version"), validators=[InputRequired(), Length(max=40), Regexp(r"^[\w.-]+$")]
     )
-    body = TextAreaField(_l("Privacy notice text"), validators=[InputRequired(), Length(max=20000)])
+    body = TextAreaField(
+        _l("Privacy notice text"),
+        validators=[InputRequired(), Length(max=20000), Printable(multiline=True)],
+    )
 
 
 class EraseForm(FlaskForm):

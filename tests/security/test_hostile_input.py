@@ -5,9 +5,18 @@ Every check runs as every kind of visitor: anonymous, a recruiter of the opening
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
+import re
+import zipfile
+from xml.etree import ElementTree
 
-from tests.security.conftest import PASSWORD, sign_in_as
+import pytest
+from sqlalchemy import func, select
+
+from recruit.core.printable import unprintable
+from recruit.db.models import Application, Candidate
+from tests.security.conftest import PASSWORD, PDF, sign_in_as
 
 HUGE = "9" * 23
 # What a phishing link puts in `next`: each would leave the site once a browser reads it.
@@ -126,3 +135,96 @@ def test_a_huge_id_is_not_found_for_everyone(web, world) -> None:
         == 400
     )
     assert client.get(f"/admin/audit?before={HUGE}").status_code == 200
+
+
+CONTROL_NAMES = ["Form\x01Ctrl", "Ana\x00Pop", "Ana\u202eucsepoP", "Ana\x7f", "Ana\nPopescu"]
+
+
+@pytest.mark.parametrize("name", CONTROL_NAMES)
+def test_a_name_with_control_characters_is_refused_at_input(web, world, session, name) -> None:
+    before = session.scalar(select(func.count()).select_from(Candidate))
+    response = web.test_client().post(
+        f"/openings/{world.opening_a}/apply",
+        data={
+            "name": name,
+            "email": "new@example.com",
+            "consent": "y",
+            "cv": (io.BytesIO(PDF), "cv.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and "invisible control characters" in response.text
+    romanian = web.test_client().post(
+        f"/openings/{world.opening_a}/apply",
+        data={"name": name, "email": "new@example.com", "consent": "y"},
+        headers={"Accept-Language": "ro"},
+    )
+    assert "caractere de control invizibile" in romanian.text
+    staff = web.test_client()
+    sign_in_as(staff, world.users["recruiter"])
+    api = staff.post(
+        f"/api/v1/openings/{world.opening_a}/documents",
+        data={
+            "file": (io.BytesIO(PDF + b"%x"), "cv.pdf"),
+            "name": name,
+            "email": "new@example.com",
+            "consent": "true",
+        },
+        content_type="multipart/form-data",
+    )
+    assert api.status_code == 400
+    assert session.scalar(select(func.count()).select_from(Candidate)) == before
+
+
+def test_staff_forms_refuse_control_characters_and_keep_line_breaks(web, world) -> None:
+    client = web.test_client()
+    sign_in_as(client, world.users["admin"])
+    invite = client.post(
+        "/admin/users/invite", data={"email": "n@example.com", "name": "N\x1bN", "role": "admin"}
+    )
+    assert "invisible control characters" in invite.text
+    note = f"/recruiter/applications/{world.application_a.id}/notes"
+    assert "invisible control characters" in client.post(note, data={"body": "a\x07b"}).text
+    assert client.post(note, data={"body": "line one\nline two"}).status_code == 302
+
+
+def _hostile_rows(session, world) -> None:
+    """Store what no form lets in now: names and a CV headline holding control characters."""
+    application = session.get(Application, world.application_a.id)
+    application.candidate.name = "Form\x01Ctrl\x0b\ufffe"
+    application.headline = '=HYPERLINK("http://evil.test","x")\x02'
+    application.score, application.knocked_out = 70.0, False
+    other = session.get(Application, world.application_b.id)
+    other.opening_id = world.opening_a
+    other.candidate.name = "\t=1+2"
+    other.score, other.knocked_out = 60.0, False
+    session.commit()
+
+
+def test_the_xlsx_export_stays_valid_xml(web, world, session) -> None:
+    _hostile_rows(session, world)
+    client = web.test_client()
+    sign_in_as(client, world.users["recruiter"])
+    response = client.get(f"/recruiter/openings/{world.opening_a}/export.xlsx")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as z:
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    texts = [t.text or "" for t in sheet.iter() if t.tag.endswith("}t")]
+    assert "FormCtrl" in texts
+    assert not any(unprintable(t, multiline=True) for t in texts)
+
+
+def test_the_csv_export_holds_no_formula_and_no_control_character(web, world, session) -> None:
+    _hostile_rows(session, world)
+    client = web.test_client()
+    sign_in_as(client, world.users["recruiter"])
+    response = client.get(f"/recruiter/openings/{world.opening_a}/export.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    cells = [c for row in rows[1:] for c in row]
+    # A phone number keeps its "+": digits compute nothing.
+    phone = re.compile(r"\+[0-9 ]+")
+    formulas = [c for c in cells if c[:1] and c[0] in "=+-@\t\r" and not phone.fullmatch(c)]
+    assert formulas == []
+    assert '\'=HYPERLINK("http://evil.test","x")' in cells
+    assert "'\t=1+2" in cells
+    assert not [c for c in cells if unprintable(c.lstrip("'"), multiline=True)]

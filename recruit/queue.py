@@ -30,6 +30,7 @@ from recruit.tasks import (
     claim_and_read,
     mail_loop,
     purge_loop,
+    reclaim_dead_leases,
     rescore_opening,
     warm_up,
 )
@@ -199,8 +200,10 @@ def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> N
         level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"
     )
     _context = ctx
-    warm_up()
     queue = TaskQueue(qs)
+    # What a killed worker of this host was reading goes back to the queue now, not in 5 min.
+    queue.enqueue_documents(reclaim_dead_leases(ctx))
+    warm_up()
     stop = threading.Event()
     sweeper = threading.Thread(
         target=_sweep_loop, args=(ctx, queue, qs, stop), name="recruit-sweep", daemon=True

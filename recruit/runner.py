@@ -18,7 +18,15 @@ from typing import Any
 
 from recruit.backoff import Backoff
 from recruit.settings import Settings
-from recruit.tasks import TaskContext, mail_loop, purge_loop, run_next, serve_documents, warm_up
+from recruit.tasks import (
+    TaskContext,
+    mail_loop,
+    purge_loop,
+    reclaim_dead_leases,
+    run_next,
+    serve_documents,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +44,9 @@ class LocalRunner:
         self._backoff = Backoff("embedded worker", log)
 
     def start(self) -> None:
-        """Start the worker threads and the retention purge (daemons: they never keep the
-        process alive)."""
+        """Reclaim what dead processes of this host were reading, then start the worker threads
+        and the retention purge (daemons: they never keep the process alive)."""
+        reclaim_dead_leases(self.ctx)
         for n in range(self.threads):
             t = threading.Thread(target=self._loop, name=f"recruit-worker-{n}", daemon=True)
             t.start()
@@ -117,6 +126,7 @@ def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any) -> N
     # Ctrl-C reaches the whole terminal group: the parent decides, we finish our document.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ctx = TaskContext.from_settings(settings, lease=lease)
+    reclaim_dead_leases(ctx)
     warm_up()
     serve_documents(ctx, stop, Backoff("import reader", log), 0.2, closed)
 

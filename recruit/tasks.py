@@ -100,6 +100,23 @@ def purge_loop(ctx: TaskContext, stop: threading.Event) -> None:
         wait = PURGE_EVERY.total_seconds()
 
 
+def reclaim_dead_leases(ctx: TaskContext) -> list[tuple[int, int]]:
+    """Queue again what dead processes of this host were reading (a worker's first step)."""
+    try:
+        with ctx.sessions() as session:
+            reclaimed = services.reclaim_dead_leases(session)
+    except TRANSIENT_ERRORS as exc:  # the database is away: their leases will run out instead
+        log.warning("could not look for leases of dead processes: %s", exc)
+        return []
+    if reclaimed:
+        log.warning(
+            "queued again %d documents whose reader died: %s",
+            len(reclaimed),
+            ", ".join(str(doc_id) for doc_id, _ in reclaimed),
+        )
+    return reclaimed
+
+
 def serve_documents(
     ctx: TaskContext,
     stop: Any,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from recruit.db.models import Base
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_CVS = SHARED / "data" / "cvs"
+REDIS_URL = os.environ.get("RECRUIT_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def reset_database(engine: Engine) -> None:
@@ -77,3 +80,29 @@ def session(app):
 @pytest.fixture
 def storage(app):
     return app.extensions["recruit.storage"]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Return the Redis URL, or skip when Redis is unreachable."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except RedisError:
+        pytest.skip(f"Redis unreachable at {REDIS_URL}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def queue_name(redis_url: str) -> Iterator[str]:
+    """A queue name for this test only; its keys are deleted afterwards."""
+    from redis import Redis
+
+    name = f"recruit-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    yield name
+    redis = Redis.from_url(redis_url)
+    keys = list(redis.scan_iter(match=f"*{name}*", count=1000))
+    if keys:
+        redis.delete(*keys)

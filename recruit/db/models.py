@@ -312,6 +312,10 @@ class Document(Base):
     # Task state lives here so a restart resumes queued and interrupted work.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Who holds the lease: a worker starting on that host reclaims it at once if that process
+    # is gone, so a crash costs seconds, not the lease's five minutes.
+    lease_host: Mapped[str | None] = mapped_column(String(255), default=None)
+    lease_pid: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)

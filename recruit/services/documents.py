@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+import socket
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, or_, select, update
@@ -21,6 +23,8 @@ from recruit.storage import LocalStorage
 # Long enough that a crashed worker's document is picked up again, short enough not to wait long.
 LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 3
+# Leases name the machine that holds them: only there can a dead holder be told from a slow one.
+LEASE_HOST = socket.gethostname()[:255]
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,8 @@ def claim_document(
         .values(
             status="reading",
             lease_until=now + lease,
+            lease_host=LEASE_HOST,
+            lease_pid=os.getpid(),
             attempts=Document.attempts + 1,
             started_at=now,
         )
@@ -251,12 +257,52 @@ def claim_document(
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+def reclaim_dead_leases(session: Session, host: str = LEASE_HOST) -> list[tuple[int, int]]:
+    """Queue again the documents whose lease a dead process on `host` holds; commit.
+
+    Called when a worker starts: a crash then costs seconds, not the rest of the lease.
+    Returns (document id, attempts) of each, for a queue to be told; attempts are kept, so a
+    document that kills its worker every time is still stopped after MAX_ATTEMPTS.
+    """
+    rows = session.execute(
+        select(Document.id, Document.lease_pid).where(
+            Document.status == "reading", Document.lease_host == host
+        )
+    ).all()
+    dead = [doc_id for doc_id, pid in rows if pid is None or not _alive(pid)]
+    reclaimed: list[tuple[int, int]] = []
+    if dead:
+        reclaimed = [
+            (doc_id, attempts)
+            for doc_id, attempts in session.execute(
+                update(Document)
+                .where(Document.id.in_(dead), Document.status == "reading")
+                .values(status="queued", lease_until=None, lease_host=None, lease_pid=None)
+                .returning(Document.id, Document.attempts)
+            )
+        ]
+    session.commit()
+    return reclaimed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # no signal sent: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def release_document(session: Session, document_id: int) -> None:
     """Put a claimed document back in the queue after a transient failure (attempts are kept)."""
     session.execute(
         update(Document)
         .where(Document.id == document_id, Document.status == "reading")
-        .values(status="queued", lease_until=None)
+        .values(status="queued", lease_until=None, lease_host=None, lease_pid=None)
     )
     session.commit()
 
@@ -329,6 +375,7 @@ def _finish(document: Document, status: str, code: str | None, message: str | No
     document.status = status
     document.error_code, document.error_message = code, message
     document.lease_until = None
+    document.lease_host = document.lease_pid = None
     document.finished_at = utcnow()
 
 

@@ -3,7 +3,7 @@
 The PostgreSQL database `test` is shared with the main suite, so these tests create and drop a
 database of their own; Redis may be shared with other runs too, so each run gets its own queue
 name (job ids start with it) and deletes its keys afterwards. Both skip cleanly when the
-service is unreachable.
+service is unreachable (the Redis fixtures live in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-REDIS_URL = os.environ.get("RECRUIT_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def _admin_url() -> str:
@@ -32,32 +30,6 @@ def _reachable(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    """Return the Redis URL, or skip when Redis is unreachable."""
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    try:
-        Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except RedisError:
-        pytest.skip(f"Redis unreachable at {REDIS_URL}")
-    return REDIS_URL
-
-
-@pytest.fixture
-def queue_name(redis_url: str) -> Iterator[str]:
-    """A queue name for this test only; its keys are deleted afterwards."""
-    from redis import Redis
-
-    name = f"recruit-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    yield name
-    redis = Redis.from_url(redis_url)
-    keys = list(redis.scan_iter(match=f"*{name}*", count=1000))
-    if keys:
-        redis.delete(*keys)
 
 
 @pytest.fixture(scope="module")

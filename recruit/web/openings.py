@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from recruit.core import emails
-from recruit.db.models import Opening, User
+from recruit.db.models import Opening, User, parse_id
 from recruit.services import ServiceError, openings, outbox
 from recruit.web.app import db_session
 from recruit.web.forms import (
@@ -88,8 +88,8 @@ def create() -> str | Response:
             template = form.template.data or ""
             source = None
             if template.startswith("copy:"):
-                source_id = template.removeprefix("copy:")
-                source = opening_or_404(int(source_id)) if source_id.isdigit() else abort(400)
+                source_id = parse_id(template.removeprefix("copy:"))
+                source = opening_or_404(source_id) if source_id else abort(400)
             session = db_session()
             try:
                 opening = openings.create_opening(

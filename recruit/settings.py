@@ -41,7 +41,7 @@ class Settings:
         """Read the settings, creating the instance folder and the secret key file when missing."""
         env = os.environ if env is None else env
         instance = Path(instance_path)
-        instance.mkdir(parents=True, exist_ok=True)
+        private_dir(instance)
         database_url = env.get("RECRUIT_DATABASE_URL") or f"sqlite:///{instance / 'recruit.db'}"
         upload_dir = Path(env.get("RECRUIT_UPLOAD_DIR") or instance / "uploads")
         return cls(
@@ -70,6 +70,25 @@ def parse_rate(text: str) -> tuple[int, int]:
     if not count.strip().isdigit() or int(count) < 1 or seconds is None:
         raise ValueError(f"a rate is N, N/minute, N/hour or N/day, not {text!r}")
     return int(count), seconds
+
+
+def private_dir(path: Path) -> None:
+    """Create `path` and its missing parents for their owner only (0700), whatever the umask.
+
+    Folders that exist already keep their mode: an administrator may have chosen it.
+    """
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it first
+            continue
+        folder.chmod(0o700)  # mkdir's mode passes through the umask; chmod's does not
 
 
 def _instance_secret(instance: Path) -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from recruit.settings import private_dir
+
 
 @dataclass(frozen=True)
 class StoredFile:
@@ -64,7 +66,8 @@ class LocalStorage:
         path = self.root / key
         if path.is_file() and path.stat().st_size == len(data):
             return StoredFile(key, digest, len(data), created=False)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        # mkstemp creates the file 0600, and the rename keeps it: only the owner reads CVs.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as out:

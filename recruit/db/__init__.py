@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -20,6 +20,7 @@ def make_engine(url: str, env: Mapping[str, str] | None = None) -> Engine:
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _create_private(engine.url.database)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -27,6 +28,9 @@ def make_engine(url: str, env: Mapping[str, str] | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, not left in free pages for anyone
+            # holding a copy of the file: erasure must erase.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine
@@ -39,6 +43,33 @@ def make_engine(url: str, env: Mapping[str, str] | None = None) -> Engine:
         # Below the usual 30-60 min idle timeouts of load balancers and pgbouncer.
         pool_recycle=int(env.get("RECRUIT_DB_POOL_RECYCLE") or 1800),
     )
+
+
+def _create_private(path: str | None) -> None:
+    """Create a new SQLite database file readable by its owner only, whatever the umask.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they follow.
+    """
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process created it first
+        return
+    except OSError:  # no such folder: let SQLite report it on connect
+        return
+    os.chmod(path, 0o600)
+
+
+def checkpoint(session: Session) -> None:
+    """Fold SQLite's write-ahead log into the database and empty it (a no-op elsewhere).
+
+    After an erasure the WAL still holds the erased rows' old pages until a checkpoint.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    session.commit()
+    session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

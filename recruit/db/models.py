@@ -178,8 +178,14 @@ class RequirementProfile(Base):
     opening: Mapped[Opening] = relationship(back_populates="profiles")
 
 
+# SQLite reuses the largest id once its row is deleted; erasure deletes rows, and an id in an
+# old audit record or link must never name someone else. PostgreSQL never reuses them.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Candidate(Base):
     __tablename__ = "candidates"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None until known: a bulk-imported CV names its candidate once it is read (never the file).
@@ -211,6 +217,7 @@ class Application(Base):
             postgresql_where=text(FIRST_APPLICATION),
             sqlite_where=text(FIRST_APPLICATION),
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -263,6 +270,7 @@ class Application(Base):
 
 class Note(Base):
     __tablename__ = "notes"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -290,6 +298,7 @@ class Document(Base):
             postgresql_where=text(CLAIMABLE),
             sqlite_where=text(CLAIMABLE),
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,6 +339,7 @@ class Score(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "profile_id"),
         Index("ix_scores_profile_total", "profile_id", "total"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

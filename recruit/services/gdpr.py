@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, String, Text, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from recruit import db
 from recruit.db.models import (
     Application,
     AuditEvent,
@@ -185,7 +186,9 @@ def purge_expired(
     ).all()
     files = 0
     for candidate in due:
-        files += erase_candidate(session, storage, candidate, reason="retention")
+        files += erase_candidate(session, storage, candidate, reason="retention", checkpoint=False)
+    if due:
+        db.checkpoint(session)  # once for the whole purge, not once per candidate
     return PurgeReport(len(due), files)
 
 
@@ -298,12 +301,14 @@ def erase_candidate(
     *,
     reason: str,
     actor: User | None = None,
+    checkpoint: bool = True,
 ) -> int:
     """Erase a candidate's personal data, their documents and files; return files deleted.
 
     Rows are anonymised and committed first, and only then are the files deleted, each only
     when no remaining document shares its content-addressed key: a failed commit must leave
-    every file in place, and the same bytes uploaded by someone else must stay.
+    every file in place, and the same bytes uploaded by someone else must stay. With
+    `checkpoint`, SQLite's write-ahead log is emptied too (it still holds the old rows).
     """
     applications = session.scalars(
         select(Application).where(Application.candidate_id == candidate.id)
@@ -340,6 +345,8 @@ def erase_candidate(
         documents=documents,
     )
     session.commit()
+    if checkpoint:
+        db.checkpoint(session)
     session.expire_all()
     deleted = 0
     for key in sorted(keys):

@@ -10,7 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from recruit.core.contacts import normalise_email
 from recruit.core.passwords import MAX_LENGTH, MIN_LENGTH, password_weakness
@@ -130,7 +130,11 @@ def session_for(
     """Return the live session a cookie's token opens: not ended, idle or too old."""
     if not token or len(token) > 100:
         return None
-    row = session.scalar(select(StaffSession).where(StaffSession.token_hash == token_hash(token)))
+    row = session.scalar(
+        select(StaffSession)
+        .options(joinedload(StaffSession.user))
+        .where(StaffSession.token_hash == token_hash(token))
+    )
     if row is None or not row.user.active or row.epoch != row.user.session_epoch:
         return None
     now = now or utcnow()

@@ -47,6 +47,11 @@ def _truncate(url: str) -> None:
         else:
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+            # As RESTART IDENTITY does on PostgreSQL: AUTOINCREMENT tables count from 1 again.
+            if conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            ).first():
+                conn.execute(text("DELETE FROM sqlite_sequence"))
     engine.dispose()
 
 

@@ -72,7 +72,10 @@ class TaskQueue:
 
     def __init__(self, qs: QueueSettings, connection: Redis | None = None) -> None:
         self.settings = qs
-        self.rq = Queue(qs.name, connection=connection or Redis.from_url(qs.redis_url))
+        # A connect timeout: with Redis host unreachable, a web request enqueueing after its
+        # commit must not hang for the system's minutes (the sweep enqueues it later).
+        redis = connection or Redis.from_url(qs.redis_url, socket_connect_timeout=2)
+        self.rq = Queue(qs.name, connection=redis)
 
     def enqueue_documents(self, documents: Iterable[tuple[int, int]]) -> int:
         """Enqueue (document id, attempts) pairs in one round trip; return how many."""

@@ -166,3 +166,15 @@ def test_backoff_waits_longer_up_to_a_minute_and_logs_once_a_minute(caplog) -> N
     assert "works again" in caplog.records[-1].getMessage()
     assert backoff.failed(RuntimeError("a bug")) == 1  # counted afresh, with its traceback
     assert caplog.records[-1].exc_info is not None
+
+
+def test_enqueueing_gives_up_on_an_unreachable_redis_within_seconds() -> None:
+    from recruit.queue import QueueSettings, TaskQueue
+
+    # A host that drops packets would otherwise hold the request for the system's minutes.
+    queue = TaskQueue(QueueSettings(DOWN_REDIS))
+    assert queue.rq.connection.connection_pool.connection_kwargs["socket_connect_timeout"] == 2
+    started = time.monotonic()
+    with pytest.raises(Exception, match="onnect"):
+        queue.enqueue_documents([(1, 0)])
+    assert time.monotonic() - started < 5

@@ -4,7 +4,8 @@ Knowing an e-mail address proves nothing, so a later application never reaches t
 one: it is kept apart with its own status token (services.documents.open_application) and
 points at the first through `Application.duplicate_of_id`. Staff see the pair; the address's
 owner can join them through a one-time link sent to that address (`issue_link_token`, then
-`confirm_link` when it is opened), after which staff see them as one person.
+`confirm_link` when it is opened), after which staff see them as one person and either
+status link shows, exports and erases both (`same_person`, used by services.gdpr).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from recruit.db.models import Application, as_utc, utcnow
+from recruit.db.models import Application, Candidate, as_utc, utcnow
 from recruit.services.accounts import audit, token_hash
 from recruit.services.errors import ServiceError
 from recruit.services.review import ERASED
@@ -47,6 +48,56 @@ def related(session: Session, application_ids: Iterable[int]) -> dict[int, list[
         if first in wanted:
             out[first].append(duplicate)
     return dict(out)
+
+
+def same_person(session: Session, application: Application) -> list[Application]:
+    """Return this application and every one its owner confirmed as theirs, oldest first.
+
+    Confirmed means joined through the link e-mailed to the address both were sent with
+    (`linked_at`): for GDPR they are then one person's, whichever status link is used. A
+    possible duplicate nobody confirmed may be someone else's, so it is never included.
+    """
+    if application.duplicate_of_id is None:
+        first = application.id
+    elif application.linked_at is not None:
+        first = application.duplicate_of_id
+    else:
+        return [application]
+    return list(
+        session.scalars(
+            select(Application)
+            .join(Candidate, Candidate.id == Application.candidate_id)
+            .where(
+                or_(
+                    Application.id == first,
+                    (Application.duplicate_of_id == first) & Application.linked_at.is_not(None),
+                ),
+                Candidate.erased_at.is_(None),
+            )
+            .order_by(Application.id)
+        )
+    )
+
+
+def same_person_candidates(session: Session, candidate: Candidate) -> list[Candidate]:
+    """Return this candidate and every candidate confirmed as the same person, this one first."""
+    found: dict[int, Candidate] = {candidate.id: candidate}
+    for application in session.scalars(
+        select(Application).where(Application.candidate_id == candidate.id)
+    ).all():
+        for other in same_person(session, application):
+            found.setdefault(other.candidate_id, other.candidate)
+    return list(found.values())
+
+
+def person_applications(session: Session, candidate: Candidate) -> list[Application]:
+    """Return the applications of this candidate and of those confirmed as them, oldest first."""
+    ids = [c.id for c in same_person_candidates(session, candidate)]
+    return list(
+        session.scalars(
+            select(Application).where(Application.candidate_id.in_(ids)).order_by(Application.id)
+        )
+    )
 
 
 def issue_link_token(

@@ -184,12 +184,15 @@ def purge_expired(
     due = session.scalars(
         select(Candidate).where(Candidate.erased_at.is_(None), Candidate.retain_until <= now)
     ).all()
-    files = 0
+    files = erased = 0
     for candidate in due:
+        if candidate.erased_at is not None:
+            continue  # erased already, with a record confirmed as the same person
+        erased += len(duplicates.same_person_candidates(session, candidate))
         files += erase_candidate(session, storage, candidate, reason="retention", checkpoint=False)
     if due:
         db.checkpoint(session)  # once for the whole purge, not once per candidate
-    return PurgeReport(len(due), files)
+    return PurgeReport(erased, files)
 
 
 def purge_task(sessions: sessionmaker[Session], storage: LocalStorage) -> PurgeReport:
@@ -224,26 +227,25 @@ def _columns(row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 def export_candidate(session: Session, candidate: Candidate) -> dict[str, Any]:
-    """Return everything held about a candidate, as JSON-ready data (GDPR art. 15 and 20)."""
-    applications = session.scalars(
-        select(Application).where(Application.candidate_id == candidate.id).order_by(Application.id)
-    ).all()
-    notice = notice_version(session, candidate.consent_version)
+    """Return everything held about a candidate, as JSON-ready data (GDPR art. 15 and 20).
+
+    A person who confirmed a second application as theirs gets both: the other candidate
+    records are under "linked_candidates", their applications and e-mails with these.
+    """
+    people = duplicates.same_person_candidates(session, candidate)
+    ids = [c.id for c in people]
+    applications = duplicates.person_applications(session, candidate)
     out: dict[str, Any] = {
         "exported_at": utcnow().isoformat(),
-        "candidate": _columns(candidate),
-        "consent": {
-            "given_at": _plain(candidate.consent_at),
-            "version": candidate.consent_version,
-            "text": notice.body if notice else None,
-        },
+        **_person(session, candidate),
+        "linked_candidates": [_person(session, c) for c in people[1:]],
         "applications": [],
         # What we wrote to them is theirs too.
         "emails": [
-            _columns(m, skip=("candidate_id", "lease_until", "eml_path"))
+            _columns(m, skip=("lease_until", "eml_path"))
             for m in session.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.candidate_id == candidate.id)
+                .where(OutboxMessage.candidate_id.in_(ids))
                 .order_by(OutboxMessage.id)
             )
         ],
@@ -270,6 +272,18 @@ def export_candidate(session: Session, candidate: Candidate) -> dict[str, Any]:
             }
         )
     return out
+
+
+def _person(session: Session, candidate: Candidate) -> dict[str, Any]:
+    notice = notice_version(session, candidate.consent_version)
+    return {
+        "candidate": _columns(candidate),
+        "consent": {
+            "given_at": _plain(candidate.consent_at),
+            "version": candidate.consent_version,
+            "text": notice.body if notice else None,
+        },
+    }
 
 
 # Columns of an erased candidate's rows that stay: they identify no one.
@@ -305,11 +319,41 @@ def erase_candidate(
 ) -> int:
     """Erase a candidate's personal data, their documents and files; return files deleted.
 
+    A candidate who confirmed another application as theirs (duplicates.same_person) is one
+    person: every record of theirs goes, each audited with the others it went with.
+
     Rows are anonymised and committed first, and only then are the files deleted, each only
     when no remaining document shares its content-addressed key: a failed commit must leave
     every file in place, and the same bytes uploaded by someone else must stay. With
     `checkpoint`, SQLite's write-ahead log is emptied too (it still holds the old rows).
     """
+    people = duplicates.same_person_candidates(session, candidate)
+    keys: set[str] = set()
+    for person in people:
+        together = [c.id for c in people if c is not person]
+        keys |= _erase_one(session, person, reason=reason, actor=actor, together=together)
+    session.commit()
+    if checkpoint:
+        db.checkpoint(session)
+    session.expire_all()
+    deleted = 0
+    for key in sorted(keys):
+        still_used = session.scalar(select(Document.id).where(Document.storage_key == key).limit(1))
+        if still_used is None and storage.exists(key):
+            storage.delete(key)
+            deleted += 1
+    return deleted
+
+
+def _erase_one(
+    session: Session,
+    candidate: Candidate,
+    *,
+    reason: str,
+    actor: User | None,
+    together: list[int],
+) -> set[str]:
+    """Anonymise one candidate record and delete its rows; return its files' storage keys."""
     applications = session.scalars(
         select(Application).where(Application.candidate_id == candidate.id)
     ).all()
@@ -334,27 +378,23 @@ def erase_candidate(
     _scrub(candidate)
     candidate.retain_until = None
     candidate.erased_at = utcnow()
+    detail: dict[str, Any] = {
+        "reason": reason,
+        "applications": [a.id for a in applications],
+        "documents": documents,
+    }
+    if together:
+        # Confirmed as the same person: erased with these candidate records, as one.
+        detail["same_person_as"] = together
     audit(
         session,
         "candidate.purged" if reason == "retention" else "candidate.erased",
         "candidate",
         candidate.id,
         actor=actor,
-        reason=reason,
-        applications=[a.id for a in applications],
-        documents=documents,
+        **detail,
     )
-    session.commit()
-    if checkpoint:
-        db.checkpoint(session)
-    session.expire_all()
-    deleted = 0
-    for key in sorted(keys):
-        still_used = session.scalar(select(Document.id).where(Document.storage_key == key).limit(1))
-        if still_used is None and storage.exists(key):
-            storage.delete(key)
-            deleted += 1
-    return deleted
+    return keys
 
 
 def audit_events_for(session: Session, subject_type: str, subject_id: Any) -> list[AuditEvent]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, render_template
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from recruit import services
 from recruit.db.models import Application, Document
+from recruit.services import duplicates
 from recruit.web.app import db_session, storage
 from recruit.web.forms import EraseForm
 from recruit.web.permissions import public_route
@@ -50,25 +50,20 @@ def notice_version(version: str) -> str:
 @bp.get("/data/<token>")
 @public_route
 def data(token: str) -> str:
-    """Show a candidate what we hold about them, with export and erase."""
+    """Show a candidate what we hold about them, with export and erase.
+
+    Applications they confirmed as theirs are theirs here too; any other is not.
+    """
     application = _application_or_404(token)
-    candidate = application.candidate
+    applications = duplicates.person_applications(db_session(), application.candidate)
     return render_template(
         "privacy/data.html",
         token=token,
         application=application,
-        candidate=candidate,
-        documents=[d for a in _applications(candidate.id) for d in a.documents],
-    )
-
-
-def _applications(candidate_id: int) -> list[Application]:
-    return list(
-        db_session().scalars(
-            select(Application)
-            .where(Application.candidate_id == candidate_id)
-            .order_by(Application.id)
-        )
+        candidate=application.candidate,
+        applications=applications,
+        documents=[d for a in applications for d in a.documents],
+        has_notes=any(a.notes for a in applications),
     )
 
 
@@ -79,7 +74,9 @@ def export(token: str) -> Response:
     application = _application_or_404(token)
     session = db_session()
     payload = services.export_candidate(session, application.candidate)
-    services.audit(session, "candidate.exported", "candidate", application.candidate_id)
+    others = [c["candidate"]["id"] for c in payload["linked_candidates"]]
+    detail = {"same_person_as": others} if others else {}
+    services.audit(session, "candidate.exported", "candidate", application.candidate_id, **detail)
     session.commit()
     response = current_app.response_class(
         json.dumps(payload, ensure_ascii=False, indent=2),
@@ -97,10 +94,9 @@ def original(token: str, document_id: int) -> Response:
     """Download one of the candidate's original files."""
     application = _application_or_404(token)
     document = db_session().get(Document, document_id)
-    # Any of this candidate's applications, never another candidate's file.
-    if document is None or document.application is None:
-        abort(404)
-    if document.application.candidate_id != application.candidate_id:
+    # Any application confirmed as this person's, never anyone else's file.
+    mine = {a.id for a in duplicates.person_applications(db_session(), application.candidate)}
+    if document is None or document.application_id not in mine or document.application is None:
         abort(404)
     services.audit(db_session(), "document.downloaded", "document", document.id, by="candidate")
     db_session().commit()
@@ -118,4 +114,7 @@ def erase(token: str) -> str:
             db_session(), storage(), application.candidate, reason="candidate request"
         )
         return render_template("privacy/erased.html")
-    return render_template("privacy/erase.html", form=form, token=token, application=application)
+    joined = len(duplicates.person_applications(db_session(), application.candidate))
+    return render_template(
+        "privacy/erase.html", form=form, token=token, application=application, joined=joined
+    )

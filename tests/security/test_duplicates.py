@@ -294,3 +294,138 @@ def test_the_shortlist_service_lists_duplicates_both_ways(world, session, storag
     session.commit()
     related = duplicates.related(session, [world.application_a.id, second.id])
     assert related == {world.application_a.id: [second.id], second.id: [world.application_a.id]}
+
+
+def _apply_as(client, opening_id: int, name: str, filename: str, data: bytes) -> str:
+    """Apply with Ana's address from a browser of its own; return the new status token."""
+    response = client.post(
+        f"/openings/{opening_id}/apply",
+        data={
+            "name": name,
+            "email": "Ana.Popescu@example.com",
+            "phone": "",
+            "consent": "y",
+            "cv": (io.BytesIO(data), filename),
+        },
+        content_type="multipart/form-data",
+    )
+    return _token(response)
+
+
+def test_a_confirmed_person_sees_exports_and_erases_both_applications(
+    web, world, session, storage, app
+) -> None:
+    import json
+
+    from recruit.db.models import AuditEvent, Note, OutboxMessage
+    from tests.security.test_gdpr import _database_text
+
+    first = session.get(Application, world.application_a.id)
+    first.documents[0].text = "Ana Popescu, account manager at Orange România"
+    session.commit()
+    client = web.test_client()
+    token_1 = first.status_token
+    token_2 = _apply_as(client, world.opening_a, "Ana Popescu", "second.pdf", PDF + b"% 2")
+    # Someone else who knows her address: a possible duplicate nobody confirmed.
+    token_3 = _apply_as(web.test_client(), world.opening_a, "Mallory", "third.pdf", PDF + b"% 3")
+    second = session.scalar(select(Application).where(Application.status_token == token_2))
+    third = session.scalar(select(Application).where(Application.status_token == token_3))
+    session.add(Note(application_id=second.id, body="Second file is newer"))
+    session.commit()
+    doc = {a: session.get(Application, a.id).documents[0].id for a in (first, second, third)}
+
+    def listed(token: str) -> set[int]:
+        page = client.get(f"/privacy/data/{token}").text
+        return {d for d in doc.values() if f"/privacy/data/{token}/documents/{d}" in page}
+
+    # Before confirming, every link opens its own application only.
+    assert listed(token_1) == {doc[first]} and listed(token_2) == {doc[second]}
+    export_2 = client.get(f"/privacy/data/{token_2}/export.json").text
+    assert "Strong negotiator" not in export_2 and "Orange" not in export_2
+    assert client.get(f"/privacy/data/{token_2}/documents/{doc[first]}").status_code == 404
+
+    link = duplicates.issue_link_token(session, second)
+    session.commit()
+    assert client.post(f"/link/{link}").status_code == 200
+    session.expire_all()
+    assert session.get(Application, second.id).linked_at is not None
+
+    # Confirmed: either link covers both, never the unconfirmed third.
+    for token in (token_1, token_2):
+        assert listed(token) == {doc[first], doc[second]}
+        page = client.get(f"/privacy/data/{token}").text
+        assert "This covers the 2 applications" in page and "third.pdf" not in page
+        for mine in (doc[first], doc[second]):
+            assert client.get(f"/privacy/data/{token}/documents/{mine}").status_code == 200
+        assert client.get(f"/privacy/data/{token}/documents/{doc[third]}").status_code == 404
+        data = json.loads(client.get(f"/privacy/data/{token}/export.json").data)
+        assert [a["id"] for a in data["applications"]] == [first.id, second.id]
+        notes = [n["body"] for a in data["applications"] for n in a["notes"]]
+        assert notes == ["Strong negotiator, call back", "Second file is newer"]
+        assert "Orange România" in json.dumps(data, ensure_ascii=False)
+        ids = {data["candidate"]["id"]} | {c["candidate"]["id"] for c in data["linked_candidates"]}
+        assert ids == {first.candidate_id, second.candidate_id}
+        assert {m["candidate_id"] for m in data["emails"]} == ids
+        assert "Mallory" not in json.dumps(data) and "third.pdf" not in json.dumps(data)
+    assert "2 applications you joined" in client.get(f"/privacy/data/{token_2}/erase").text
+    # The third link still sees only itself, on every page.
+    assert listed(token_3) == {doc[third]}
+    assert client.get(f"/privacy/data/{token_3}/documents/{doc[first]}").status_code == 404
+    for url in (f"/status/{token_3}", f"/privacy/data/{token_3}/export.json"):
+        body = client.get(url).text
+        assert "Ana Popescu" not in body and "Strong negotiator" not in body, url
+        assert "second.pdf" not in body and "Orange" not in body, url
+
+    keys = {a: session.get(Application, a.id).documents[0].storage_key for a in (first, second)}
+    done = client.post(f"/privacy/data/{token_2}/erase", data={"confirm": "y"})
+    assert done.status_code == 200 and "Your data is erased" in done.text
+    session.expire_all()
+    for token in (token_1, token_2):
+        assert client.get(f"/privacy/data/{token}").status_code == 404
+        assert client.get(f"/status/{token}").status_code == 404
+    assert not any(storage.exists(k) for k in keys.values())
+    for a in (first, second):
+        assert session.get(Application, a.id).candidate.erased_at is not None
+    assert (
+        session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.candidate_id.in_([first.candidate_id, second.candidate_id])
+            )
+        ).all()
+        == []
+    )
+    text = _database_text(app.extensions["recruit.engine"])
+    for gone in ("Strong negotiator", "Second file is newer", "Orange România", "Ana Popescu"):
+        assert gone not in text, gone
+    # The audit names the records erased together, each under its own candidate.
+    events = {
+        int(e.subject_id): e.detail
+        for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "candidate.erased"))
+    }
+    assert events[first.candidate_id]["same_person_as"] == [second.candidate_id]
+    assert events[second.candidate_id]["same_person_as"] == [first.candidate_id]
+    assert set(events) == {first.candidate_id, second.candidate_id}
+    # The third stays, now the first of its address on the opening.
+    remaining = session.get(Application, third.id)
+    assert remaining.candidate.erased_at is None and remaining.candidate.name == "Mallory"
+    assert remaining.duplicate_of_id is None
+    assert client.get(f"/privacy/data/{token_3}").status_code == 200
+
+
+def test_the_retention_purge_erases_a_confirmed_person_once(world, session, storage) -> None:
+    import datetime as dt
+
+    from recruit.db.models import AuditEvent
+
+    second = _submit(session, storage, world.opening_a, "Ana Popescu", data=PDF + b"% 2")
+    duplicates.confirm_link(session, duplicates.issue_link_token(session, second))
+    unconfirmed = _submit(session, storage, world.opening_b, "Bogdan", data=PDF + b"% b")
+    opening = session.get(Opening, world.opening_a)
+    opening.status = "closed"
+    opening.closed_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=200)
+    session.commit()
+    report = services.purge_expired(session, storage)
+    assert report.candidates == 2
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "candidate.purged"))
+    assert sorted(len(e.detail["same_person_as"]) for e in events) == [1, 1]
+    assert session.get(Application, unconfirmed.id).candidate.erased_at is None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from redis import Redis
 from rq import Queue, Retry, SimpleWorker
 from rq.job import Job, JobStatus
-from sqlalchemy import event, inspect, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recruit.backoff import Backoff
@@ -29,6 +29,7 @@ from recruit.tasks import (
     TaskContext,
     claim_and_read,
     mail_loop,
+    on_queued,
     purge_loop,
     reclaim_dead_leases,
     rescore_opening,
@@ -40,7 +41,6 @@ log = logging.getLogger(__name__)
 # Back off from a database or storage outage: 10 s, then a minute (then the lease and the sweep).
 RETRY = Retry(max=2, interval=[10, 60])
 DONE_STATUSES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
-_PENDING_KEY = "recruit.enqueue_documents"
 
 
 @dataclass(frozen=True)
@@ -112,31 +112,14 @@ class TaskQueue:
 def install(sessions: sessionmaker[Session], queue: TaskQueue) -> None:
     """Enqueue every document created as queued through `sessions`, right after its commit.
 
-    After the commit, not before: a worker must find the row. If Redis is away the document
-    stays queued in the database and the workers' sweep enqueues it later.
+    If Redis is away the document stays queued in the database and the workers' sweep
+    enqueues it later.
     """
 
-    @event.listens_for(sessions, "after_flush")
-    def _collect(session: Session, _ctx: object) -> None:
-        for obj in list(session.new) + list(session.dirty):
-            if not isinstance(obj, Document) or obj.status != "queued":
-                continue
-            if obj in session.new or inspect(obj).attrs.status.history.has_changes():
-                session.info.setdefault(_PENDING_KEY, {})[obj.id] = obj.attempts or 0
+    def enqueue(pending: dict[int, int]) -> None:
+        queue.enqueue_documents(pending.items())
 
-    @event.listens_for(sessions, "after_commit")
-    def _enqueue(session: Session) -> None:
-        pending = session.info.pop(_PENDING_KEY, None)
-        if not pending:
-            return
-        try:
-            queue.enqueue_documents(pending.items())
-        except Exception:  # Redis away: the documents are safe in the database
-            log.warning("could not enqueue %d documents; the sweep will", len(pending))
-
-    @event.listens_for(sessions, "after_rollback")
-    def _forget(session: Session) -> None:
-        session.info.pop(_PENDING_KEY, None)
+    on_queued(sessions, enqueue)
 
 
 def sweep(ctx: TaskContext, queue: TaskQueue, *, grace: float = 30.0, limit: int = 1000) -> int:

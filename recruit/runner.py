@@ -7,19 +7,23 @@ production server is gunicorn with several worker processes, each building its o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from recruit.backoff import Backoff
 from recruit.settings import Settings
 from recruit.tasks import (
     TaskContext,
+    Wakeup,
     mail_loop,
     purge_loop,
     reclaim_dead_leases,
@@ -31,15 +35,35 @@ from recruit.tasks import (
 log = logging.getLogger(__name__)
 
 
-class LocalRunner:
-    """Poll the database for queued documents and read them on a few threads."""
+# With wake-ups at each commit, polling the database is only the fallback: for documents
+# queued where no wake-up reaches (another machine, a lease that ran out, a release).
+POLL_SECONDS = 5.0
 
-    def __init__(self, ctx: TaskContext, threads: int = 2, idle_sleep: float = 1.0) -> None:
+
+class LocalRunner:
+    """Read queued documents on a few threads, woken at the commit that queued them.
+
+    `wake()` is called by this process's sessions right after a commit queued documents
+    (see `tasks.on_queued`); with `listen`, a `recruit worker` process also takes wake-ups
+    from the web processes beside it through a socket in that folder (`notify_workers`).
+    """
+
+    def __init__(
+        self,
+        ctx: TaskContext,
+        threads: int = 2,
+        idle_sleep: float = POLL_SECONDS,
+        *,
+        listen: Path | None = None,
+    ) -> None:
         self.ctx = ctx
         self.threads = threads
         self.idle_sleep = idle_sleep
+        self.listen = listen
         self._stop = threading.Event()
+        self._wakeup = Wakeup()
         self._workers: list[threading.Thread] = []
+        self._socket: socket.socket | None = None
         # Shared by the threads: a database outage is logged once a minute, not per thread.
         self._backoff = Backoff("embedded worker", log)
 
@@ -51,28 +75,115 @@ class LocalRunner:
             t = threading.Thread(target=self._loop, name=f"recruit-worker-{n}", daemon=True)
             t.start()
             self._workers.append(t)
-        for name, loop in (("recruit-purge", purge_loop), ("recruit-mail", mail_loop)):
-            thread = threading.Thread(
-                target=loop, args=(self.ctx, self._stop), name=name, daemon=True
-            )
+        loops: list[tuple[str, Callable[..., None], tuple[Any, ...]]] = [
+            ("recruit-purge", purge_loop, (self.ctx, self._stop)),
+            ("recruit-mail", mail_loop, (self.ctx, self._stop)),
+        ]
+        if self.listen is not None and self.threads:
+            self._socket = _bind(self.listen)
+            if self._socket is not None:
+                loops.append(("recruit-wake", self._serve_wakeups, (self._socket,)))
+        for name, loop, args in loops:
+            thread = threading.Thread(target=loop, args=args, name=name, daemon=True)
             thread.start()
             self._workers.append(thread)
+
+    def wake(self) -> None:
+        """Tell the idle threads that documents were queued."""
+        self._wakeup.wake()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the threads to stop after their current document and wait for them."""
         self._stop.set()
+        self.wake()
+        if self._socket is not None:
+            _send([Path(self._socket.getsockname())])  # its recv returns and sees the stop
         for t in self._workers:
             t.join(timeout)
+        if self._socket is not None:
+            _unbind(self._socket)
+            self._socket = None
 
-    def run_until_idle(self) -> int:
-        """Read documents in this thread until none is queued; return how many were read."""
-        done = 0
-        while run_next(self.ctx) is not None:
-            done += 1
-        return done
+    def run_until_idle(self, threads: int = 1) -> int:
+        """Read documents on `threads` threads until none is queued; return how many were read."""
+        counts: list[int] = []
+
+        def drain() -> None:
+            done = 0
+            while run_next(self.ctx) is not None:
+                done += 1
+            counts.append(done)
+
+        if threads <= 1:
+            drain()
+            return counts[0]
+        pool = [threading.Thread(target=drain, name=f"recruit-burst-{n}") for n in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        return sum(counts)
 
     def _loop(self) -> None:
-        serve_documents(self.ctx, self._stop, self._backoff, self.idle_sleep)
+        serve_documents(self.ctx, self._stop, self._backoff, self.idle_sleep, wakeup=self._wakeup)
+
+    def _serve_wakeups(self, sock: socket.socket) -> None:
+        while not self._stop.is_set():
+            try:
+                sock.recv(64)
+            except OSError:
+                return
+            self.wake()
+
+
+def wake_folder(settings: Settings) -> Path:
+    """Return the folder where `recruit worker` processes listen for wake-ups."""
+    return settings.instance_path / "wake"
+
+
+def notify_workers(folder: Path) -> None:
+    """Wake the `recruit worker` processes listening in `folder` (a datagram each, no wait)."""
+    if not hasattr(socket, "AF_UNIX"):
+        return
+    try:
+        paths = [p for p in folder.iterdir() if p.suffix == ".sock"]
+    except OSError:  # no worker has listened here
+        return
+    _send(paths)
+
+
+def _send(paths: list[Path]) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)
+        for path in paths:
+            try:
+                sock.sendto(b"q", str(path))
+            except (ConnectionRefusedError, FileNotFoundError):
+                path.unlink(missing_ok=True)  # its worker is gone
+            except OSError:  # a full buffer: that worker has wake-ups pending anyway
+                pass
+
+
+def _bind(folder: Path) -> socket.socket | None:
+    if not hasattr(socket, "AF_UNIX"):
+        return None
+    path = folder / f"worker-{os.getpid()}.sock"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(str(path))
+    except OSError:  # too long a path, a read-only folder: polling still finds the documents
+        log.warning("cannot listen for wake-ups at %s; polling every %s s", path, POLL_SECONDS)
+        return None
+    return sock
+
+
+def _unbind(sock: socket.socket) -> None:
+    path = sock.getsockname()
+    sock.close()
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 class ProcessRunner:

@@ -11,11 +11,11 @@ import datetime as dt
 import gc
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recruit import services
@@ -117,19 +117,53 @@ def reclaim_dead_leases(ctx: TaskContext) -> list[tuple[int, int]]:
     return reclaimed
 
 
+class Wakeup:
+    """Wake idle worker threads when documents are queued, instead of at their next poll.
+
+    A thread marks before it looks at the queue and waits only when no wake-up came since:
+    one sent while it was busy reading is not lost.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._count = 0
+        self._seen = threading.local()
+
+    def wake(self) -> None:
+        """Wake every waiting thread (and let the busy ones look again)."""
+        with self._condition:
+            self._count += 1
+            self._condition.notify_all()
+
+    def mark(self) -> None:
+        """Remember, for this thread, the wake-ups seen so far."""
+        self._seen.count = self._count
+
+    def wait(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds, unless a wake-up came since this thread's mark."""
+        with self._condition:
+            if self._count == getattr(self._seen, "count", -1):
+                self._condition.wait(timeout)
+
+
 def serve_documents(
     ctx: TaskContext,
     stop: Any,
     backoff: Backoff,
     idle_sleep: float = 1.0,
     closed: Any = None,
+    wakeup: Wakeup | None = None,
 ) -> None:
     """Read queued documents until `stop` is set (or, once `closed` is, none is left).
 
     `stop` and `closed` are threading or multiprocessing events. A database that is away is
-    waited out (Backoff), never a reason to die or to log a traceback a second.
+    waited out (Backoff), never a reason to die or to log a traceback a second. With a
+    `wakeup`, an idle thread waits for it (the commit that queues a document) and polls only
+    every `idle_sleep` seconds as the fallback.
     """
     while not stop.is_set():
+        if wakeup is not None:
+            wakeup.mark()
         try:
             document_id = run_next(ctx)
         except Exception as exc:
@@ -139,7 +173,42 @@ def serve_documents(
         if document_id is None:
             if closed is not None and closed.is_set():
                 return
-            stop.wait(idle_sleep)
+            if wakeup is not None:
+                wakeup.wait(idle_sleep)
+            else:
+                stop.wait(idle_sleep)
+
+
+def on_queued(sessions: sessionmaker[Session], notify: Callable[[dict[int, int]], None]) -> None:
+    """Call `notify({document id: attempts})` right after each commit that queued documents.
+
+    After the commit, not before: a worker must find the rows. Both the RQ enqueue and the
+    embedded worker's wake-up hang on this, so a new upload is read at once, not at the next
+    poll. Nothing is lost when `notify` fails: the documents wait in the database.
+    """
+    key = f"recruit.queued.{id(notify)}"  # each subscriber keeps its own list
+
+    @event.listens_for(sessions, "after_flush")
+    def _collect(session: Session, _ctx: object) -> None:
+        for obj in list(session.new) + list(session.dirty):
+            if not isinstance(obj, Document) or obj.status != "queued":
+                continue
+            if obj in session.new or inspect(obj).attrs.status.history.has_changes():
+                session.info.setdefault(key, {})[obj.id] = obj.attempts or 0
+
+    @event.listens_for(sessions, "after_commit")
+    def _notify(session: Session) -> None:
+        pending = session.info.pop(key, None)
+        if not pending:
+            return
+        try:
+            notify(pending)
+        except Exception:  # a queue or socket away: the documents are safe in the database
+            log.warning("could not announce %d queued documents; polling will", len(pending))
+
+    @event.listens_for(sessions, "after_rollback")
+    def _forget(session: Session) -> None:
+        session.info.pop(key, None)
 
 
 def read_document(ctx: TaskContext, document_id: int) -> str:

@@ -298,7 +298,7 @@ def _task_context(app: Flask) -> Any:
 
 @click.command("worker")
 @click.option("--threads", type=int, default=None, help="Embedded worker threads (no Redis).")
-@click.option("--burst", is_flag=True, help="With Redis: quit once the queue is empty.")
+@click.option("--burst", is_flag=True, help="Quit once nothing is queued.")
 @with_appcontext
 def worker(threads: int | None, burst: bool) -> None:
     """Read queued documents until interrupted: an RQ worker when Redis is configured."""
@@ -314,7 +314,15 @@ def worker(threads: int | None, burst: bool) -> None:
         click.echo(f"RQ worker on queue {qs.name!r}; SIGTERM or Ctrl-C stops it", err=True)
         run_worker(ctx, qs, burst=burst)
         return
-    runner = LocalRunner(ctx, threads=threads or settings.worker_threads)
+    from recruit.runner import wake_folder
+
+    runner = LocalRunner(
+        ctx, threads=threads or settings.worker_threads, listen=wake_folder(settings)
+    )
+    if burst:
+        read = runner.run_until_idle(threads=runner.threads)
+        click.echo(f"nothing queued; read {read} documents", err=True)
+        return
     runner.start()
     click.echo(f"worker running with {runner.threads} threads; Ctrl-C stops it", err=True)
     try:

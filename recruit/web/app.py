@@ -61,6 +61,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         queue = TaskQueue(QueueSettings.from_env(settings.redis_url))
         install(app.extensions["recruit.sessions"], queue)
         app.extensions["recruit.queue"] = queue
+    else:
+        _wake_workers_at_commit(app, settings)
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -96,6 +98,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["START_WORKER"]:
         start_worker(app)
     return app
+
+
+def _wake_workers_at_commit(app: Flask, settings: Settings) -> None:
+    """Wake the embedded worker (and `recruit worker` processes) when an upload is committed."""
+    from recruit.runner import notify_workers, wake_folder
+    from recruit.tasks import on_queued
+
+    folder = wake_folder(settings)
+
+    def announce(pending: dict[int, int]) -> None:
+        runner = app.extensions.get("recruit.runner")
+        if runner is not None:
+            runner.wake()
+        notify_workers(folder)
+
+    on_queued(app.extensions["recruit.sessions"], announce)
 
 
 def start_worker(app: Flask) -> None:

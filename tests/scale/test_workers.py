@@ -231,3 +231,21 @@ def test_embedded_sqlite_import_gives_the_same_profiles_and_scores(
     assert embedded.keys() == scaled.keys()
     different = [sha for sha in scaled if embedded[sha] != scaled[sha]]
     assert different == []
+
+
+def test_embedded_worker_burst_reads_what_is_queued_then_quits(tmp_path: Path) -> None:
+    from tests.scale.cvs import write
+
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    write(folder, 4)
+    url = f"sqlite:///{tmp_path / 'recruit.db'}"
+    env = worker_env(tmp_path, url)
+    _recruit("db", "upgrade", env=env)
+    opening_id = _create_opening(url)
+    _recruit("import", "--opening", str(opening_id), "--no-wait", str(folder), env=env)
+    assert {status for status, _ in _statuses(url).values()} == {"queued"}
+    # Without Redis it used to serve forever; now it stops when nothing is left to claim.
+    out = _recruit("worker", "--burst", "--threads", "2", env=env)
+    assert "read 4 documents" in out.stderr
+    assert {status for status, _ in _statuses(url).values()} <= set(FINAL)

@@ -1,0 +1,106 @@
+"""Upload to score: the embedded worker is woken by the commit that queued a CV (issue 16.2).
+
+Polling the database stays as the fallback; here it is set to minutes, so a test that
+passes proves the wake-up, not the poll.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+from recruit import services
+from recruit.db.models import Document
+from recruit.runner import LocalRunner, notify_workers, wake_folder
+from recruit.tasks import TaskContext, Wakeup
+from tests import cvgen
+from tests.web import factories
+
+NEVER = 600.0  # the fallback poll: far longer than any test waits
+READ_WITHIN = 90.0  # reading a 2-page CV, with room for a loaded machine
+
+
+def _submit(web, session, storage) -> int:
+    opening = factories.opening(session)
+    document = services.submit_application(
+        session,
+        storage,
+        opening,
+        name="Ioana Mărgărit",
+        email="ioana@example.com",
+        phone="+40722123456",
+        filename="cv.pdf",
+        data=cvgen.render_pdf(cvgen.sample_cvs()["ro"], "single"),
+        consent_version="1",
+    ).document
+    session.commit()  # the wake-up is sent right after this commit
+    return document.id
+
+
+def _wait_read(web, document_id: int) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < READ_WITHIN:
+        with web.extensions["recruit.sessions"]() as s:
+            if s.get(Document, document_id).status not in ("queued", "reading"):
+                return time.monotonic() - start
+        time.sleep(0.05)
+    raise AssertionError(f"document {document_id} not read within {READ_WITHIN} s")
+
+
+def test_an_upload_wakes_the_embedded_worker_at_commit(web, session, storage) -> None:
+    ctx = TaskContext(web.extensions["recruit.sessions"], storage)
+    runner = LocalRunner(ctx, threads=1, idle_sleep=NEVER)
+    web.extensions["recruit.runner"] = runner  # as start_worker does
+    runner.start()
+    try:
+        time.sleep(0.3)  # the thread found nothing and waits
+        _wait_read(web, _submit(web, session, storage))
+    finally:
+        runner.stop()
+
+
+def test_a_worker_process_beside_the_web_is_woken_through_its_socket(web, session, storage) -> None:
+    # Not the web's own runner: only the datagram in the instance folder can reach it.
+    folder = wake_folder(web.config["RECRUIT_SETTINGS"])
+    ctx = TaskContext(web.extensions["recruit.sessions"], storage)
+    runner = LocalRunner(ctx, threads=1, idle_sleep=NEVER, listen=folder)
+    runner.start()
+    try:
+        assert [p.suffix for p in folder.iterdir()] == [".sock"]
+        time.sleep(0.3)
+        _wait_read(web, _submit(web, session, storage))
+    finally:
+        runner.stop()
+    assert not list(folder.iterdir())  # the socket goes with its worker
+
+
+def test_a_wake_up_sent_while_a_thread_was_busy_is_not_lost() -> None:
+    wakeup = Wakeup()
+    wakeup.mark()  # the thread looks at the queue: nothing there
+    wakeup.wake()  # a commit queues a document before the thread got to wait
+    start = time.monotonic()
+    wakeup.wait(NEVER)
+    assert time.monotonic() - start < 1.0
+
+
+def test_a_dead_workers_socket_is_forgotten(tmp_path: Path) -> None:
+    folder = tmp_path / "wake"
+    folder.mkdir()
+    dead = folder / "worker-1.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(dead))
+    sock.close()  # the process died without removing its file
+    live = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    live.bind(str(folder / "worker-2.sock"))
+    try:
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.append(live.recv(8)))
+        reader.start()
+        notify_workers(folder)
+        reader.join(5)
+        assert got == [b"q"]
+        assert not dead.exists()
+    finally:
+        live.close()

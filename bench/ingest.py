@@ -28,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +38,12 @@ from sqlalchemy import create_engine, func, select  # noqa: E402
 
 from recruit.db import make_sessionmaker, upgrade  # noqa: E402
 from recruit.db.models import Document  # noqa: E402
-from tests.scale.cvs import generate, worker_env  # noqa: E402
+from tests.scale.cvs import (  # noqa: E402
+    generate,
+    scratch_postgres,
+    scratch_queue,
+    worker_env,
+)
 
 PG_URL = os.environ.get("RECRUIT_BENCH_POSTGRES_URL") or (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -233,67 +237,53 @@ def embedded(folder: Path, tmp: Path) -> tuple[float, float, list[int]]:
 
 def scaled(folder: Path, tmp: Path, workers: int) -> tuple[float, float, list[int]]:
     """Seconds from `recruit import` to the last score with warm RQ workers, and their peak MB."""
-    import psycopg
-    from redis import Redis
-    from sqlalchemy.engine import make_url
-
     tmp.mkdir(parents=True, exist_ok=True)
-    admin = make_url(PG_URL)
-    name = f"recruit_bench_{os.getpid()}"
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    queue = f"recruit-bench-{uuid.uuid4().hex[:8]}"
-    env = worker_env(tmp, url, RECRUIT_REDIS_URL=REDIS_URL, RECRUIT_QUEUE=queue)
     procs: list[subprocess.Popen[bytes]] = []
-    try:
-        opening_id = _opening(url)
-        logs = [tmp / f"worker-{n}.log" for n in range(workers)]
-        for log in logs:
-            with log.open("wb") as out:
-                procs.append(
-                    subprocess.Popen(
-                        _recruit("worker"),
-                        env=env,
-                        stdout=out,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
+    with (
+        scratch_postgres(PG_URL, "recruit_bench") as url,
+        scratch_queue(REDIS_URL, "recruit-bench") as queue,
+    ):
+        env = worker_env(tmp, url, RECRUIT_REDIS_URL=REDIS_URL, RECRUIT_QUEUE=queue)
+        try:
+            opening_id = _opening(url)
+            logs = [tmp / f"worker-{n}.log" for n in range(workers)]
+            for log in logs:
+                with log.open("wb") as out:
+                    procs.append(
+                        subprocess.Popen(
+                            _recruit("worker"),
+                            env=env,
+                            stdout=out,
+                            stderr=subprocess.STDOUT,
+                            start_new_session=True,
+                        )
                     )
+            # Warm, as in production: each worker has built its pipelines and is listening.
+            while not all("Listening on" in log.read_text(errors="replace") for log in logs):
+                time.sleep(0.2)
+            with PeakMemory([p.pid for p in procs]) as memory:
+                start = time.perf_counter()
+                imported = subprocess.run(
+                    _recruit("import", "--opening", str(opening_id), "--no-wait", str(folder)),
+                    env=env,
+                    capture_output=True,
+                    text=True,
                 )
-        # Warm, as in production: each worker has built its pipelines and is listening.
-        while not all("Listening on" in log.read_text(errors="replace") for log in logs):
-            time.sleep(0.2)
-        with PeakMemory([p.pid for p in procs]) as memory:
-            start = time.perf_counter()
-            imported = subprocess.run(
-                _recruit("import", "--opening", str(opening_id), "--no-wait", str(folder)),
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if imported.returncode:
-                sys.exit(f"scaled import failed:\n{imported.stderr[-3000:]}")
-            while (done := _finished(url))[0] < done[1] or done[1] == 0:
-                time.sleep(0.1)
-            seconds = time.perf_counter() - start
-        return seconds, _span(url), memory.readers_mb()
-    finally:
-        for proc in procs:
-            os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        redis = Redis.from_url(REDIS_URL)
-        keys = list(redis.scan_iter(match=f"*{queue}*"))
-        if keys:
-            redis.delete(*keys)
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                if imported.returncode:
+                    sys.exit(f"scaled import failed:\n{imported.stderr[-3000:]}")
+                while (done := _finished(url))[0] < done[1] or done[1] == 0:
+                    time.sleep(0.1)
+                seconds = time.perf_counter() - start
+            return seconds, _span(url), memory.readers_mb()
+        finally:
+            for proc in procs:
+                os.killpg(proc.pid, signal.SIGTERM)
+            for proc in procs:
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
 
 
 # --- report ---------------------------------------------------------------------------------

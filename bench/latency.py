@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import bindparam, create_engine, text  # noqa: E402
 
 from tests.cvgen import render_pdf, sample_cvs  # noqa: E402
+from tests.scale.cvs import scratch_postgres, scratch_queue, worker_env  # noqa: E402
 
 PG_URL = os.environ.get("RECRUIT_BENCH_POSTGRES_URL") or (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -72,19 +73,9 @@ def _recruit(tree: Path, *args: str) -> list[str]:
 
 
 def _env(tree: Path, tmp: Path, url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RECRUIT_")}
-    env.update(
-        RECRUIT_DATABASE_URL=url,
-        RECRUIT_INSTANCE_PATH=str(tmp / "instance"),
-        RECRUIT_UPLOAD_DIR=str(tmp / "uploads"),
-        RECRUIT_SECRET_KEY="latency-bench",
-        RECRUIT_APPLY_LIMIT="100000/hour",
-        PYTHONPATH=str(tree),
-        PYTHONUNBUFFERED="1",
-    )
+    env = worker_env(tmp, url, RECRUIT_APPLY_LIMIT="100000/hour", PYTHONPATH=str(tree), **extra)
     if "RECRUIT_CACHE_DIR" in os.environ:
         env["RECRUIT_CACHE_DIR"] = os.environ["RECRUIT_CACHE_DIR"]
-    env.update(extra)
     return env
 
 
@@ -241,7 +232,7 @@ def _report(label: str, seconds: list[float]) -> None:
     s = sorted(seconds)
     p95 = s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
     print(
-        f"{label:44} p50 {statistics.median(s):6.2f} s   p95 {p95:6.2f} s   max {s[-1]:6.2f} s"
+        f"{label:50} p50 {statistics.median(s):6.2f} s   p95 {p95:6.2f} s   max {s[-1]:6.2f} s"
         f"   (n={len(s)}, load {os.getloadavg()[0]:.1f})",
         flush=True,
     )
@@ -270,21 +261,12 @@ def embedded(tree: Path, tmp: Path, args: argparse.Namespace, label: str) -> Non
 
 def with_rq(tree: Path, tmp: Path, args: argparse.Namespace, workers: int = 2) -> None:
     """`recruit serve` with Redis on PostgreSQL, and RQ workers."""
-    import psycopg
-    from redis import Redis
-    from sqlalchemy.engine import make_url
-
     tmp.mkdir(parents=True)
-    admin = make_url(PG_URL)
-    name = f"recruit_latency_{os.getpid()}"
-    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    queue = f"recruit-latency-{uuid.uuid4().hex[:8]}"
-    env = _env(tree, tmp, url, RECRUIT_REDIS_URL=REDIS_URL, RECRUIT_QUEUE=queue)
-    try:
+    with (
+        scratch_postgres(PG_URL, "recruit_latency") as url,
+        scratch_queue(REDIS_URL, "recruit-latency") as queue,
+    ):
+        env = _env(tree, tmp, url, RECRUIT_REDIS_URL=REDIS_URL, RECRUIT_QUEUE=queue)
         _run(tree, env, "db", "upgrade")
         opening_id = _opening(tree, env)
         port = _free_port()
@@ -297,13 +279,6 @@ def with_rq(tree: Path, tmp: Path, args: argparse.Namespace, workers: int = 2) -
             while not all("Listening on" in log.read_text(errors="replace") for log in logs[1:]):
                 time.sleep(0.2)
             measure(f"RQ: PostgreSQL + {workers} workers", base, opening_id, url, args)
-    finally:
-        redis = Redis.from_url(REDIS_URL)
-        keys = list(redis.scan_iter(match=f"*{queue}*"))
-        if keys:
-            redis.delete(*keys)
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Many distinct test CVs for the scale tests and the ingest bench.
+"""Many distinct test CVs for the scale tests and the benches, and the services they run on.
 
 Variants of tests.cvgen's sample CVs (a name, an e-mail, a share of the skills, a layout, 1-3
 pages each), so every file has its own bytes and its own score; every 40th file is broken on
@@ -7,7 +7,10 @@ purpose (not a PDF, or cut short) so the error path is exercised at scale too.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 FIRST = ("Ana", "Mihai", "Ioana", "Andrei", "Elena", "Radu", "Maria", "Vlad", "Irina", "Dan")
@@ -74,3 +77,37 @@ def worker_env(tmp: Path, database_url: str, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+@contextlib.contextmanager
+def scratch_postgres(admin_url: str, prefix: str) -> Iterator[str]:
+    """Create a PostgreSQL database beside `admin_url`'s; yield its URL, then drop it."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(admin_url)
+    name = f"{prefix}_{os.getpid()}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def scratch_queue(redis_url: str, prefix: str) -> Iterator[str]:
+    """Yield an RQ queue name of our own; delete its Redis keys afterwards."""
+    from redis import Redis
+
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    try:
+        yield queue
+    finally:
+        redis = Redis.from_url(redis_url)
+        keys = list(redis.scan_iter(match=f"*{queue}*"))
+        if keys:
+            redis.delete(*keys)

@@ -6,10 +6,13 @@ document. Each file is keyed by everything it is built from: the content of `mod
 versions of the packages whose data it reads and the source of the module that builds it, so
 a changed pattern file, an upgraded package or a changed rule rebuilds it. Files live in
 `RECRUIT_CACHE_DIR`, else the user's cache folder (`$XDG_CACHE_HOME/recruit` or
-`~/.cache/recruit`), shared by every process of the user. Concurrent first starts
-build once: a lock file serialises the builders, and a file only appears, whole, by an atomic
-rename, so a reader never sees half of one. A folder that cannot be written costs a build per
-process, never an error.
+`~/.cache/recruit`), shared by every process of the user: several checkouts or versions may
+use it at once, each with its own files. Concurrent first starts build once: a lock file
+serialises the builders, and a file only appears, whole, by an atomic rename, so a reader
+never sees half of one. A file is removed only when no process has asked for it for a week,
+and a reader holds its file open from the start (a removed file stays readable to it); one
+that must open it again and finds it gone builds it again. A folder that cannot be written
+costs a build per process, never an error.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from importlib import metadata
@@ -30,6 +34,8 @@ from recruit.core.assets import asset_root
 
 # Bump when the layout of the files changes in a way their inputs do not show.
 _FORMAT = "1"
+# A file no process asked for in this long is removed (when another one is built).
+UNUSED_FOR = 7 * 24 * 3600
 
 
 def cache_dir() -> Path:
@@ -81,6 +87,8 @@ def cached_file(
     folder = cache_dir()
     path = folder / f"{name}-{key}.sqlite"
     if path.is_file():
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: see _remove_stale
         return path
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -109,10 +117,12 @@ def _build_atomically(path: Path, build: Callable[[Path], None]) -> None:
 
 
 def _remove_stale(folder: Path, name: str, keep: Path) -> None:
-    # Files of older keys: a process still reading one keeps its open handle (POSIX unlink).
+    # Other keys' files may be another checkout's or version's, in use right now: only those
+    # nobody asked for in a week go.
+    now = time.time()
     for old in folder.glob(f"{name}-*.sqlite"):
-        if old != keep:
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):
+            if old != keep and now - old.stat().st_mtime > UNUSED_FOR:
                 old.unlink()
 
 
@@ -157,22 +167,32 @@ class Lookup:
     # SQLite's default limit on host parameters in one statement is 32,766.
     _BATCH = 900
 
-    def __init__(self, path: Path, table: str) -> None:
-        self.path = path
+    def __init__(self, source: Callable[[], Path], table: str) -> None:
+        self.source = source  # returns the file's path, building it when it is missing
         self.table = table
         self._rows: dict[str, tuple[Any, ...] | None] = {}
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        with self._lock:
+            self._connection()  # open now: a file removed later stays readable to us
 
     def _connection(self) -> sqlite3.Connection:
         # One connection per process, shared by its threads under the lock; a forked child
         # (a process-pool worker) opens its own.
         if self._db is None or self._pid != os.getpid():
-            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            try:
+                self._db = self._open(self.source())
+            except sqlite3.OperationalError:  # removed between finding and opening it
+                self._db = self._open(self.source())
             self._pid = os.getpid()
         return self._db
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        db.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchall()  # noqa: S608 - opens it
+        return db
 
     def get(self, key: str) -> tuple[Any, ...] | None:
         """Return the row of `key` without the key, or None."""

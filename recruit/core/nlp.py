@@ -89,10 +89,13 @@ def _build_lemmas(path: Path) -> None:
 @cache
 def folded_lemmas(language: str) -> Lookup:
     """Return the lookup lemma table of `language` keyed and valued by folded forms."""
-    path = cached_file(
-        "lemmas", _build_lemmas, packages=("spacy-lookups-data",), sources=(__file__,)
-    )
-    return Lookup(path, language)
+
+    def source() -> Path:
+        return cached_file(
+            "lemmas", _build_lemmas, packages=("spacy-lookups-data",), sources=(__file__,)
+        )
+
+    return Lookup(source, language)
 
 
 @Language.factory("recruit_normalizer")

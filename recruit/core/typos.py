@@ -213,7 +213,6 @@ def _build_tables(path: Path) -> None:
     write_table(path, "deletes", ("forms",), ((d, "\t".join(sorted(v))) for d, v in index.items()))
 
 
-@cache
 def _tables() -> Path:
     return cached_file(
         "typos",
@@ -264,7 +263,7 @@ class _Vocabulary:
 
 @cache
 def _vocabulary() -> _Vocabulary:
-    return _Vocabulary(Lookup(_tables(), "words"))
+    return _Vocabulary(Lookup(_tables, "words"))
 
 
 @dataclass(frozen=True)
@@ -295,7 +294,7 @@ def _lexicon() -> _Lexicon:
     }
     return _Lexicon(
         exact=frozenset(kf.form.lower() for kf in key_forms()),
-        index=Lookup(_tables(), "deletes"),
+        index=Lookup(_tables, "deletes"),
         forms={k: tuple(v) for k, v in forms.items()},
         zipf=zipf,
     )

@@ -35,20 +35,22 @@ def test_a_file_is_built_once_then_read(folder: Path) -> None:
     second = cached_file("words", build)
     assert first == second and first.parent == folder
     assert len(built) == 1 and built[0] != first  # built aside, then renamed into place
-    table = Lookup(first, "words")
+    table = Lookup(lambda: first, "words")
     assert table.get("two") == (2,)
     assert table.get("four") is None
     table.prefetch(["one", "three", "five"])
     assert (table.get("one"), table.get("three"), table.get("five")) == ((1,), (3,), None)
 
 
-def test_a_changed_input_makes_a_new_file_and_removes_the_old(folder: Path, tmp_path: Path) -> None:
+def test_a_changed_input_makes_a_new_file(folder: Path, tmp_path: Path) -> None:
     source = tmp_path / "builder.py"
     source.write_text("RULE = 1\n")
     old = cached_file("words", _build_words, sources=[str(source)])
     source.write_text("RULE = 2\n")  # the code that builds it changed
     new = cached_file("words", _build_words, sources=[str(source)])
-    assert new != old and new.is_file() and not old.exists()
+    assert new != old and new.is_file()
+    # The old one may be another checkout's, in use: it stays until unused for a week.
+    assert old.exists()
     # An upgraded package a build reads (here: one that is absent, then named) changes it too.
     assert cached_file("words", _build_words, sources=[str(source)], packages=["wordfreq"]) != new
 
@@ -113,7 +115,7 @@ def test_a_folder_that_cannot_be_written_costs_a_private_build(
     monkeypatch.setenv("RECRUIT_CACHE_DIR", str(blocked / "cache"))
     path = cached_file("words", _build_words)
     assert path.is_file() and blocked not in path.parents
-    assert Lookup(path, "words").get("one") == (1,)
+    assert Lookup(lambda: path, "words").get("one") == (1,)
 
 
 def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,7 +125,7 @@ def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_a_lookup_survives_a_fork(folder: Path) -> None:
-    table = Lookup(cached_file("words", _build_words), "words")
+    table = Lookup(lambda: cached_file("words", _build_words), "words")
     assert table.get("one") == (1,)  # the parent's connection is open
     read, write = os.pipe()
     pid = os.fork()
@@ -135,4 +137,53 @@ def test_a_lookup_survives_a_fork(folder: Path) -> None:
     os.close(write)
     os.waitpid(pid, 0)
     assert os.read(read, 100) == b"(3,)"
+    os.close(read)
+
+
+def test_only_files_unused_for_a_week_are_removed(folder: Path, tmp_path: Path) -> None:
+    source = tmp_path / "builder.py"
+    source.write_text("RULE = 1\n")
+    old = cached_file("words", _build_words, sources=[str(source)])
+    week_ago = time.time() - cache.UNUSED_FOR - 60
+    os.utime(old, (week_ago, week_ago))
+    source.write_text("RULE = 2\n")
+    new = cached_file("words", _build_words, sources=[str(source)])
+    assert new.exists() and not old.exists()
+
+
+def test_a_file_asked_for_counts_as_used(folder: Path, tmp_path: Path) -> None:
+    old = cached_file("words", _build_words)
+    week_ago = time.time() - cache.UNUSED_FOR - 60
+    os.utime(old, (week_ago, week_ago))
+    assert cached_file("words", _build_words) == old  # asked for again: in use
+    assert time.time() - old.stat().st_mtime < 60
+
+
+def test_a_reader_keeps_its_file_when_another_process_removes_it(folder: Path) -> None:
+    path = cached_file("words", _build_words)
+    table = Lookup(lambda: cached_file("words", _build_words), "words")
+    path.unlink()  # another checkout's cleanup, say
+    assert table.get("two") == (2,)  # the open file is still ours
+
+
+def test_a_forked_child_whose_file_was_removed_builds_it_again(folder: Path) -> None:
+    built: list[int] = []
+
+    def build(path: Path) -> None:
+        built.append(os.getpid())
+        _build_words(path)
+
+    table = Lookup(lambda: cached_file("words", build), "words")
+    for path in folder.glob("words-*.sqlite"):
+        path.unlink()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        table._rows.clear()
+        os.write(write, repr((table.get("three"), len(built))).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    assert os.read(read, 100) == b"((3,), 2)"  # the child built it again, then read it
     os.close(read)

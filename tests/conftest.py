@@ -43,6 +43,9 @@ def _truncate(url: str) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
+            # Fail loudly, naming the holder, instead of waiting forever behind a leaked
+            # transaction of an earlier test.
+            conn.execute(text("SET LOCAL lock_timeout = '60s'"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
@@ -68,7 +71,12 @@ def app(database_url: str, tmp_path: Path):
     }
     app = create_app({"INSTANCE_PATH": tmp_path / "instance", "ENV": env, "TESTING": True})
     yield app
-    app.extensions["recruit.engine"].dispose()
+    engine = app.extensions["recruit.engine"]
+    # A connection still checked out here is a request, stream or thread that never ended its
+    # transaction: on PostgreSQL it blocks the next test's TRUNCATE (and, in production, vacuum).
+    leaked = getattr(engine.pool, "checkedout", lambda: 0)()
+    engine.dispose()
+    assert not leaked, f"{leaked} database connection(s) left checked out by this test"
 
 
 @pytest.fixture

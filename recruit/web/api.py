@@ -2,28 +2,38 @@
 
 Authentication is the staff session cookie (sign in at /auth/sign-in); write requests carry
 the CSRF token from GET /api/v1/csrf-token in an X-CSRFToken header, as the pages' scripts do.
+
+Each view declares what it takes and returns with the schemas of `recruit.web.schemas`
+(flask-smorest parses the input and dumps the output with them) and who may call it with
+`access`, which checks the role and documents it: GET /api/v1/openapi.json is generated from
+those declarations and the URL map, never written by hand.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Mapping
+from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Flask, current_app, jsonify, request, url_for
 from flask_login import current_user
+from flask_smorest import Api, Blueprint, abort
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from recruit import services
 from recruit.core.media import cv_media_type
-from recruit.core.roles import MAX_CRITERIA, criterion_schema
-from recruit.db.models import APPLICATION_STATUSES, Application, Opening, User
+from recruit.core.roles import criterion_schema
+from recruit.db.models import APPLICATION_STATUSES, Application, Note, Opening, User
 from recruit.services import ServiceError, current_profile, duplicates, requirements, review
 from recruit.services import openings as opening_service
 from recruit.services.requirements import ProfileError
+from recruit.web import schemas as s
 from recruit.web.app import db_session, storage
 from recruit.web.permissions import (
     CandidateView,
@@ -35,73 +45,203 @@ from recruit.web.permissions import (
     visible_openings_query,
 )
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+F = TypeVar("F", bound=Callable[..., Any])
 
 STAFF = ("recruiter", "admin")
 MANAGERS = ("hiring_manager", "admin")
 ANY_STAFF = ("recruiter", "hiring_manager", "admin")
 
 
+class _Parser(FlaskParser):
+    """webargs' parser: a 400 naming each field that is wrong; form and files as one body."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req: Any, schema: Any) -> Any:
+        """Return the form fields and the files of a multipart request together."""
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+    def handle_error(self, error: Any, req: Any, schema: Any, **_: Any) -> NoReturn:
+        """Answer 400 with the problem of each field."""
+        abort(400, message="invalid request", errors=_by_field(error.normalized_messages()))
+
+
+def _by_field(messages: Mapping[str, Any]) -> dict[str, str]:
+    """Flatten webargs' {location: {field: [messages]}} to {field: "message; message"}."""
+    out: dict[str, str] = {}
+    for location, problems in messages.items():
+        if not isinstance(problems, Mapping):
+            out[location] = _text(problems)
+            continue
+        for name, problem in problems.items():
+            out["body" if name == "_schema" else name] = _text(problem)
+    return out
+
+
+def _text(problem: Any) -> str:
+    if isinstance(problem, Mapping):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in problem.items())
+    if isinstance(problem, list | tuple):
+        return "; ".join(_text(p) for p in problem)
+    return str(problem)
+
+
+class _Blueprint(Blueprint):
+    ARGUMENTS_PARSER = _Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
+
+
+class _Api(Api):
+    """flask-smorest's Api, documenting each error response itself."""
+
+    ERROR_SCHEMA = s.ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_error_handlers(self) -> None:
+        # Errors under /api/v1 are answered by the blueprint's handler; the pages keep
+        # their own error pages (smorest would answer every error of the app in JSON).
+        pass
+
+
+bp = _Blueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Openings, applications, statuses, notes and requirements.",
+)
+
+SECURITY_SCHEMES = {
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": "the staff session cookie, from signing in at /auth/sign-in",
+    },
+    "csrf": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-CSRFToken",
+        "description": "on writes: the token of GET /api/v1/csrf-token",
+    },
+}
+
+
+def init_api(app: Flask) -> Api:
+    """Register the API blueprint and build its OpenAPI document from the routes."""
+    app.config.setdefault("API_TITLE", "recruit API")
+    app.config.setdefault("API_VERSION", "1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", None)  # served by `openapi` below
+    api = _Api(app)
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    # The criterion schema is read from the registry of criterion types, not written here.
+    api.spec.components.schema("Criterion", component=criterion_schema())
+    api.spec.components.schema(
+        "Requirements",
+        component={
+            "type": "object",
+            "description": "a requirement profile: its criteria, and what its role file says",
+            "properties": {"criteria": {"type": "array", "items": s.CRITERION_REF}},
+            "required": ["criteria"],
+        },
+    )
+    api.register_blueprint(bp)
+    app.extensions["recruit.api"] = api
+    # A path under /api/v1 that no route takes (or not with that method) is the blueprint's
+    # too, though routing never reached it: answered in JSON like its other errors.
+    for code in (404, 405):
+        app.register_error_handler(code, _api_or_page)
+    return api
+
+
+def _api_or_page(exc: HTTPException) -> Any:
+    if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
+        return _json_error(exc)
+    return exc
+
+
+def access(*roles: str, write: bool = False, ids: bool = True) -> Callable[[F], F]:
+    """Let signed-in staff of `roles` through (401, 403 otherwise) and document it.
+
+    `write`: a request that changes something, so it needs the CSRF header; `ids`: the path
+    names an opening or application, answered 404 when the caller does not work on it.
+    """
+
+    def decorator(view: F) -> F:
+        documented = getattr(view, "_apidoc", {})
+
+        @wraps(view)
+        def members_only(*args: Any, **kwargs: Any) -> Any:
+            # Before the body is read: whoever does not work on the opening learns nothing,
+            # not even that their request was malformed.
+            if "opening_id" in kwargs:
+                opening_or_404(kwargs["opening_id"])
+            if "application_id" in kwargs:
+                application_or_404(kwargs["application_id"])
+            return view(*args, **kwargs)
+
+        guarded: Any = roles_required(*roles)(members_only if ids else view)
+        codes = {"BAD_REQUEST": 400, "UNAUTHORIZED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}
+        errors = ["UNAUTHORIZED", "FORBIDDEN"] + (["NOT_FOUND"] if ids else [])
+        if write and "arguments" not in documented:
+            errors.append("BAD_REQUEST")  # a missing or stale CSRF token
+        for name in errors:
+            guarded = bp.alt_response(codes[name], response=name)(guarded)
+        scope = " Only openings the caller works on (admins: all)." if ids else ""
+        return bp.doc(  # type: ignore[no-any-return]
+            security=[{"session": [], "csrf": []} if write else {"session": []}],
+            description=f"Roles: {', '.join(roles)}.{scope}",
+        )(guarded)
+
+    return decorator
+
+
 @bp.errorhandler(HTTPException)
 def _json_error(exc: HTTPException) -> tuple[Response, int]:
-    return jsonify({"error": exc.name, "message": exc.description}), exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    body: dict[str, Any] = {"error": exc.name, "message": data.get("message") or exc.description}
+    if data.get("errors"):
+        body["fields"] = data["errors"]
+    return jsonify(body), exc.code or 500
 
 
-def _bad(message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": "Bad Request", "message": message, **extra}), 400
+def _bad(message: str, **fields: str) -> NoReturn:
+    abort(400, message=message, errors=fields or None)
+
+
+def _actor() -> User:
+    return db_session().merge(current_user.user)
+
+
+# --- the description and the token ------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+@public_route
+@bp.response(200, {"type": "object"}, description="this document (OpenAPI 3.1)")
+def openapi() -> Response:
+    """Describe the API (OpenAPI 3.1)."""
+    return jsonify(current_app.extensions["recruit.api"].spec.to_dict())
+
+
+@bp.get("/csrf-token")
+@access(*ANY_STAFF, ids=False)
+@bp.response(200, s.CsrfTokenSchema)
+def csrf_token() -> dict[str, str]:
+    """Return a CSRF token for this session's write requests."""
+    return {"csrf_token": generate_csrf()}
+
+
+# --- openings ---------------------------------------------------------------------------------
 
 
 def _opening(o: Opening) -> dict[str, Any]:
     return opening_service.describe(o) | {"url": url_for("api.opening", opening_id=o.id)}
-
-
-# What POST and PATCH /openings take besides "role", "copy_from" and "members".
-_OPENING_FIELDS = {
-    "title": str,
-    "location": str,
-    "description": str,
-    "employment_type": str,
-    "salary_min": (int, type(None)),
-    "salary_max": (int, type(None)),
-    "salary_currency": (str, type(None)),
-    "closes_on": (str, type(None)),
-}
-
-
-def _opening_body(*, creating: bool) -> tuple[dict[str, Any], dict[str, Any]] | tuple[None, Any]:
-    """Read an opening's fields from a JSON body; return (fields, body) or (None, a 400)."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None, _bad("send a JSON object")
-    allowed = set(_OPENING_FIELDS) | {"members"} | ({"role", "copy_from"} if creating else set())
-    errors = {k: "unknown field" for k in body if k not in allowed}
-    fields: dict[str, Any] = {}
-    for key, kind in _OPENING_FIELDS.items():
-        if key not in body:
-            continue
-        value = body[key]
-        if not isinstance(value, kind) or isinstance(value, bool):
-            errors[key] = "wrong type"
-        elif key == "closes_on" and value is not None:
-            try:
-                fields[key] = dt.date.fromisoformat(value)
-            except ValueError:
-                errors[key] = "a date as YYYY-MM-DD"
-        else:
-            fields[key] = value
-    members = body.get("members")
-    if members is not None and (
-        not isinstance(members, list)
-        or not all(isinstance(m, int) and not isinstance(m, bool) for m in members)
-    ):
-        errors["members"] = "a list of user ids"
-    if creating and not isinstance(body.get("title"), str):
-        errors["title"] = "required"
-    if creating and ("role" in body) == ("copy_from" in body):
-        errors["role"] = 'give either "role" (a built-in role id) or "copy_from" (an opening id)'
-    if errors:
-        return None, _bad("invalid opening", fields=errors)
-    return fields, body
 
 
 def _users(ids: list[int] | None) -> list[User] | None:
@@ -110,76 +250,91 @@ def _users(ids: list[int] | None) -> list[User] | None:
     return list(db_session().scalars(select(User).where(User.id.in_(ids)))) if ids else []
 
 
-def _actor() -> User:
-    return db_session().merge(current_user.user)
+@bp.get("/openings")
+@access(*ANY_STAFF, ids=False)
+@bp.response(200, s.OpeningListSchema)
+def openings() -> dict[str, Any]:
+    """List the openings the caller works on, with counts."""
+    rows = list(db_session().scalars(visible_openings_query().order_by(Opening.id)))
+    stats = {st.opening.id: st.to_dict() for st in review.dashboard(db_session(), rows)}
+    return {"items": [_opening(o) | {"counts": stats.get(o.id)} for o in rows]}
 
 
 @bp.post("/openings")
-@roles_required(*STAFF)
-def create_opening() -> tuple[Response, int]:
+@access(*STAFF, write=True, ids=False)
+@bp.arguments(s.OpeningCreateSchema)
+@bp.response(201, s.OpeningSchema)
+def create_opening(body: dict[str, Any]) -> dict[str, Any]:
     """Create an opening from a built-in role or a copy of another opening's requirements."""
-    fields, body = _opening_body(creating=True)
-    if fields is None:
-        return body
-    source = None
-    if "copy_from" in body:
-        if not isinstance(body["copy_from"], int) or isinstance(body["copy_from"], bool):
-            return _bad("invalid opening", fields={"copy_from": "an opening id"})
-        source = opening_or_404(body["copy_from"])
+    source = opening_or_404(body.pop("copy_from")) if "copy_from" in body else None
+    members = _users(body.pop("members", None)) or []
     try:
         o = opening_service.create_opening(
             db_session(),
-            role_id=str(body.get("role", "")),
+            role_id=str(body.pop("role", "")),
             author=_actor(),
             copy_from=source,
-            members=_users(body.get("members")) or [],
-            **fields,
+            members=members,
+            **body,
         )
     except ServiceError as exc:
         db_session().rollback()
-        return _bad(str(exc))
+        _bad(str(exc))
     db_session().commit()
-    return jsonify(_opening(o)), 201
+    return _opening(o)
+
+
+@bp.get("/openings/<int:opening_id>")
+@access(*ANY_STAFF)
+@bp.response(200, s.OpeningDetailSchema)
+def opening(opening_id: int) -> dict[str, Any]:
+    """Return one opening with its current requirement profile."""
+    o = opening_or_404(opening_id)
+    return _opening(o) | {"requirements": current_profile(db_session(), o).criteria}
 
 
 @bp.patch("/openings/<int:opening_id>")
-@roles_required(*STAFF)
-def update_opening(opening_id: int) -> Response | tuple[Response, int]:
+@access(*STAFF, write=True)
+@bp.arguments(s.OpeningFieldsSchema)
+@bp.response(200, s.OpeningSchema)
+def update_opening(body: dict[str, Any], opening_id: int) -> dict[str, Any]:
     """Change an opening's fields (only those sent) and, with "members", who works on it."""
     o = opening_or_404(opening_id, STAFF)
-    fields, body = _opening_body(creating=False)
-    if fields is None:
-        return body
+    members = _users(body.pop("members", None))
     try:
-        opening_service.update_opening(db_session(), o, _actor(), **fields)
-        members = _users(body.get("members"))
+        opening_service.update_opening(db_session(), o, _actor(), **body)
         if members is not None:
             opening_service.set_members(db_session(), o, members, _actor())
     except ServiceError as exc:
         db_session().rollback()
-        return _bad(str(exc))
+        _bad(str(exc))
     db_session().commit()
-    return jsonify(_opening(o))
+    return _opening(o)
 
 
 @bp.post("/openings/<int:opening_id>/close")
-@roles_required(*STAFF)
-def close_opening(opening_id: int) -> Response:
+@access(*STAFF, write=True)
+@bp.response(200, s.OpeningSchema)
+def close_opening(opening_id: int) -> dict[str, Any]:
     """Stop taking applications."""
     o = opening_or_404(opening_id, STAFF)
     opening_service.close_opening(db_session(), o, _actor())
     db_session().commit()
-    return jsonify(_opening(o))
+    return _opening(o)
 
 
 @bp.post("/openings/<int:opening_id>/reopen")
-@roles_required(*STAFF)
-def reopen_opening(opening_id: int) -> Response:
+@access(*STAFF, write=True)
+@bp.response(200, s.OpeningSchema)
+def reopen_opening(opening_id: int) -> dict[str, Any]:
     """Take applications again (a closing day already past is cleared)."""
     o = opening_or_404(opening_id, STAFF)
     opening_service.reopen_opening(db_session(), o, _actor())
     db_session().commit()
-    return jsonify(_opening(o))
+    return _opening(o)
+
+
+# --- applications -----------------------------------------------------------------------------
 
 
 def _application(
@@ -208,390 +363,264 @@ def _application(
             "typos": a.typo_count,
             "language": a.language,
         },
-        "applied_at": a.created_at.isoformat(),
+        "applied_at": a.created_at,
         "url": url_for("api.application", application_id=a.id),
     }
 
 
-@bp.get("/openapi.json")
-@public_route
-def openapi() -> Response:
-    """Describe the API (OpenAPI 3.1)."""
-    spec = dict(OPENAPI)
-    # The criterion schema is read from the registry of criterion types, not written here.
-    spec["components"] = OPENAPI["components"] | {
-        "schemas": {
-            "Criterion": criterion_schema(),
-            "Criteria": {
-                "type": "object",
-                "properties": {
-                    "criteria": {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/Criterion"},
-                        "minItems": 1,
-                        "maxItems": MAX_CRITERIA,
-                    },
-                    "note": {"type": "string", "maxLength": 500},
-                },
-                "required": ["criteria"],
-            },
-        }
-    }
-    return jsonify(spec)
-
-
-@bp.get("/csrf-token")
-@roles_required(*ANY_STAFF)
-def csrf_token() -> Response:
-    """Return a CSRF token for this session's write requests."""
-    return jsonify({"csrf_token": generate_csrf()})
-
-
-@bp.get("/openings")
-@roles_required(*ANY_STAFF)
-def openings() -> Response:
-    """List the openings the caller works on, with counts."""
-    rows = list(db_session().scalars(visible_openings_query().order_by(Opening.id)))
-    stats = {s.opening.id: s.to_dict() for s in review.dashboard(db_session(), rows)}
-    return jsonify({"items": [_opening(o) | {"counts": stats.get(o.id)} for o in rows]})
-
-
-@bp.get("/openings/<int:opening_id>")
-@roles_required(*ANY_STAFF)
-def opening(opening_id: int) -> Response:
-    """Return one opening with its current requirement profile."""
-    o = opening_or_404(opening_id)
-    return jsonify(_opening(o) | {"requirements": current_profile(db_session(), o).criteria})
-
-
 @bp.get("/openings/<int:opening_id>/applications")
-@roles_required(*STAFF)
-def applications(opening_id: int) -> Response | tuple[Response, int]:
+@access(*STAFF)
+@bp.arguments(s.ShortlistQuerySchema, location="query")
+@bp.response(200, s.ShortlistSchema)
+def applications(query: dict[str, Any], opening_id: int) -> dict[str, Any]:
     """Return one page of the ranked shortlist; filters as on the page, `after` to go on."""
     from recruit.web.recruiter import filter_from_args
 
     o = opening_or_404(opening_id)
     try:
-        limit = max(1, min(200, int(request.args.get("limit", review.PAGE_SIZE))))
-        page = review.shortlist(db_session(), o, filter_from_args(request.args, o), limit)
+        # The schema checked the query; the page's reader builds the same filter from it.
+        page = review.shortlist(db_session(), o, filter_from_args(request.args, o), query["limit"])
     except (ValueError, ServiceError) as exc:
-        return _bad(str(exc))
+        _bad(str(exc), after="not a cursor this list gave")
     related = duplicates.related(db_session(), [a.id for a in page.rows])
-    return jsonify(
-        {
-            "items": [_application(a, related) for a in page.rows],
-            "next": page.next_cursor,
-            "counts": page.counts,
-        }
-    )
+    return {
+        "items": [_application(a, related) for a in page.rows],
+        "next": page.next_cursor,
+        "counts": page.counts,
+    }
 
 
 @bp.get("/applications/<int:application_id>")
-@roles_required(*STAFF)
-def application(application_id: int) -> Response:
+@access(*STAFF)
+@bp.response(200, s.ApplicationDetailSchema)
+def application(application_id: int) -> dict[str, Any]:
     """Return an application with its score breakdown (points, weight, evidence)."""
     a = application_or_404(application_id)
     view = candidate_view(a, review.shown_document(a))
     detail = review.candidate_detail(db_session(), a, view.redactor)
     db_session().commit()  # a breakdown computed on first view is kept
     score = detail.score
-    return jsonify(
-        _application(a, duplicates.related(db_session(), [a.id]), view)
-        | {
-            "score_detail": None
-            if score is None
-            else {
-                "version": detail.version,
-                "total": score.total,
-                "knockouts": score.knockouts,
-                "criteria": detail.breakdown,
-            },
-            "documents": [
-                {
-                    "id": d.id,
-                    "status": d.status,
-                    "error": {"code": d.error_code, "message": d.error_message}
-                    if d.error_code
-                    else None,
-                    "received_at": d.created_at.isoformat(),
-                }
-                for d in a.documents
-            ],
-        }
-    )
-
-
-@bp.post("/applications/<int:application_id>/status")
-@roles_required(*STAFF)
-def set_status(application_id: int) -> Response | tuple[Response, int]:
-    """Change the status; a rejection needs "confirm": true; "notify": true e-mails it."""
-    a = application_or_404(application_id)
-    body = request.get_json(silent=True) or {}
-    status = body.get("status")
-    if status not in APPLICATION_STATUSES:
-        return _bad(f"status must be one of {', '.join(APPLICATION_STATUSES)}")
-    if status == "rejected" and body.get("confirm") is not True:
-        return _bad('a rejection needs "confirm": true')
-    from recruit.web.recruiter import announce
-
-    review.set_status(db_session(), a, status, current_user.user)
-    told = body.get("notify") is True and announce(a)
-    db_session().commit()
-    return jsonify(_application(a, duplicates.related(db_session(), [a.id])) | {"emailed": told})
+    return _application(a, duplicates.related(db_session(), [a.id]), view) | {
+        "score_detail": None
+        if score is None
+        else {
+            "version": detail.version,
+            "total": score.total,
+            "knockouts": score.knockouts,
+            "criteria": detail.breakdown,
+        },
+        "documents": [
+            {
+                "id": d.id,
+                "status": d.status,
+                "error": {"code": d.error_code, "message": d.error_message}
+                if d.error_code
+                else None,
+                "received_at": d.created_at,
+            }
+            for d in a.documents
+        ],
+    }
 
 
 @bp.post("/openings/<int:opening_id>/documents")
-@roles_required(*STAFF)
-def upload(opening_id: int) -> tuple[Response, int]:
+@access(*STAFF, write=True)
+@bp.arguments(s.UploadSchema, location="multipart")
+@bp.response(201, s.UploadedSchema)
+@bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@bp.alt_response(507, response="INSUFFICIENT_STORAGE")
+def upload(form: dict[str, Any], opening_id: int) -> dict[str, Any]:
     """Add a CV received outside the site (multipart: file, name, email, phone, consent)."""
     o = opening_or_404(opening_id)
-    file = request.files.get("file")
-    name, email = request.form.get("name", "").strip(), request.form.get("email", "").strip()
-    errors = {}
-    if file is None or not file.filename:
-        errors["file"] = "attach the CV as 'file'"
-    if not name or len(name) > 200:
-        errors["name"] = "give the candidate's name"
-    if "@" not in email or len(email) > 254:
-        errors["email"] = "give the candidate's e-mail"
-    if request.form.get("consent") not in ("true", "1", "yes"):
-        errors["consent"] = "confirm the candidate consented ('consent=true')"
-    if errors:
-        return _bad("invalid upload", fields=errors)
-    data = file.read()  # type: ignore[union-attr]
+    file = form["file"]
+    data = file.read()
     if cv_media_type(data) is None:
-        return _bad("the file is not a PDF or DOCX", fields={"file": "not a PDF or DOCX"})
+        _bad("the file is not a PDF or DOCX", file="not a PDF or DOCX")
     try:
         submission = services.submit_application(
             db_session(),
             storage(),
             o,
-            name=name,
-            email=email,
-            phone=request.form.get("phone", "")[:40],
-            filename=file.filename or "cv",  # type: ignore[union-attr]
+            name=form["name"].strip(),
+            email=form["email"].strip(),
+            phone=form["phone"],
+            filename=file.filename or "cv",
             data=data,
             consent_version="staff-upload",
         )
     except ServiceError as exc:
         db_session().rollback()
-        return _bad(str(exc))
+        _bad(str(exc))
     db_session().commit()
-    return jsonify(
-        {
-            "application_id": submission.application.id,
-            "document_id": submission.document.id,
-            "status": submission.document.status,
-            "url": url_for("api.application", application_id=submission.application.id),
-        }
-    ), 201
+    return {
+        "application_id": submission.application.id,
+        "document_id": submission.document.id,
+        "status": submission.document.status,
+        "url": url_for("api.application", application_id=submission.application.id),
+    }
+
+
+# --- statuses ---------------------------------------------------------------------------------
+
+
+@bp.get("/statuses")
+@access(*ANY_STAFF, ids=False)
+@bp.response(200, s.StatusListSchema)
+def statuses() -> dict[str, Any]:
+    """List the statuses an application can have, named in the caller's language."""
+    from recruit.web.recruiter import STATUS_LABELS
+
+    return {"items": [{"id": k, "label": str(STATUS_LABELS[k])} for k in APPLICATION_STATUSES]}
+
+
+@bp.post("/applications/<int:application_id>/status")
+@access(*STAFF, write=True)
+@bp.arguments(s.StatusChangeSchema)
+@bp.response(200, s.ChangedApplicationSchema)
+def set_status(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Change the status; a rejection needs "confirm": true; "notify": true e-mails it."""
+    from recruit.web.recruiter import announce
+
+    a = application_or_404(application_id)
+    review.set_status(db_session(), a, body["status"], current_user.user)
+    told = body["notify"] and announce(a)
+    db_session().commit()
+    return _application(a, duplicates.related(db_session(), [a.id])) | {"emailed": told}
+
+
+@bp.post("/openings/<int:opening_id>/applications/status")
+@access(*STAFF, write=True)
+@bp.arguments(s.BulkStatusSchema)
+@bp.response(200, s.BulkStatusResultSchema)
+def bulk_status(body: dict[str, Any], opening_id: int) -> dict[str, int]:
+    """Change the status of several applications of one opening; say how many changed."""
+    o = opening_or_404(opening_id, STAFF)
+    try:
+        changed = review.bulk_set_status(
+            db_session(), o, body["application_ids"], body["status"], current_user.user
+        )
+    except ServiceError as exc:
+        db_session().rollback()
+        _bad(str(exc))
+    db_session().commit()
+    return {"changed": changed}
+
+
+# --- notes ------------------------------------------------------------------------------------
+
+
+def _note(note: Note, body: str) -> dict[str, Any]:
+    author = note.author
+    return {
+        "id": note.id,
+        "author_id": note.author_id,
+        "author": (author.name or author.email) if author else None,
+        "body": body,
+        "created_at": note.created_at,
+    }
+
+
+@bp.get("/applications/<int:application_id>/notes")
+@access(*STAFF)
+@bp.response(200, s.NoteListSchema)
+def notes(application_id: int) -> dict[str, Any]:
+    """List the recruiters' notes on an application, oldest first."""
+    view = candidate_view(application_or_404(application_id))
+    return {"items": [_note(note, body) for note, body in view.notes]}
+
+
+@bp.post("/applications/<int:application_id>/notes")
+@access(*STAFF, write=True)
+@bp.arguments(s.NoteInSchema)
+@bp.response(201, s.NoteSchema)
+def add_note(body: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Add a note to an application."""
+    a = application_or_404(application_id)
+    try:
+        note = review.add_note(db_session(), a, body["body"], current_user.user)
+    except ServiceError as exc:
+        db_session().rollback()
+        _bad(str(exc), body=str(exc))
+    db_session().commit()
+    return _note(note, candidate_view(a).text(note.body))
+
+
+# --- requirements -----------------------------------------------------------------------------
 
 
 @bp.get("/openings/<int:opening_id>/profiles")
-@roles_required(*ANY_STAFF)
-def profiles(opening_id: int) -> Response:
+@access(*ANY_STAFF)
+@bp.response(200, s.ProfileListSchema)
+def profiles(opening_id: int) -> dict[str, Any]:
     """List the requirement-profile versions, newest first."""
     o = opening_or_404(opening_id)
-    rows = requirements.versions(db_session(), o)
-    return jsonify(
-        {
-            "current_version": o.current_version,
-            "items": [
-                {
-                    "version": r.version,
-                    "author_id": r.author_id,
-                    "note": r.note,
-                    "created_at": r.created_at.isoformat(),
-                    "criteria": r.criteria,
-                }
-                for r in rows
-            ],
-        }
-    )
+    return {
+        "current_version": o.current_version,
+        "items": [
+            {
+                "version": r.version,
+                "author_id": r.author_id,
+                "note": r.note,
+                "created_at": r.created_at,
+                "criteria": r.criteria,
+            }
+            for r in requirements.versions(db_session(), o)
+        ],
+    }
 
 
-def _requirements_from_body(o: Opening) -> tuple[dict[str, Any] | None, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("criteria"), list):
-        return None, _bad('send JSON with a "criteria" list, as in GET .../profiles')
+def _requirements(o: Opening, criteria: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the opening's current profile with these criteria, checked (a 400 if not)."""
     base = current_profile(db_session(), o).criteria
-    data = {k: v for k, v in base.items() if k != "criteria"} | {"criteria": body["criteria"]}
+    data = {k: v for k, v in base.items() if k != "criteria"} | {"criteria": criteria}
     try:
         requirements.validate(data)
     except ProfileError as exc:
-        return None, _bad(str(exc))
-    return data, body
+        _bad(str(exc), criteria=str(exc))
+    return data
 
 
 @bp.post("/openings/<int:opening_id>/profiles")
-@roles_required(*MANAGERS)
-def new_profile(opening_id: int) -> Response | tuple[Response, int]:
+@access(*MANAGERS, write=True)
+@bp.arguments(s.CriteriaSchema)
+@bp.response(201, s.SavedProfileSchema)
+def new_profile(body: dict[str, Any], opening_id: int) -> dict[str, Any]:
     """Save a new requirement version (then the opening is re-scored)."""
     o = opening_or_404(opening_id, MANAGERS)
-    data, body = _requirements_from_body(o)
-    if data is None:
-        return body
     row = requirements.save_version(
         db_session(),
         o,
-        data,
+        _requirements(o, body["criteria"]),
         current_user.user,
-        str(body.get("note", ""))[:500],
+        body["note"],
         Path(current_app.instance_path) / "cache",
     )
     db_session().commit()
-    return jsonify({"version": row.version, "criteria": row.criteria}), 201
+    return {"version": row.version, "criteria": row.criteria}
 
 
 @bp.post("/openings/<int:opening_id>/preview")
-@roles_required(*MANAGERS)
-def preview(opening_id: int) -> Response | tuple[Response, int]:
+@access(*MANAGERS, write=True)
+@bp.arguments(s.CriteriaSchema)
+@bp.response(200, s.PreviewSchema)
+def preview(body: dict[str, Any], opening_id: int) -> dict[str, Any]:
     """Re-rank under unsaved criteria; return the top 20 and who moved."""
     o = opening_or_404(opening_id, MANAGERS)
-    data, _ = _requirements_from_body(o)
-    if data is None:
-        return _
+    data = _requirements(o, body["criteria"])
     result = requirements.preview(
         db_session(), o, requirements.validate(data), Path(current_app.instance_path) / "cache"
     )
-    return jsonify(
-        {
-            "top": [
-                {
-                    "application_id": r.application_id,
-                    "score": r.score,
-                    "rank": r.rank,
-                    "previous_rank": r.previous_rank,
-                }
-                for r in result.top
-            ],
-            "ranked": result.ranked,
-            "knocked_out": result.knocked_out,
-            "histogram": result.histogram,
-        }
-    )
-
-
-def _op(summary: str, roles: tuple[str, ...] | None, **extra: Any) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {"200": {"description": "OK"}}}
-    if roles:
-        op["description"] = f"Roles: {', '.join(roles)}. Only openings the caller is a member of."
-        op["security"] = [{"session": []}]
-        op["responses"] |= {
-            "401": {"description": "not signed in"},
-            "403": {"description": "role not allowed"},
-            "404": {"description": "unknown, or not the caller's opening"},
-        }
-    op.update(extra)
-    return op
-
-
-_ID = {"in": "path", "required": True, "schema": {"type": "integer"}}
-_JSON = {"content": {"application/json": {"schema": {"type": "object"}}}}
-_CRITERIA = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Criteria"}}}}
-OPENAPI: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "recruit API", "version": "1"},
-    "components": {
-        "securitySchemes": {
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
-        }
-    },
-    "paths": {
-        "/api/v1/csrf-token": {"get": _op("A CSRF token for write requests", ANY_STAFF)},
-        "/api/v1/openings": {
-            "get": _op("Openings with counts", ANY_STAFF),
-            "post": _op(
-                "Create an opening ({title, role | copy_from, location, description, "
-                "employment_type, salary_min, salary_max, salary_currency, closes_on, members})",
-                STAFF,
-                requestBody=_JSON,
-            ),
-        },
-        "/api/v1/openings/{opening_id}": {
-            "get": _op(
-                "One opening and its current requirements",
-                ANY_STAFF,
-                parameters=[_ID | {"name": "opening_id"}],
-            ),
-            "patch": _op(
-                "Change an opening's fields (those sent) and members",
-                STAFF,
-                parameters=[_ID | {"name": "opening_id"}],
-                requestBody=_JSON,
-            ),
-        },
-        "/api/v1/openings/{opening_id}/close": {
-            "post": _op(
-                "Stop taking applications", STAFF, parameters=[_ID | {"name": "opening_id"}]
-            )
-        },
-        "/api/v1/openings/{opening_id}/reopen": {
-            "post": _op("Take applications again", STAFF, parameters=[_ID | {"name": "opening_id"}])
-        },
-        "/api/v1/openings/{opening_id}/applications": {
-            "get": _op(
-                "Ranked shortlist page",
-                STAFF,
-                parameters=[_ID | {"name": "opening_id"}]
-                + [
-                    {"in": "query", "name": n, "schema": {"type": "string"}}
-                    for n in (
-                        "view",
-                        "status",
-                        "min_score",
-                        "typos",
-                        "lang",
-                        "q",
-                        "sort",
-                        "after",
-                        "limit",
-                    )
-                ],
-            )
-        },
-        "/api/v1/openings/{opening_id}/documents": {
-            "post": _op(
-                "Upload a CV (multipart: file, name, email, phone, consent=true)",
-                STAFF,
-                parameters=[_ID | {"name": "opening_id"}],
-                requestBody={"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
-            )
-        },
-        "/api/v1/applications/{application_id}": {
-            "get": _op(
-                "An application with its score breakdown",
-                STAFF,
-                parameters=[_ID | {"name": "application_id"}],
-            )
-        },
-        "/api/v1/applications/{application_id}/status": {
-            "post": _op(
-                'Set the status ({"status", "confirm"})',
-                STAFF,
-                parameters=[_ID | {"name": "application_id"}],
-                requestBody=_JSON,
-            )
-        },
-        "/api/v1/openings/{opening_id}/profiles": {
-            "get": _op(
-                "Requirement versions", ANY_STAFF, parameters=[_ID | {"name": "opening_id"}]
-            ),
-            "post": _op(
-                'Save a new version ({"criteria": [...], "note"})',
-                MANAGERS,
-                parameters=[_ID | {"name": "opening_id"}],
-                requestBody=_CRITERIA,
-            ),
-        },
-        "/api/v1/openings/{opening_id}/preview": {
-            "post": _op(
-                'Re-rank under unsaved criteria ({"criteria": [...]})',
-                MANAGERS,
-                parameters=[_ID | {"name": "opening_id"}],
-                requestBody=_CRITERIA,
-            )
-        },
-        "/api/v1/openapi.json": {"get": _op("This description", None)},
-    },
-}
+    return {
+        "top": [
+            {
+                "application_id": r.application_id,
+                "score": r.score,
+                "rank": r.rank,
+                "previous_rank": r.previous_rank,
+            }
+            for r in result.top
+        ],
+        "ranked": result.ranked,
+        "knocked_out": result.knocked_out,
+        "histogram": result.histogram,
+    }

@@ -81,8 +81,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from recruit.web.i18n import init_i18n
 
     init_i18n(app)
-    for blueprint in (candidates.bp, recruiter.bp, manager.bp, api.bp):
+    for blueprint in (candidates.bp, recruiter.bp, manager.bp):
         app.register_blueprint(blueprint)
+    api.init_api(app)
     from recruit.web import admin, openings, privacy
     from recruit.web.markdown import markdown_text, render_markdown
 

@@ -64,7 +64,9 @@ def test_recruiter_reads_the_shortlist_and_scores(wclient, session):
     detail = wclient.get(f"/api/v1/applications/{a.id}").get_json()
     crm = next(c for c in detail["score_detail"]["criteria"] if c["id"] == "crm")
     assert crm["points"] == 10 and crm["weight"] == 4 and crm["evidence"]
-    assert wclient.get(f"/api/v1/openings/{o.id}/applications?min_score=x").status_code == 200
+    # The page ignores a filter it cannot read; the API says which one.
+    bad = wclient.get(f"/api/v1/openings/{o.id}/applications?min_score=x")
+    assert bad.status_code == 400 and "min_score" in bad.get_json()["fields"]
 
 
 def test_status_upload_and_validation(wclient, session):
@@ -84,6 +86,10 @@ def test_status_upload_and_validation(wclient, session):
         },
     )
     assert bad.status_code == 400 and "file" in bad.get_json()["fields"]
+    text = wclient.post(
+        up, data={"name": "X", "email": "x@example.com", "consent": "true", "file": "cv.pdf"}
+    )
+    assert text.status_code == 400 and "file" in text.get_json()["fields"]
     ok = wclient.post(
         up,
         data={
@@ -128,3 +134,65 @@ def test_writes_need_the_csrf_token(client, session):
     token = client.get("/api/v1/csrf-token").get_json()["csrf_token"]
     r = client.post(url, json={"status": "interview"}, headers={"X-CSRFToken": token})
     assert r.status_code == 200
+
+
+def test_notes_statuses_and_bulk_changes(wclient, session):
+    recruiter, manager, o, a, b = setup(session)
+    f.sign_in(wclient, recruiter)
+    url = f"/api/v1/applications/{a.id}/notes"
+    added = wclient.post(url, json={"body": "  Sună-l luni.  "})
+    assert added.status_code == 201 and added.get_json()["body"] == "Sună-l luni."
+    assert added.get_json()["author"] == recruiter.name
+    assert [n["body"] for n in wclient.get(url).get_json()["items"]] == ["Sună-l luni."]
+    empty = wclient.post(url, json={"body": ""})
+    assert empty.status_code == 400 and "body" in empty.get_json()["fields"]
+    labels = wclient.get("/api/v1/statuses", headers={"Accept-Language": "ro"}).get_json()
+    assert {"id": "interview", "label": "Interviu"} in labels["items"]
+    bulk = f"/api/v1/openings/{o.id}/applications/status"
+    refused = wclient.post(bulk, json={"application_ids": [a.id, b.id], "status": "rejected"})
+    assert refused.status_code == 400 and "confirm" in refused.get_json()["fields"]
+    done = wclient.post(bulk, json={"application_ids": [a.id, b.id], "status": "interview"})
+    assert done.get_json() == {"changed": 2}
+    session.expire_all()
+    assert {x.status for x in (session.get(type(a), a.id), session.get(type(b), b.id))} == {
+        "interview"
+    }
+
+
+def test_notes_are_masked_under_blind_review(wclient, session):
+    recruiter = f.staff(session, "recruiter")
+    o = f.opening(session, recruiter, blind=True)
+    a = f.read_application(session, o, "Ana Popescu", {"crm": "CRM"})
+    session.commit()
+    f.sign_in(wclient, recruiter)
+    wclient.post(f"/api/v1/applications/{a.id}/notes", json={"body": "Ana Popescu a sunat."})
+    body = wclient.get(f"/api/v1/applications/{a.id}/notes").get_json()["items"][0]["body"]
+    assert "Ana" not in body and "Popescu" not in body and body.endswith("a sunat.")
+
+
+def test_every_error_of_the_api_is_json_with_what_is_wrong(wclient, session):
+    recruiter, manager, o, a, b = setup(session)
+    f.sign_in(wclient, recruiter)
+    for response, code in (
+        (wclient.get("/api/v1/no-such-thing"), 404),
+        (wclient.delete(f"/api/v1/openings/{o.id}"), 405),
+        (wclient.post("/api/v1/openings", data="{", content_type="application/json"), 400),
+    ):
+        assert response.status_code == code and response.is_json, response.get_data()
+        assert set(response.get_json()) >= {"error", "message"}
+    typo = wclient.post(
+        "/api/v1/openings", json={"title": "X", "role": "account-manager", "tite": 1}
+    )
+    assert typo.status_code == 400 and typo.get_json()["fields"] == {"tite": "Unknown field."}
+    both = wclient.post(
+        "/api/v1/openings", json={"title": "X", "role": "account-manager", "copy_from": o.id}
+    )
+    assert both.status_code == 400 and "role" in both.get_json()["fields"]
+    # The same field checks the description states (the document and the parser share them).
+    spec = wclient.get("/api/v1/openapi.json").get_json()
+    salary = spec["components"]["schemas"]["OpeningCreate"]["properties"]["salary_min"]
+    too_much = wclient.post(
+        "/api/v1/openings",
+        json={"title": "X", "role": "account-manager", "salary_min": salary["maximum"] + 1},
+    )
+    assert too_much.status_code == 400 and "salary_min" in too_much.get_json()["fields"]

@@ -23,7 +23,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Response
 
 from recruit import services
@@ -160,9 +160,32 @@ def init_api(app: Flask) -> Api:
 
 
 def _api_or_page(exc: HTTPException) -> Any:
+    exc = missing_or_not_allowed(exc)
     if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
         return _json_error(exc)
     return exc
+
+
+def missing_or_not_allowed(exc: HTTPException) -> HTTPException:
+    """Return a 404 for a 405 whose "allowed" methods find nothing at that path either.
+
+    Werkzeug answers 405 when an id converter refuses a path (`/openings/0`) that a rule of
+    another method shares: no method reaches anything there, so it is not found.
+    """
+    if not isinstance(exc, MethodNotAllowed):
+        return exc
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in exc.valid_methods or ():
+        if method in ("HEAD", "OPTIONS"):
+            continue
+        try:
+            adapter.match(method=method)
+        except NotFound:
+            continue
+        except HTTPException:  # a redirect, or another method again: the path is there
+            return exc
+        return exc
+    return NotFound()
 
 
 def access(*roles: str, write: bool = False, ids: bool = True) -> Callable[[F], F]:
@@ -266,7 +289,12 @@ def openings() -> dict[str, Any]:
 @bp.response(201, s.OpeningSchema)
 def create_opening(body: dict[str, Any]) -> dict[str, Any]:
     """Create an opening from a built-in role or a copy of another opening's requirements."""
-    source = opening_or_404(body.pop("copy_from")) if "copy_from" in body else None
+    source = None
+    if "copy_from" in body:
+        try:
+            source = opening_or_404(body.pop("copy_from"))
+        except NotFound:
+            _bad("invalid request", copy_from="no opening of yours has this id")
     members = _users(body.pop("members", None)) or []
     try:
         o = opening_service.create_opening(

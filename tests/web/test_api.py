@@ -176,6 +176,8 @@ def test_every_error_of_the_api_is_json_with_what_is_wrong(wclient, session):
     for response, code in (
         (wclient.get("/api/v1/no-such-thing"), 404),
         (wclient.delete(f"/api/v1/openings/{o.id}"), 405),
+        # No id 0: not found, whatever the method (werkzeug alone would say 405 to a PATCH).
+        (wclient.patch("/api/v1/openings/0", json={"title": "X"}), 404),
         (wclient.post("/api/v1/openings", data="{", content_type="application/json"), 400),
     ):
         assert response.status_code == code and response.is_json, response.get_data()

@@ -295,7 +295,7 @@ def test_api_creates_edits_closes_and_reopens(wclient, session):
     bad = wclient.patch(f"/api/v1/openings/{oid}", json={"salary_max": 100})
     assert bad.status_code == 400 and "above the maximum" in bad.json["message"]
     assert wclient.patch(f"/api/v1/openings/{oid}", json={"status": "open"}).json["fields"] == {
-        "status": "unknown field"
+        "status": "Unknown field."
     }
     both = wclient.post("/api/v1/openings", json={"title": "x", "role": "a", "copy_from": oid})
     assert both.status_code == 400

@@ -68,10 +68,10 @@ sys.path.insert(0, str(ROOT))
 
 from recruit.core.dates import total_months  # noqa: E402
 from recruit.core.extraction import extract_profile  # noqa: E402
-from recruit.core.nlp import fold  # noqa: E402
 from recruit.core.pipeline import analyse_paths  # noqa: E402
 from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Profile  # noqa: E402
 from recruit.core.reading import read_document  # noqa: E402
+from recruit.core.text import fold  # noqa: E402
 from tests.cvgen import expected_text, render_pdf  # noqa: E402
 from tests.labelled import LabelledCv, Truth, labelled_cvs  # noqa: E402
 

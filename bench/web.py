@@ -26,6 +26,7 @@ from sqlalchemy import insert, select, update  # noqa: E402
 
 from recruit import create_app, services  # noqa: E402
 from recruit.core.scoring import load_role  # noqa: E402
+from recruit.core.text import fold  # noqa: E402
 from recruit.db import upgrade  # noqa: E402
 from recruit.db.models import (  # noqa: E402
     Application,
@@ -153,7 +154,7 @@ def populate(app: Any, n: int, seed: int = 7) -> tuple[int, list[int]]:
                                 "headline",
                             )
                         },
-                        "search_text": review.fold(f"{facts['headline']} {facts['skills']}"),
+                        "search_text": fold(f"{facts['headline']} {facts['skills']}"),
                     }
                 )
             app_ids = (

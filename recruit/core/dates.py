@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from recruit.core.nlp import fold
+from recruit.core.text import fold
 
 MONTHS = {
     "ianuarie": 1, "ian": 1, "january": 1, "jan": 1,

@@ -18,8 +18,8 @@ import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 
 from recruit.core import dates
-from recruit.core.nlp import fold
 from recruit.core.profile import CEFR_CODE, Evidence
+from recruit.core.text import fold
 
 # XML element -> the skill key of LanguageSkill.skill_levels.
 _GRID = {

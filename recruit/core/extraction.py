@@ -14,7 +14,7 @@ from spacy.tokens import Span
 from recruit.core import dates, europass
 from recruit.core.language_grid import read_grid
 from recruit.core.names import find_name
-from recruit.core.nlp import analyse, fold, load_jsonl, strip_diacritics
+from recruit.core.nlp import analyse, load_jsonl
 from recruit.core.profile import (
     CEFR_CODE,
     EDUCATION_LEVELS,
@@ -32,14 +32,12 @@ from recruit.core.profile import (
 from recruit.core.reading.result import Span as WordSpan
 from recruit.core.sections import Line, Section, find_sections, heading_key, label_value
 from recruit.core.skills import skill_catalog
+from recruit.core.text import detect_language, fold
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Title / employer separators seen in CVs: "Account Manager | Orange", "X — Y", "X at Y".
 _PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*[|•·–—]\s*|,\s+|\s+(?:at|la|@|for|pentru)\s+|\t|\s{3,}")
 _BULLET = re.compile(r"^[•▪◦‣∙·●■□➢➤►–—*-]\s*")
-# Function words that tell Romanian from English when the reader gave no language.
-_STOP_RO = frozenset("si sau de la cu pentru din care este sunt al ale lui unei unui cei".split())  # noqa: SIM905
-_STOP_EN = frozenset("the and of to with for at on is are was were my an as by from".split())  # noqa: SIM905
 
 
 def _phrase_regex(phrases: Iterable[str], *, cased: bool = False) -> re.Pattern[str]:
@@ -128,16 +126,6 @@ class _Pages:
 
     def line(self, line: Line) -> Evidence:
         return self.evidence(line.start, line.end)
-
-
-def detect_language(text: str) -> str | None:
-    """Guess "ro" or "en" from diacritics and common function words; None for no words."""
-    words = _WORD.findall(fold(text[:20_000]))
-    if not words:
-        return None
-    ro = sum(w in _STOP_RO for w in words) + 3 * len(re.findall(r"[ăâîșțşţ]", text[:20_000]))
-    en = sum(w in _STOP_EN for w in words)
-    return "ro" if ro > en else "en"
 
 
 _YEAR_MENTION = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)(?!\d)")
@@ -674,7 +662,7 @@ _LOWER = {
 
 def _levels(text: str) -> list[str]:
     levels = _lexicons().education
-    folded, cased = fold(text), strip_diacritics(text)
+    folded, cased = fold(text), fold(text, lower=False)
     return [
         lvl for lvl, (lower, upper) in levels.items() if lower.search(folded) or upper.search(cased)
     ]
@@ -948,7 +936,7 @@ def _negated(folded: str, start: int) -> bool:
 
 def _licence(text: str, pages: _Pages) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
     phrase = _lexicons().licence_re
-    folded, cased = fold(text), strip_diacritics(text)
+    folded, cased = fold(text), fold(text, lower=False)
     categories: list[str] = []
     evidence = []
     for found in phrase.finditer(folded):

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from recruit.core.nlp import fold, load_jsonl
+from recruit.core.nlp import load_jsonl
 from recruit.core.profile import CEFR_CODE
 from recruit.core.reading.result import Box, Span, word_boxes
+from recruit.core.text import fold
 
 # Skill headings sit right above the grid: a "Reading" further up the page is a hobby.
 _HEADING_REACH = 60.0  # points above the first language row

@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from recruit.core.nlp import fold, load_jsonl
+from recruit.core.nlp import load_jsonl
 from recruit.core.sections import Line, Section, classify_heading, heading_key, label_value
+from recruit.core.text import fold
 
 # Separators between a name and a headline on one line ("Ana Pop | Account Manager").
 _SPLIT = re.compile(r"\s+[|•·–—-]\s+|\s{3,}|,\s*|\t")

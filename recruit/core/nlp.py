@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -23,47 +22,14 @@ from spacy.strings import StringStore
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
+from recruit.core import text as _text_module
 from recruit.core.assets import models_path
 from recruit.core.cache import Lookup, cached_file, write_table
 from recruit.core.lookups import lemma_table
+from recruit.core.text import fold
 
 LANGUAGES = ("ro", "en")
 TYPOS_KEY = "recruit_typos"  # Doc.user_data key: [(start_char, end_char, suggestion)]
-
-
-class _FoldMap(dict[int, str]):
-    """A `str.translate` table that lowercases and strips diacritics, one char for one char."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        base = unicodedata.normalize("NFD", char)[0].lower()
-        # Keep offsets stable: a char whose fold is not one char (e.g. "İ".lower()) stays.
-        folded = base if len(base) == 1 else char
-        self[code] = folded
-        return folded
-
-
-class _StripMap(dict[int, str]):
-    """A `str.translate` table that strips diacritics and keeps case, one char for one char."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        self[code] = unicodedata.normalize("NFD", char)[0]
-        return self[code]
-
-
-_FOLD = _FoldMap()
-_STRIP = _StripMap()
-
-
-def fold(text: str) -> str:
-    """Lowercase `text` and strip its diacritics, keeping its length (offsets stay valid)."""
-    return text.translate(_FOLD)
-
-
-def strip_diacritics(text: str) -> str:
-    """Strip the diacritics of `text`, keeping its case and length."""
-    return text.translate(_STRIP)
 
 
 def load_jsonl(*parts: str) -> list[dict[str, Any]]:
@@ -92,7 +58,10 @@ def folded_lemmas(language: str) -> Lookup:
 
     def source() -> Path:
         return cached_file(
-            "lemmas", _build_lemmas, packages=("spacy-lookups-data",), sources=(__file__,)
+            "lemmas",
+            _build_lemmas,
+            packages=("spacy-lookups-data",),
+            sources=(__file__, _text_module.__file__),  # the tables are keyed by folded forms
         )
 
     return Lookup(source, language)

@@ -12,8 +12,8 @@ import unicodedata
 import ftfy
 from ftfy.badness import is_bad
 
-# The old cedilla forms, still produced by many Windows keyboards and fonts.
-_CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
+from recruit.core.text import comma_below
+
 # Latin ligatures (U+FB00..FB06) expand to their letters.
 _LIGATURES = {
     "\ufb00": "ff",
@@ -95,7 +95,7 @@ def normalise_word(word: str) -> tuple[str, int, int]:
     # Fullwidth ASCII (U+FF01..FF5E) comes from CJK-locale converters; fold it.
     if any("\uff01" <= ch <= "\uff5e" for ch in word):
         word = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in word)
-    return word.translate(_CEDILLA), cids, fffd
+    return comma_below(word), cids, fffd
 
 
 def attach_accent(letter: str, accent: str) -> str | None:

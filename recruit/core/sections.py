@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from recruit.core.nlp import LANGUAGES, fold, load_jsonl
+from recruit.core.nlp import LANGUAGES, load_jsonl
+from recruit.core.text import fold
 
 # Europass writes "Limba(i) maternă(e)" and "Mother tongue(s)": drop the plural marks.
 _PLURAL_MARK = re.compile(r"\((?:i|e|s|ii|uri)\)")

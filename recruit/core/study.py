@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from recruit.core.assets import models_path
-from recruit.core.nlp import fold
+from recruit.core.text import fold
 
 
 @dataclass(frozen=True)

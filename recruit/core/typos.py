@@ -22,11 +22,14 @@ from functools import cache
 from pathlib import Path
 
 from recruit.core import lexicon as _lexicon_module
+from recruit.core import text as _text_module
 from recruit.core.assets import models_path
 from recruit.core.cache import Lookup, cached_file, write_table
+from recruit.core.contacts import EMAIL, HANDLE, LINK, find_contacts
 from recruit.core.lexicon import KeyForm, key_forms
 from recruit.core.lookups import lemma_table
 from recruit.core.profile import Typo
+from recruit.core.text import comma_below, fold
 
 
 @dataclass(frozen=True)
@@ -38,20 +41,7 @@ class TypoReport:
     words: int  # the denominator of typos per 1,000 words
 
 
-# The reader already turns cedilla forms into comma-below ones; do it again per token so
-# text from any other source (tests, the CLI on raw text) cannot turn them into flags.
-_CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
-_FOLD = str.maketrans("ăâîșțşţ", "aaistst")
-
 _WORD = re.compile(r"[^\W\d_]+")
-# Tokens inside these are never flagged: e-mails, URLs with or without a scheme, handles.
-_MASK = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?:https?://|www\.)\S+"
-    r"|\b(?:[\w-]+\.)+(?:com|ro|net|org|eu|io|info|biz|co|uk|de|md)\b(?:/\S*)?"
-    r"|@\w+",
-    re.IGNORECASE,
-)
 
 # Words of English below this Zipf frequency are not trusted as words: wordfreq's English
 # list is long enough to hold common misspellings. Of the one-edit variants of our English
@@ -139,10 +129,6 @@ def _deletes(word: str, depth: int) -> set[str]:
     return out
 
 
-def _fold(word: str) -> str:
-    return word if word.isascii() else word.translate(_FOLD)
-
-
 def _zipf_table(language: str, min_zipf: float) -> dict[str, float]:
     """Return wordfreq's words of `language` from `min_zipf` up, with their Zipf frequency."""
     from wordfreq import get_frequency_list  # only to build the cache: its import is slow
@@ -194,7 +180,7 @@ def _build_tables(path: Path) -> None:
     restore: dict[str, str] = {}
     ro_words = [w for w, f in flags.items() if f & _RO_DICT] + list(ro_zipf)
     for w in ro_words:
-        folded = _fold(w)
+        folded = fold(w)
         flags[folded] = flags.get(folded, 0) | _RO_FOLDED
         if folded != w:
             best = restore.get(folded)
@@ -207,7 +193,7 @@ def _build_tables(path: Path) -> None:
         ((w, f, ro_zipf.get(w), en_zipf.get(w), restore.get(w)) for w, f in flags.items()),
     )
     index: dict[str, set[str]] = {}
-    for folded in {_fold(kf.form.lower()) for kf in key_forms()}:
+    for folded in {fold(kf.form.lower()) for kf in key_forms()}:
         for d in _deletes(folded, 1 if len(folded) <= _SHORT else 2):
             index.setdefault(d, set()).add(folded)
     write_table(path, "deletes", ("forms",), ((d, "\t".join(sorted(v))) for d, v in index.items()))
@@ -218,7 +204,7 @@ def _tables() -> Path:
         "typos",
         _build_tables,
         packages=("wordfreq", "spacy-lookups-data"),
-        sources=(__file__, _lexicon_module.__file__),
+        sources=(__file__, _lexicon_module.__file__, _text_module.__file__),
     )
 
 
@@ -254,7 +240,7 @@ class _Vocabulary:
 
     def is_word(self, low: str) -> bool:
         """Tell whether lower-case `low` is a word, or a Romanian word without diacritics."""
-        return bool(self.flags(low) & _REAL or self.flags(_fold(low)) & _RO_FOLDED)
+        return bool(self.flags(low) & _REAL or self.flags(fold(low)) & _RO_FOLDED)
 
     def in_dictionary(self, low: str) -> bool:
         """Tell whether lower-case `low` is in spaCy's Romanian or English lemma tables."""
@@ -283,7 +269,7 @@ class _Lexicon:
 def _lexicon() -> _Lexicon:
     forms: dict[str, list[KeyForm]] = {}
     for kf in key_forms():
-        forms.setdefault(_fold(kf.form.lower()), []).append(kf)
+        forms.setdefault(fold(kf.form.lower()), []).append(kf)
     vocab = _vocabulary()
     vocab.prefetch(kf.form.lower() for kf in key_forms())
     zipf = {
@@ -365,9 +351,11 @@ def _beside_name(
     for word in (_prev_word(text, start), _next_word(text, end)):
         if not word or not word[:1].isupper():
             continue
-        low = word.lower().translate(_CEDILLA)
+        # The reader writes comma-below forms already; text from elsewhere (tests, the CLI
+        # on raw text) may carry cedilla ones, which must not become flags.
+        low = comma_below(word.lower())
         # A misspelt neighbour is no name: "Business Deveopment Manaer" has two typos.
-        if not known(low) and _best_match(_fold(low), languages, None, max_cost=1.0) is None:
+        if not known(low) and _best_match(fold(low), languages, None, max_cost=1.0) is None:
             return True
     return False
 
@@ -448,7 +436,7 @@ class _Collocations:
 
 
 def _key(word: str) -> str:
-    return _fold(word.lower().translate(_CEDILLA))
+    return fold(comma_below(word.lower()))
 
 
 @cache
@@ -550,14 +538,15 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
     vocab = _vocabulary()
     lex = _lexicon()
     languages = _languages(language)
-    masked = [(m.start(), m.end()) for m in _MASK.finditer(text)]
+    # Words inside e-mails, links and handles are never flagged (nor counted).
+    masked = [(c.start, c.end) for c in find_contacts(text, kinds=(EMAIL, LINK, HANDLE))]
     mask_i = 0
     typos: list[Typo] = []
     words = 0
     missing = 0
     found = list(_WORD.finditer(text))
-    lows = {m.group().lower().translate(_CEDILLA) for m in found}
-    vocab.prefetch(lows | {_fold(low) for low in lows})
+    lows = {comma_below(m.group().lower()) for m in found}
+    vocab.prefetch(lows | {fold(low) for low in lows})
     for i, m in enumerate(found):
         start, end = m.span()
         while mask_i < len(masked) and masked[mask_i][1] <= start:
@@ -566,8 +555,8 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             continue
         words += 1
         token = m.group()
-        low = token.lower().translate(_CEDILLA)
-        folded = _fold(low)
+        low = comma_below(token.lower())
+        folded = fold(low)
         restored = vocab.restore(folded) if language == "ro" else None
         if restored is not None and low not in lex.exact:
             # wordfreq's Romanian counts are full of text typed without diacritics, so a bare

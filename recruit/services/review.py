@@ -9,7 +9,6 @@ candidate page) updates its application in the same flush, with no call to remem
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from recruit.core.redaction import MASK, Redactor, Unredacted
+from recruit.core.text import fold
 from recruit.db.models import (
     APPLICATION_STATUSES,
     Application,
@@ -40,12 +40,6 @@ READING_STATES = ("queued", "reading", "ok", "needs_review", "error")
 
 
 # --- the mirror: application columns from the latest scored document ----------------------
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics, so "Negociere" finds "negociere" and "negociére"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def profile_facts(profile: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from recruit.core.contacts import (
     merge_links,
     values,
 )
-from recruit.core.language import detect_language
+from recruit.core.text import detect_language
 
 
 def _values(text: str, kind: str) -> tuple[str, ...]:
@@ -42,6 +42,16 @@ def test_links() -> None:
     assert _values(text, LINK) == (
         "https://linkedin.com/in/ana-popescu",
         "https://github.com/ana",
+        "https://www.ana.ro",
+    )
+
+
+def test_words_glued_by_a_full_stop_are_no_links() -> None:
+    # Seen on real resumes: a sentence's full stop before a capital, a degree, .NET.
+    text = "Led the activities.Communication with B.Com in Commerce. ASP.NET, VB.NET, Node.js"
+    assert _values(text, LINK) == ()
+    assert _values("see example.com/x and www.ana.ro.", LINK) == (
+        "https://example.com/x",
         "https://www.ana.ro",
     )
 

@@ -9,9 +9,9 @@ import datetime
 
 import pytest
 
-from recruit.core.nlp import fold
 from recruit.core.pipeline import analyse
 from recruit.core.profile import Profile
+from recruit.core.text import fold
 from tests import cvgen
 from tests.cvgen import EuropassCv, EuropassJob, EuropassStudy
 

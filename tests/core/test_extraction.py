@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from recruit.core.extraction import detect_language, extract_profile
+from recruit.core.extraction import extract_profile
 from recruit.core.names import looks_like_name
-from recruit.core.nlp import fold, load_jsonl, pipeline
+from recruit.core.nlp import load_jsonl, pipeline
 from recruit.core.profile import Profile, Typo
 from recruit.core.sections import Line, classify_heading, find_sections
 from recruit.core.skills import skill_catalog
+from recruit.core.text import detect_language, fold
 from tests.cvgen import LAYOUTS, expected_text, sample_cvs, strip_diacritics
 
 DOC_DATE = datetime.date(2024, 6, 15)

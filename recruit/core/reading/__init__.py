@@ -23,7 +23,6 @@ from recruit.core.contacts import (
     merge_links,
     values,
 )
-from recruit.core.language import detect_language
 from recruit.core.media import CV_MEDIA_TYPES, DOCX, PDF, describe, sniff_media_type
 from recruit.core.reading.result import (
     ERROR_CODES,
@@ -35,6 +34,7 @@ from recruit.core.reading.result import (
     Span,
 )
 from recruit.core.reading.sandbox import run_guarded
+from recruit.core.text import detect_language
 
 __all__ = [
     "DOCX",

@@ -23,6 +23,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recruit.backoff import Backoff
+from recruit.core.lifeline import bind_forks
 from recruit.db.models import Document, utcnow
 from recruit.settings import Settings, default_instance_path
 from recruit.tasks import (
@@ -197,6 +198,9 @@ def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> N
     sweeper.start()
     threading.Thread(target=purge_loop, args=(ctx, stop), name="recruit-purge", daemon=True).start()
     threading.Thread(target=mail_loop, args=(ctx, stop), name="recruit-mail", daemon=True).start()
+    # RQ forks its scheduler: it must die with us, even when we are SIGKILLed (it held
+    # rq:scheduler-lock for half an hour after its worker was gone).
+    bind_forks()
     try:
         # SimpleWorker reads in this process: no fork per job, so the warm pipelines stay.
         worker = SimpleWorker([queue.rq], connection=queue.rq.connection)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from recruit.backoff import Backoff
+from recruit.core.lifeline import watch_parent
 from recruit.settings import Settings
 from recruit.tasks import (
     TaskContext,
@@ -209,7 +210,7 @@ class ProcessRunner:
         for n in range(self.processes):
             proc = self._mp.Process(
                 target=_drain,
-                args=(self.settings, self.lease, self._stop, self._closed),
+                args=(self.settings, self.lease, self._stop, self._closed, os.getpid()),
                 name=f"recruit-reader-{n}",
                 daemon=True,
             )
@@ -233,9 +234,10 @@ class ProcessRunner:
                 proc.terminate()
 
 
-def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any) -> None:
+def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any, parent: int) -> None:
     # Ctrl-C reaches the whole terminal group: the parent decides, we finish our document.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)  # a killed `recruit import` leaves no reader behind
     ctx = TaskContext.from_settings(settings, lease=lease)
     reclaim_dead_leases(ctx)
     warm_up()

@@ -90,6 +90,38 @@ def _events(log: Path) -> list[tuple[str, int]]:
     ]
 
 
+def queue_env(tmp_path: Path, pg_url: str, redis_url: str, queue_name: str) -> dict[str, str]:
+    """Return the environment of workers on PostgreSQL and a Redis queue of this test's."""
+    return worker_env(
+        tmp_path,
+        pg_url,
+        RECRUIT_REDIS_URL=redis_url,
+        RECRUIT_QUEUE=queue_name,
+        # Short lease and sweep so a killed worker's document comes back within seconds.
+        RECRUIT_LEASE_SECONDS="6",
+        RECRUIT_SWEEP_SECONDS="1",
+    )
+
+
+def start_worker(
+    tmp_path: Path, env: dict[str, str], n: int
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start `recruit worker` number `n` in a group of its own; return it and its log file."""
+    log = tmp_path / f"worker-{n}.log"
+    # An instance folder each: processes starting at once in one folder race while
+    # compiling the translations (recruit.web.i18n writes one fixed temp file name).
+    own = {**env, "RECRUIT_INSTANCE_PATH": str(tmp_path / f"instance-{n}")}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "recruit.cli", "worker"],
+            env=own,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group, so a test can clean up all of it
+        )
+    return proc, log
+
+
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[list[tuple[subprocess.Popen[bytes], Path]]]:
     """Room for worker processes; every one still alive is killed (with its group) at the end."""
@@ -123,30 +155,9 @@ def test_two_workers_survive_one_killed_mid_read(
     workers: list[tuple[subprocess.Popen[bytes], Path]],
     shared_results: dict[str, Any],
 ) -> None:
-    env = worker_env(
-        tmp_path,
-        pg_url,
-        RECRUIT_REDIS_URL=redis_url,
-        RECRUIT_QUEUE=queue_name,
-        # Short lease and sweep so the killed worker's document comes back within seconds.
-        RECRUIT_LEASE_SECONDS="6",
-        RECRUIT_SWEEP_SECONDS="1",
-    )
+    env = queue_env(tmp_path, pg_url, redis_url, queue_name)
     opening_id = _create_opening(pg_url)
-    for n in range(2):
-        log = tmp_path / f"worker-{n}.log"
-        # An instance folder each: processes starting at once in one folder race while
-        # compiling the translations (recruit.web.i18n writes one fixed temp file name).
-        own = {**env, "RECRUIT_INSTANCE_PATH": str(tmp_path / f"instance-{n}")}
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "recruit.cli", "worker"],
-                env=own,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own group: RQ's scheduler child dies with it
-            )
-        workers.append((proc, log))
+    workers += [start_worker(tmp_path, env, n) for n in range(2)]
 
     imported = _recruit(
         "import", "--opening", str(opening_id), "--no-wait", str(generated_cvs), env=env

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ try:
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
+from recruit.core.lifeline import close_in_child, watch_parent
 from recruit.core.media import DOCX, PDF
 from recruit.core.reading.result import TOO_COMPLEX, Limits, Timeout
 
@@ -145,6 +147,7 @@ class _Host:
                 "-c",
                 "from recruit.core.reading.sandbox import serve; serve()",
                 str(memory_mb),
+                str(os.getpid()),  # the child exits when this process is gone
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -154,6 +157,7 @@ class _Host:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._in = self.proc.stdin.fileno()
         self._out = self.proc.stdout.fileno()
+        _HOSTS.add(self)
         os.set_blocking(self._in, False)
         if self._read(1, time.monotonic() + 60) != b"R":
             self.close(kill=True)
@@ -269,8 +273,27 @@ def _close_pools() -> None:
         _POOLS[-1].close()
 
 
+# Every host of this process, idle or busy, for a forked child to let go of their pipes.
+_HOSTS: weakref.WeakSet[_Host] = weakref.WeakSet()
+
+
+def _let_go_of_inherited_hosts() -> None:
+    # RQ forks its scheduler from a worker that holds hosts: a copy of a host's stdin write end
+    # in the fork kept the reader from ever seeing end-of-file once the worker was killed.
+    close_in_child([fd for host in list(_HOSTS) for fd in (host._in, host._out)])
+    _HOSTS.clear()
+
+
+os.register_at_fork(after_in_child=_let_go_of_inherited_hosts)
+
+
 def serve() -> None:
     """Serve documents on stdin/stdout: the child process behind `read_document`."""
+    # Gone with the process that started us, even if it was SIGKILLed in the middle of a read.
+    parent = int(sys.argv[2]) if len(sys.argv) > 2 else os.getppid()
+    if os.getppid() != parent:
+        return
+    watch_parent(parent)
     _limit_memory(int(sys.argv[1]) if len(sys.argv) > 1 else Limits.max_memory_mb)
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the replies

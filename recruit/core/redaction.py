@@ -66,13 +66,16 @@ def name_words(names: Iterable[str]) -> frozenset[str]:
 
 def personal_spans(text: str, names: Iterable[str] = ()) -> list[tuple[int, int]]:
     """Return the spans of `text` that tell who the candidate is (see the module's list)."""
+    return _spans(text, name_words(names))
+
+
+def _spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
     spans = [(c.start, c.end) for c in find_contacts(text)]
     for pattern in (_CNP, _TITLES):
         spans += [m.span() for m in pattern.finditer(text)]
     folded = fold(text)
     for pattern in (_LABELLED, _INLINE):
         spans += [m.span("value") for m in pattern.finditer(folded)]
-    words = names if isinstance(names, frozenset) else name_words(names)
     if words:
         spans += [m.span() for m in _words_pattern(words).finditer(folded)]
     return spans
@@ -109,7 +112,10 @@ class Redactor:
     def __init__(self, names: Iterable[str] = (), document: str = "") -> None:
         self.names = name_words(names)
         self.document = document
-        spans = personal_spans(document, self.names) if document else []
+        # Contacts and the personal code, however a quote cuts them; not the values of labelled
+        # fields: "română" after "Naționalitate" must not hide the mother tongue elsewhere.
+        spans = [(c.start, c.end) for c in find_contacts(document)] if document else []
+        spans += [m.span() for m in _CNP.finditer(document)]
         secrets = {" ".join(fold(document[s:e]).split()) for s, e in spans}
         self.secrets = sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True)
         self.redacted_document = self.text(document)
@@ -118,7 +124,7 @@ class Redactor:
         """Mask personal details in any text shown of the candidate, keeping its length."""
         if not text:
             return text
-        spans = personal_spans(text, self.names)
+        spans = _spans(text, self.names)
         if self.secrets:
             folded = fold(text)
             for secret in self.secrets:

@@ -141,17 +141,26 @@ def _locked(lock_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _check_identifier(*names: str) -> None:
+    # Table and column names go into SQL text (parameters cannot name them): the code's own
+    # constants, never input; refuse anything but a bare identifier all the same.
+    for name in names:
+        if not name.split(" ", 1)[0].isidentifier():
+            raise ValueError(f"not an SQL identifier: {name!r}")
+
+
 def write_table(
     path: Path, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """Write `rows` as table `table` of an SQLite file: a unique text `key`, then `columns`."""
+    _check_identifier(table, *columns)
     marks = ", ".join("?" * (len(columns) + 1))
     with contextlib.closing(sqlite3.connect(path)) as db:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute(
             f"CREATE TABLE {table} (key TEXT PRIMARY KEY, {', '.join(columns)}) WITHOUT ROWID"
         )
-        db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608
+        db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608  # nosec B608
         db.commit()
 
 
@@ -168,6 +177,7 @@ class Lookup:
     _BATCH = 900
 
     def __init__(self, source: Callable[[], Path], table: str) -> None:
+        _check_identifier(table)
         self.source = source  # returns the file's path, building it when it is missing
         self.table = table
         self._rows: dict[str, tuple[Any, ...] | None] = {}
@@ -191,7 +201,7 @@ class Lookup:
     def _open(self, path: Path) -> sqlite3.Connection:
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
         db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        db.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchall()  # noqa: S608 - opens it
+        db.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchall()  # noqa: S608  # nosec B608
         return db
 
     def get(self, key: str) -> tuple[Any, ...] | None:
@@ -215,7 +225,7 @@ class Lookup:
             for i in range(0, len(wanted), self._BATCH):
                 batch = wanted[i : i + self._BATCH]
                 marks = ", ".join("?" * len(batch))
-                query = f"SELECT * FROM {self.table} WHERE key IN ({marks})"  # noqa: S608
+                query = f"SELECT * FROM {self.table} WHERE key IN ({marks})"  # noqa: S608  # nosec B608
                 for row in db.execute(query, batch):
                     found[row[0]] = tuple(row[1:])
             for key in wanted:

@@ -90,3 +90,24 @@ def close_in_child(fds: list[int]) -> None:
                 os.dup2(null, fd)
     finally:
         os.close(null)
+
+
+def process_start(pid: int) -> int | None:
+    """Return when process `pid` started (clock ticks after boot, from /proc), or None.
+
+    A pid is reused once its process is gone: with the start time recorded beside it, a new
+    process that got a dead one's pid is told apart from it. None where there is no /proc
+    (not Linux) or no such process.
+    """
+    try:
+        with open(f"/proc/{int(pid)}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the
+    # last ")"; starttime is field 22 of the line, the 20th after comm.
+    fields = stat[stat.rfind(b")") + 2 :].split()
+    try:
+        return int(fields[19])
+    except (IndexError, ValueError):
+        return None

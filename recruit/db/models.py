@@ -325,6 +325,9 @@ class Document(Base):
     # is gone, so a crash costs seconds, not the lease's five minutes.
     lease_host: Mapped[str | None] = mapped_column(String(255), default=None)
     lease_pid: Mapped[int | None] = mapped_column(Integer, default=None)
+    # When that process started (clock ticks after boot): a pid reused by a new process after
+    # the holder died is not mistaken for the holder.
+    lease_started: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recruit.core.contacts import normalise_email
+from recruit.core.lifeline import process_start
 from recruit.core.printable import unprintable
 from recruit.core.reading import ReadResult
 from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
@@ -25,6 +26,20 @@ LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 # Leases name the machine that holds them: only there can a dead holder be told from a slow one.
 LEASE_HOST = socket.gethostname()[:255]
+
+
+def _holder() -> dict[str, object]:
+    """Return the lease columns naming this process: host, pid and the pid's start time."""
+    pid = os.getpid()  # per call: a forked child claims in its own name
+    return {"lease_host": LEASE_HOST, "lease_pid": pid, "lease_started": process_start(pid)}
+
+
+_NO_HOLDER: dict[str, object] = {
+    "lease_until": None,
+    "lease_host": None,
+    "lease_pid": None,
+    "lease_started": None,
+}
 
 
 @dataclass(frozen=True)
@@ -247,8 +262,7 @@ def claim_document(
         .values(
             status="reading",
             lease_until=now + lease,
-            lease_host=LEASE_HOST,
-            lease_pid=os.getpid(),
+            **_holder(),
             attempts=Document.attempts + 1,
             started_at=now,
         )
@@ -265,11 +279,11 @@ def reclaim_dead_leases(session: Session, host: str = LEASE_HOST) -> list[tuple[
     document that kills its worker every time is still stopped after MAX_ATTEMPTS.
     """
     rows = session.execute(
-        select(Document.id, Document.lease_pid).where(
+        select(Document.id, Document.lease_pid, Document.lease_started).where(
             Document.status == "reading", Document.lease_host == host
         )
     ).all()
-    dead = [doc_id for doc_id, pid in rows if pid is None or not _alive(pid)]
+    dead = [doc_id for doc_id, pid, started in rows if pid is None or not _alive(pid, started)]
     reclaimed: list[tuple[int, int]] = []
     if dead:
         reclaimed = [
@@ -277,7 +291,7 @@ def reclaim_dead_leases(session: Session, host: str = LEASE_HOST) -> list[tuple[
             for doc_id, attempts in session.execute(
                 update(Document)
                 .where(Document.id.in_(dead), Document.status == "reading")
-                .values(status="queued", lease_until=None, lease_host=None, lease_pid=None)
+                .values(status="queued", **_NO_HOLDER)
                 .returning(Document.id, Document.attempts)
             )
         ]
@@ -285,7 +299,17 @@ def reclaim_dead_leases(session: Session, host: str = LEASE_HOST) -> list[tuple[
     return reclaimed
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, started: int | None = None) -> bool:
+    """Tell whether the process that took a lease as `pid` (started at `started`) still runs.
+
+    A pid is reused once its process is gone: a process under that pid that started at
+    another time is a newcomer, and the holder is dead. Without a recorded start time (a
+    lease taken before it was recorded, or no /proc) the pid alone decides.
+    """
+    if started is not None:
+        now_started = process_start(pid)
+        if now_started is not None:
+            return now_started == started
     if pid == os.getpid():
         return True
     try:
@@ -302,7 +326,7 @@ def release_document(session: Session, document_id: int) -> None:
     session.execute(
         update(Document)
         .where(Document.id == document_id, Document.status == "reading")
-        .values(status="queued", lease_until=None, lease_host=None, lease_pid=None)
+        .values(status="queued", **_NO_HOLDER)
     )
     session.commit()
 
@@ -374,8 +398,8 @@ def fill_contacts(candidate: Candidate, profile: dict[str, object], language: st
 def _finish(document: Document, status: str, code: str | None, message: str | None) -> None:
     document.status = status
     document.error_code, document.error_message = code, message
-    document.lease_until = None
-    document.lease_host = document.lease_pid = None
+    for column, value in _NO_HOLDER.items():
+        setattr(document, column, value)
     document.finished_at = utcnow()
 
 

@@ -1,8 +1,9 @@
 """A reader killed mid-document (issue 12, row 10): the next worker on its host takes it at once.
 
 Before, the candidate saw "Being read" for the whole 5-minute lease after a crash. Leases now
-name their holder (host and process id); a worker starting on that host queues again what dead
-processes held, so a crash costs seconds.
+name their holder (host, process id and that process's start time); a worker starting on that
+host queues again what dead processes held, so a crash costs seconds, and a pid the system gave
+to a new process since does not keep a dead holder's lease.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from sqlalchemy import update
@@ -64,6 +66,66 @@ def test_a_claim_names_its_host_and_process(app, session, storage) -> None:
     assert claim_document(session, doc_id)
     document = session.get(Document, doc_id)
     assert (document.lease_host, document.lease_pid) == (socket.gethostname(), os.getpid())
+    # The start time is the one Linux keeps for this process (field 22 of /proc/<pid>/stat).
+    with open(f"/proc/{os.getpid()}/stat") as handle:
+        starttime = int(handle.read().rsplit(")", 1)[1].split()[19])
+    assert document.lease_started == starttime > 0
+
+
+def _hold(session, doc_id: int, pid: int, started: int | None) -> None:
+    session.execute(
+        update(Document)
+        .where(Document.id == doc_id)
+        .values(
+            status="reading",
+            lease_until=utcnow() + dt.timedelta(minutes=5),
+            lease_host=socket.gethostname(),
+            lease_pid=pid,
+            lease_started=started,
+            attempts=1,
+        )
+    )
+
+
+def test_a_dead_holders_pid_taken_by_a_new_process_does_not_keep_its_lease(
+    app, session, storage
+) -> None:
+    """Pids are reused: the lease's pid running again, started at another time, is not the holder.
+
+    The holder ran and died (its start time is what its claim recorded); another process now
+    runs under the pid on record. Before, that process kept the dead holder's lease alive.
+    """
+    from recruit.core.lifeline import process_start
+
+    with subprocess.Popen(["sleep", "0"]) as holder:
+        started = process_start(holder.pid)
+        holder.wait(30)
+    assert started is not None and process_start(holder.pid) is None  # the holder is gone
+    time.sleep(0.05)  # start times count clock ticks (1/100 s): the next one starts later
+    with subprocess.Popen(["sleep", "600"]) as newcomer:
+        try:
+            now = process_start(newcomer.pid)
+            assert now is not None and now > started
+            recycled = _document(session, storage, b"%PDF-1.4 recycled pid")
+            live = _document(session, storage, b"%PDF-1.4 live holder")
+            unknown = _document(session, storage, b"%PDF-1.4 lease of an older claim")
+            # The newcomer's pid with the dead holder's start time: as if the pid came round.
+            _hold(session, recycled, newcomer.pid, started)
+            _hold(session, live, newcomer.pid, now)  # the newcomer's own lease: alive
+            _hold(session, unknown, newcomer.pid, None)  # no start time: the pid decides
+            session.commit()
+            reclaimed = services.reclaim_dead_leases(session)
+            session.expire_all()
+            assert [doc_id for doc_id, _ in reclaimed] == [recycled]
+            assert session.get(Document, recycled).status == "queued"
+            assert session.get(Document, recycled).lease_started is None
+            assert session.get(Document, live).status == "reading"
+            assert session.get(Document, unknown).status == "reading"
+        finally:
+            newcomer.kill()
+            newcomer.wait(30)
+    # Once the newcomer is gone too, its own lease goes back as well.
+    assert [doc_id for doc_id, _ in services.reclaim_dead_leases(session)] == [live, unknown]
 
 
 def test_a_starting_worker_takes_back_at_once_what_a_killed_one_held(

@@ -228,6 +228,43 @@ def criterion_matrix(
     )
 
 
+def row_width(k: int) -> int:
+    """Return the size in bytes of one candidate's packed values for `k` criteria."""
+    return 2 * k + (k + 7) // 8
+
+
+def pack_rows(values: npt.NDArray[Any], passed: npt.NDArray[np.bool_]) -> list[bytes]:
+    """Pack each row of an n x k matrix (points x 100, passed) into `row_width(k)` bytes.
+
+    Stored beside a candidate's score, these let a restarted process rebuild the criterion
+    matrix with one query instead of evaluating every profile again: the points as
+    little-endian uint16 (whole hundredths up to 1000), then the passed flags as bits.
+    """
+    values = np.atleast_2d(np.asarray(values))
+    passed = np.atleast_2d(np.asarray(passed, dtype=np.bool_))
+    n, k = values.shape
+    points = np.ascontiguousarray(np.rint(values).astype("<u2")).view(np.uint8).reshape(n, 2 * k)
+    joined = np.concatenate([points, np.packbits(passed, axis=1).reshape(n, -1)], axis=1)
+    return [row.tobytes() for row in joined]
+
+
+def unpack_rows(
+    blobs: Sequence[bytes], k: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    """Rebuild the n x k values and passed flags from `pack_rows`'s rows (each of row_width)."""
+    width = row_width(k)
+    raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), width)
+    values = np.ascontiguousarray(raw[:, : 2 * k]).view("<u2").astype(np.float32)
+    passed = np.unpackbits(raw[:, 2 * k :], axis=1, count=k).astype(np.bool_)
+    return values.reshape(len(blobs), k), passed.reshape(len(blobs), k)
+
+
+def result_row(result: ScoreResult) -> bytes:
+    """Pack one scored profile's criterion values as `pack_rows` does for a matrix row."""
+    units = [round(c.points * POINT_UNITS) for c in result.criteria]
+    return pack_rows(np.array([units]), np.array([[c.passed for c in result.criteria]]))[0]
+
+
 @dataclass(frozen=True, eq=False)
 class RankResult:
     """Totals and order; knocked-out candidates are kept, in their own list."""
@@ -305,9 +342,13 @@ __all__ = [
     "ScoreResult",
     "criterion_matrix",
     "load_role",
+    "pack_rows",
     "parse_requirements",
     "rank",
+    "result_row",
     "role_ids",
+    "row_width",
     "score",
+    "unpack_rows",
     "weight_units",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -244,6 +245,9 @@ class Application(Base):
     # No foreign key: documents already point here, and a cycle would complicate DROP order.
     scored_document_id: Mapped[int | None] = mapped_column(Integer, default=None)
     scored_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The scored document's criterion values under that version (core.scoring.pack_rows):
+    # a restarted process rebuilds an opening's criterion matrix from them in one query.
+    criterion_values: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     # The e-mail it was sent with, as compared (core.contacts.normalise_email); None for files
     # imported before their e-mail is known.
     email_key: Mapped[str | None] = mapped_column(String(254), default=None)

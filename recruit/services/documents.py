@@ -19,6 +19,7 @@ from recruit.core.reading import ReadResult
 from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
 from recruit.services.errors import ServiceError
 from recruit.services.openings import accepts_applications, current_profile
+from recruit.services.review import mirror_score
 from recruit.storage import LocalStorage
 
 # Long enough that a crashed worker's document is picked up again, short enough not to wait long.
@@ -406,7 +407,7 @@ def _finish(document: Document, status: str, code: str | None, message: str | No
 def score_document(session: Session, document: Document, opening: Opening) -> Score:
     """Score a read document against the opening's current requirement version."""
     from recruit.core.profile import Profile
-    from recruit.core.scoring import parse_requirements, score
+    from recruit.core.scoring import parse_requirements, result_row, score
 
     version = current_profile(session, opening)
     result = score(Profile.from_dict(document.profile or {}), parse_requirements(version.criteria))
@@ -420,6 +421,8 @@ def score_document(session: Session, document: Document, opening: Opening) -> Sc
     row.total = float(data["score"])
     row.breakdown = data["criteria"]
     row.knockouts = list(data["knockouts"])
+    # The shortlist's columns follow in the same flush: an explicit step, not a hook.
+    mirror_score(document, row, version, result_row(result))
     session.flush()
     return row
 

@@ -4,6 +4,9 @@ A preview re-ranks the opening's stored profiles under unsaved weights with the 
 vectorised `rank`. Evaluating criteria is the slow part, so each criterion's column of
 points is cached per process, keyed by the opening's set of scored documents and by the
 criterion's definition without its weight: moving a slider costs one matrix product.
+A process that has neither that cache nor its file (a restart, a new machine) rebuilds the
+current version's columns from the values each application keeps beside its score, in one
+query, and evaluates only the profiles scored without them.
 """
 
 from __future__ import annotations
@@ -27,7 +30,15 @@ from recruit.core.criteria import CRITERION_TYPES
 from recruit.core.profile import CEFR_LEVELS, EDUCATION_LEVELS, Profile
 from recruit.core.roles import Criterion, ProfileError
 from recruit.core.roles import RequirementProfile as Requirements
-from recruit.core.scoring import CriterionMatrix, criterion_matrix, parse_requirements, rank
+from recruit.core.scoring import (
+    CriterionMatrix,
+    criterion_matrix,
+    pack_rows,
+    parse_requirements,
+    rank,
+    row_width,
+    unpack_rows,
+)
 from recruit.db.models import (
     Application,
     Document,
@@ -202,6 +213,7 @@ def rescore(session: Session, opening: Opening, cache_dir: Path | None = None) -
     stored = _stored(session, opening, cache_dir)
     matrix = _matrix(session, stored, requirements)
     result = rank(matrix, requirements.weights, requirements.must_have)
+    packed = pack_rows(matrix.values, matrix.passed)
     values = [
         {
             "id": int(app_id),
@@ -209,6 +221,7 @@ def rescore(session: Session, opening: Opening, cache_dir: Path | None = None) -
             "knocked_out": bool(result.knocked_out[i]),
             "knockouts": ",".join(result.knockouts(i)) if result.knocked_out[i] else "",
             "scored_version": version.version,
+            "criterion_values": packed[i],
         }
         for i, app_id in enumerate(stored.application_ids)
     ]
@@ -271,15 +284,21 @@ def _stored(session: Session, opening: Opening, cache_dir: Path | None = None) -
             _CHECKED[where] = (now, key)
             return hit
         previous = next((v for k, v in reversed(_CACHE.items()) if k[:3] == where), None)
-    rows = session.execute(
-        select(Application.id, Application.scored_document_id)
-        .where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
-        .order_by(Application.id)
-    ).all()
     file = None
     if cache_dir is not None:
         digest = hashlib.sha256(repr(where).encode()).hexdigest()[:16]
         file = cache_dir / f"criteria-{opening.id}-{digest}.npz"
+    if previous is None and file is not None:
+        previous = _load_file(file)
+    # With nothing cached, the stored criterion values come along in the same query.
+    columns = [Application.id, Application.scored_document_id]
+    if previous is None:
+        columns += [Application.scored_version, Application.criterion_values]
+    rows = session.execute(
+        select(*columns)
+        .where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
+        .order_by(Application.id)
+    ).all()
     stored = _Stored(
         key,
         np.array([r[0] for r in rows], dtype=np.int64),
@@ -287,10 +306,10 @@ def _stored(session: Session, opening: Opening, cache_dir: Path | None = None) -
         {},
         file,
     )
-    if previous is None and file is not None:
-        previous = _load_file(file)
     if previous is not None:
         _carry_over(session, previous, stored)
+    else:
+        _from_rows(session, opening, stored, rows)
     with _LOCK:
         for stale in [k for k in _CACHE if k[:3] == where]:
             del _CACHE[stale]
@@ -322,6 +341,41 @@ def _carry_over(session: Session, previous: _Stored, stored: _Stored) -> None:
         stored.columns[definition] = (v, p)
     if new.any():
         _save_file(stored)
+
+
+def _from_rows(session: Session, opening: Opening, stored: _Stored, rows: list[Any]) -> None:
+    """Fill the current version's columns from the values stored with each score.
+
+    Rows scored under another version, or before values were stored, are evaluated from
+    their profiles (all of them only on a database from before values were kept).
+    """
+    if not rows:
+        return
+    version = current_profile(session, opening)
+    criteria = parse_requirements(version.criteria).criteria
+    definitions: dict[str, int] = {}
+    for j, c in enumerate(criteria):
+        definitions.setdefault(c.values_key(), j)
+    k, n = len(criteria), len(rows)
+    width = row_width(k)
+    usable = np.array(
+        [r[2] == version.version and r[3] is not None and len(r[3]) == width for r in rows],
+        dtype=np.bool_,
+    )
+    values = np.zeros((n, k), dtype=np.float32)
+    passed = np.zeros((n, k), dtype=np.bool_)
+    if usable.any():
+        values[usable], passed[usable] = unpack_rows(
+            [r[3] for r, ok in zip(rows, usable, strict=True) if ok], k
+        )
+    missing = ~usable
+    if missing.any():
+        profiles = _load_profiles(session, stored.document_ids[missing])
+        part = criterion_matrix(profiles, _requirements_of(list(criteria)))
+        values[missing], passed[missing] = part.values, part.passed
+    for definition, j in definitions.items():
+        stored.columns[definition] = (values[:, j].copy(), passed[:, j].copy())
+    _save_file(stored)
 
 
 def _criterion(definition: str) -> Criterion:
@@ -429,7 +483,8 @@ def preview(
     """Re-rank the opening's scored applications under unsaved requirements.
 
     `cache_dir` keeps the evaluated criterion columns on disk, so a restarted process does
-    not evaluate 100k profiles again before its first preview.
+    not evaluate 100k profiles again before its first preview; without the file, the values
+    stored with the scores rebuild the saved version's columns.
     """
     stored = _stored(session, opening, cache_dir)
     saved = parse_requirements(current_profile(session, opening).criteria)

@@ -1,9 +1,9 @@
 """Recruiter use cases: the ranked shortlist, candidate details, statuses, notes and exports.
 
 The shortlist reads columns of `applications` that mirror the latest scored document (score,
-knockouts, key facts, search text). They are kept in step by a `before_flush` hook: whoever
-stores a Score for the opening's current requirement version (the worker, a re-score, the
-candidate page) updates its application in the same flush, with no call to remember.
+knockouts, key facts, search text, criterion values). Scoring writes them as a step of its
+own: `documents.score_document` (the worker, a small re-score, the candidate page) calls
+`mirror_score`, and the vectorised re-score of a large opening writes them in bulk.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from recruit.core.redaction import MASK, Redactor, Unredacted
@@ -71,9 +71,15 @@ def profile_facts(profile: dict[str, Any]) -> dict[str, Any]:
 
 
 def mirror(
-    application: Application, document: Document, total: float, knockouts: list[str], version: int
+    application: Application,
+    document: Document,
+    total: float,
+    knockouts: list[str],
+    version: int,
+    values: bytes | None = None,
 ) -> None:
-    """Copy a scored document's total, knockouts and key facts onto its application."""
+    """Copy a scored document's total, knockouts, key facts and criterion values onto its
+    application (`values`: core.scoring.pack_rows's row for that version, None if unknown)."""
     facts = profile_facts(document.profile or {})
     application.score = total
     application.knocked_out = bool(knockouts)
@@ -89,28 +95,27 @@ def mirror(
     application.search_text = fold(f"{facts['headline']} {facts['skills']}")
     application.scored_document_id = document.id
     application.scored_version = version
+    application.criterion_values = values
 
 
-@event.listens_for(Session, "before_flush")
-def _mirror_scores(session: Session, _context: Any, _instances: Any) -> None:
-    if session.info.get("skip_mirror"):
-        return
-    for obj in [*session.new, *session.dirty]:
-        if not isinstance(obj, Score) or obj.total is None:
-            continue
-        document = session.get(Document, obj.document_id)
-        if document is None or document.application_id is None:
-            continue
-        application = session.get(Application, document.application_id)
-        version = session.get(RequirementProfile, obj.profile_id)
-        if application is None or version is None:
-            continue
-        if version.version != application.opening.current_version:
-            continue
-        # An older CV scored again must not hide the newer one the candidate sent.
-        if (application.scored_document_id or 0) > document.id:
-            continue
-        mirror(application, document, obj.total, list(obj.knockouts or []), version.version)
+def mirror_score(
+    document: Document, score: Score, version: RequirementProfile, values: bytes | None = None
+) -> bool:
+    """Mirror a document's new score onto its application when it is the one the shortlist
+    shows: the current version, and no newer CV of the candidate scored already.
+
+    The step after every score write (`documents.score_document`); returns whether it did.
+    """
+    application = document.application
+    if application is None or score.total is None:
+        return False
+    if version.version != application.opening.current_version:
+        return False
+    # An older CV scored again must not hide the newer one the candidate sent.
+    if (application.scored_document_id or 0) > document.id:
+        return False
+    mirror(application, document, score.total, list(score.knockouts or []), version.version, values)
+    return True
 
 
 # --- the shortlist ------------------------------------------------------------------------

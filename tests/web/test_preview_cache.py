@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from recruit.db.models import Application
 from recruit.services import requirements
 from recruit.services import requirements as req_module
 from tests.web import factories as f
@@ -68,3 +71,66 @@ def test_the_cache_file_is_found_whatever_the_datetime_spelling(session, tmp_pat
     )
     requirements.preview(session, o, saved, tmp_path)
     assert loaded == []
+
+
+def _count_profile_loads(monkeypatch) -> list[int]:
+    loaded: list[int] = []
+    original = req_module._load_profiles
+    monkeypatch.setattr(
+        req_module, "_load_profiles", lambda s, ids: loaded.append(len(ids)) or original(s, ids)
+    )
+    return loaded
+
+
+def test_with_no_cache_file_the_values_stored_with_the_scores_rebuild_the_matrix(
+    session, tmp_path, monkeypatch
+):
+    requirements.clear_cache()
+    o = f.opening(session)
+    apps = [
+        f.read_application(session, o, "Ana Pop", {"negotiation": "negociere"}),
+        f.read_application(session, o, "Dan Ion", {"crm": "CRM", "contracts": "contracte"}),
+        f.read_application(session, o, "Ion Stan", {"negotiation": "negociere", "crm": "CRM"}),
+    ]
+    session.commit()
+    assert all(a.criterion_values for a in apps)
+    saved = requirements.validate(requirements.versions(session, o)[0].criteria)
+    loaded = _count_profile_loads(monkeypatch)
+    result = requirements.preview(session, o, saved, tmp_path)  # a new machine: no file
+    assert loaded == []  # not one profile read: the stored values were enough
+    assert {r.application_id: r.score for r in result.top} == {a.id: a.score for a in apps}
+    assert list(tmp_path.glob("criteria-*.npz"))  # and the next restart has its file
+
+    # Values missing (scored before they were kept) or under another version: those alone
+    # are evaluated from their profiles, and the totals are the same.
+    requirements.clear_cache()
+    for file in tmp_path.glob("criteria-*.npz"):
+        file.unlink()
+    apps[1].criterion_values = None
+    session.commit()
+    result = requirements.preview(session, o, saved, tmp_path)
+    assert loaded == [1]
+    assert {r.application_id: r.score for r in result.top} == {a.id: a.score for a in apps}
+
+
+def test_the_bulk_rescore_stores_the_values_one_score_stores(session, monkeypatch):
+    requirements.clear_cache()
+    o = f.opening(session)
+    for name, skills in (
+        ("Ana Pop", {"negotiation": "negociere"}),
+        ("Dan Ion", {"crm": "CRM", "contracts": "contracte"}),
+        ("Ion Stan", {}),
+    ):
+        f.read_application(session, o, name, skills)
+    session.commit()
+    apps = session.scalars(select(Application).where(Application.opening_id == o.id)).all()
+    one_by_one = {a.id: a.criterion_values for a in apps}
+    monkeypatch.setattr(req_module, "EAGER_LIMIT", 0)  # the vectorised path of large openings
+    for a in apps:
+        a.criterion_values = None
+    session.commit()
+    requirements.rescore(session, o)
+    session.commit()
+    session.expire_all()
+    bulk = {a.id: a.criterion_values for a in apps}
+    assert bulk == one_by_one and all(bulk.values())

@@ -1,7 +1,7 @@
 """criterion values: each application keeps its scored document's packed criterion values
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0016
 Create Date: 2026-11-30 02:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

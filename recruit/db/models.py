@@ -193,6 +193,9 @@ class Candidate(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The phone in E.164 (core.search.phone_key), however it was typed: the talent pool links
+    # a person's applications by it. Kept by services.review when the phone changes.
+    phone_key: Mapped[str | None] = mapped_column(String(40), index=True, default=None)
     consent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     consent_version: Mapped[str] = mapped_column(String(40), default="")
     retain_until: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -241,7 +244,11 @@ class Application(Base):
     english_level: Mapped[str | None] = mapped_column(String(2), default=None)
     licence: Mapped[str] = mapped_column(String(40), default="", server_default="")
     headline: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Folded search texts (core.search): what the CV says (skills, positions, employers), and
+    # who the candidate is (name, e-mail, phone forms), searched only where the viewer may
+    # see names (blind review). Kept in step by services.review.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_identity: Mapped[str] = mapped_column(Text, default="", server_default="")
     # No foreign key: documents already point here, and a cycle would complicate DROP order.
     scored_document_id: Mapped[int | None] = mapped_column(Integer, default=None)
     scored_version: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, event, func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from recruit.core.redaction import MASK, Redactor, Unredacted
-from recruit.core.text import fold
+from recruit.core.search import identity_text, phone_key, profile_text, query_terms
 from recruit.db.models import (
     APPLICATION_STATUSES,
     Application,
@@ -67,6 +67,7 @@ def profile_facts(profile: dict[str, Any]) -> dict[str, Any]:
         "licence": ",".join(profile.get("driving_licence") or [])[:40],
         "headline": headline[:300],
         "skills": " ".join(f"{s.get('id', '')} {s.get('label', '')}" for s in skills),
+        "search_text": profile_text(profile),
     }
 
 
@@ -91,8 +92,8 @@ def mirror(
     application.english_level = facts["english_level"]
     application.licence = facts["licence"]
     application.headline = facts["headline"]
-    # Names are searched on the candidate row, so blind review can leave them out.
-    application.search_text = fold(f"{facts['headline']} {facts['skills']}")
+    # Names, e-mail and phone are in search_identity, so blind review can leave them out.
+    application.search_text = facts["search_text"]
     application.scored_document_id = document.id
     application.scored_version = version
     application.criterion_values = values
@@ -118,6 +119,50 @@ def mirror_score(
     return True
 
 
+@event.listens_for(Session, "before_flush")
+def _identity_hook(session: Session, _context: Any, _instances: Any) -> None:
+    # Not a step of each writer, unlike scores: a candidate's name, e-mail or phone is written
+    # by the form, the import, the reader, the recruiter and erasure; none may forget it.
+    _mirror_identities(session)
+
+
+def _mirror_identities(session: Session) -> None:
+    """Keep each candidate's phone key and their applications' identity text in step."""
+    changed: dict[int, Candidate] = {}
+    for obj in [*session.new, *session.dirty]:
+        if isinstance(obj, Candidate) and (obj in session.new or _contact_changed(session, obj)):
+            obj.phone_key = None if obj.erased_at else phone_key(obj.phone)
+            if obj.id is not None:
+                changed[obj.id] = obj
+        elif isinstance(obj, Application) and obj in session.new:
+            candidate = obj.candidate or (
+                session.get(Candidate, obj.candidate_id) if obj.candidate_id else None
+            )
+            if candidate is not None:
+                obj.search_identity = _identity(candidate)
+    if not changed:
+        return
+    with session.no_autoflush:
+        rows = session.scalars(
+            select(Application).where(Application.candidate_id.in_(list(changed)))
+        ).all()
+    for application in rows:
+        application.search_identity = _identity(changed[application.candidate_id])
+
+
+def _contact_changed(session: Session, candidate: Candidate) -> bool:
+    state = inspect(candidate)
+    return any(
+        state.attrs[key].history.has_changes() for key in ("name", "email", "phone", "erased_at")
+    )
+
+
+def _identity(candidate: Candidate) -> str:
+    if candidate.erased_at is not None:
+        return ""
+    return identity_text(candidate.name, candidate.email, candidate.phone)
+
+
 # --- the shortlist ------------------------------------------------------------------------
 
 
@@ -135,6 +180,8 @@ class ShortlistFilter:
     after: str = ""
     # False under blind review: a search by name would tell who an anonymous row is.
     match_names: bool = True
+    # Statuses whose names are shown (so searched) even when match_names is False.
+    revealed: frozenset[str] = frozenset()
 
     def params(self, **change: Any) -> dict[str, Any]:
         """Return the query-string form, with some fields changed (for links)."""
@@ -206,16 +253,29 @@ def _where(opening: Opening, flt: ShortlistFilter) -> list[Any]:
         clauses.append(Application.typo_count > 0)
     if flt.language:
         clauses.append(Application.language == flt.language)
-    for word in flt.q.split()[:5]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        in_text = Application.search_text.like(fold(pattern), escape="\\")
-        if flt.match_names:
-            named = Application.candidate.has(
-                func.lower(Candidate.name).like(pattern.lower(), escape="\\")
-            )
-            clauses.append(or_(in_text, named))
-        else:
+    names: Any = flt.match_names or (
+        Application.status.in_(flt.revealed) if flt.revealed else False
+    )
+    clauses += search_clauses(flt.q, names)
+    return clauses
+
+
+def search_clauses(query: str, names: Any) -> list[Any]:
+    """Return one clause per word of `query`: found in the CV's search text or, where `names`
+    (True, False or a clause on the row) allows, in who the candidate is.
+
+    Both texts and the words are folded alike (core.search), so plain LIKE finds `Ștefănescu`
+    from `stefanescu` on SQLite and PostgreSQL; a phone is one word however it is spaced.
+    """
+    clauses: list[Any] = []
+    for term in query_terms(query[:200]):
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        in_text = Application.search_text.like(pattern, escape="\\")
+        if names is False:
             clauses.append(in_text)
+            continue
+        in_identity = Application.search_identity.like(pattern, escape="\\")
+        clauses.append(or_(in_text, in_identity if names is True else and_(names, in_identity)))
     return clauses
 
 

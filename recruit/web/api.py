@@ -30,7 +30,14 @@ from recruit import services
 from recruit.core.media import cv_media_type
 from recruit.core.roles import criterion_schema
 from recruit.db.models import APPLICATION_STATUSES, Application, Note, Opening, User
-from recruit.services import ServiceError, current_profile, duplicates, requirements, review
+from recruit.services import (
+    ServiceError,
+    current_profile,
+    duplicates,
+    requirements,
+    review,
+    talent,
+)
 from recruit.services import openings as opening_service
 from recruit.services.requirements import ProfileError
 from recruit.web import schemas as s
@@ -42,6 +49,7 @@ from recruit.web.permissions import (
     opening_or_404,
     public_route,
     roles_required,
+    talent_scope,
     visible_openings_query,
 )
 
@@ -394,6 +402,39 @@ def _application(
         "applied_at": a.created_at,
         "url": url_for("api.application", application_id=a.id),
     }
+
+
+@bp.get("/search")
+@access(*STAFF, ids=False)
+@bp.arguments(s.SearchQuerySchema, location="query")
+@bp.response(200, s.SearchResultSchema)
+def search(query: dict[str, Any]) -> dict[str, Any]:
+    """Search the talent pool: every opening the caller works on, one item per person."""
+    result = talent.search(db_session(), query["q"], talent_scope())
+    people = []
+    for person in result.people:
+        view = candidate_view(person.latest)
+        people.append(
+            {
+                "name": view.name,
+                "email": view.email,
+                "phone": view.phone,
+                "headline": view.headline,
+                "applications": [
+                    {
+                        "id": a.id,
+                        "opening_id": a.opening_id,
+                        "opening": a.opening.title,
+                        "status": a.status,
+                        "score": a.score,
+                        "applied_at": a.created_at,
+                        "url": url_for("api.application", application_id=a.id),
+                    }
+                    for a in person.applications
+                ],
+            }
+        )
+    return {"people": people, "more": result.more}
 
 
 @bp.get("/openings/<int:opening_id>/applications")

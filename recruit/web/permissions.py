@@ -14,6 +14,7 @@ from sqlalchemy import select
 from recruit import services
 from recruit.core.redaction import Redactor, Unredacted
 from recruit.db.models import Application, Document, Note, Opening, OpeningMember
+from recruit.services.talent import Scope
 from recruit.web.app import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,6 +101,23 @@ def visible_openings_query() -> Any:
     if current_user.role != "admin":
         query = query.join(OpeningMember).where(OpeningMember.user_id == current_user.id)
     return query
+
+
+def talent_scope() -> Scope:
+    """Return what the current user may search in the talent pool: the openings they work on
+    (admins: all), and those of them where blind review hides names from them."""
+    if current_user.role == "admin":
+        return Scope(None)
+    rows = (
+        db_session()
+        .execute(
+            select(Opening.id, Opening.blind_review)
+            .join(OpeningMember)
+            .where(OpeningMember.user_id == current_user.id)
+        )
+        .all()
+    )
+    return Scope([o for o, _ in rows], [o for o, blind in rows if blind], tuple(REVEALED_STATUSES))
 
 
 def audit_view(action: str, subject_type: str, subject_id: Any, **detail: Any) -> None:

@@ -24,12 +24,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening, parse_id
-from recruit.services import ServiceError, duplicates, outbox, review
+from recruit.services import ServiceError, duplicates, outbox, review, talent
 from recruit.services.openings import accepts_applications
 from recruit.web import exports
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, ContactForm, NoteForm, StatusForm
 from recruit.web.permissions import (
+    REVEALED_STATUSES,
     application_or_404,
     audit_view,
     candidate_view,
@@ -39,6 +40,7 @@ from recruit.web.permissions import (
     may_see_original,
     opening_or_404,
     roles_required,
+    talent_scope,
     visible_openings_query,
 )
 from recruit.web.security import safe_target, send_original
@@ -97,6 +99,7 @@ def filter_from_args(args: Any, opening: Opening) -> review.ShortlistFilter:
         sort=sort if sort in review.SORTS else "score",
         after=args.get("after", "")[:60],
         match_names=not opening.blind_review or current_user.role == "admin",
+        revealed=REVEALED_STATUSES,
     )
 
 
@@ -148,6 +151,21 @@ def shortlist(opening_id: int) -> str:
         education={k: str(v) for k, v in EDUCATION_LABELS.items()},
         candidate_view=candidate_view,
         first_rank=parse_id(request.args.get("rank")) or 1,
+    )
+
+
+@bp.get("/talent-pool")
+@roles_required(*STAFF)
+def talent_pool() -> str:
+    """Search every opening the user works on; one row per person, applications linked."""
+    q = request.args.get("q", "")[:100]
+    result = talent.search(db_session(), q, talent_scope()) if q.strip() else None
+    return render_template(
+        "recruiter/talent_pool.html",
+        q=q,
+        result=result,
+        candidate_view=candidate_view,
+        statuses={k: str(v) for k, v in STATUS_LABELS.items()},
     )
 
 

@@ -162,6 +162,56 @@ class OpeningDetailSchema(OpeningSchema):
     requirements = _requirements(required=True)
 
 
+# --- the talent pool ------------------------------------------------------------------------
+
+
+class SearchQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    q = fields.String(
+        required=True,
+        validate=validate.Length(1, 100),
+        metadata={
+            "description": "words to find in name, e-mail, phone (any spacing, +40 or 0...), "
+            "skills, positions and employers; case and diacritics do not matter"
+        },
+    )
+
+
+class PoolApplicationSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    opening_id = fields.Integer(required=True)
+    opening = fields.String(required=True, metadata={"description": "the opening's title"})
+    status = fields.String(required=True, validate=validate.OneOf(APPLICATION_STATUSES))
+    score = fields.Float(required=True, allow_none=True)
+    applied_at = Moment(required=True)
+    url = fields.String(required=True)
+
+
+class PersonSchema(ma.Schema):
+    name = fields.String(required=True, metadata={"description": "a neutral label when hidden"})
+    email = fields.String(
+        required=True, allow_none=True, metadata={"description": "null when hidden"}
+    )
+    phone = fields.String(
+        required=True, allow_none=True, metadata={"description": "null when hidden"}
+    )
+    headline = fields.String(required=True)
+    applications = fields.List(
+        fields.Nested(PoolApplicationSchema),
+        required=True,
+        metadata={"description": "newest first; several share the e-mail or phone"},
+    )
+
+
+class SearchResultSchema(ma.Schema):
+    people = fields.List(fields.Nested(PersonSchema), required=True)
+    more = fields.Boolean(
+        required=True, metadata={"description": "more matched than shown: narrow the search"}
+    )
+
+
 # --- applications ---------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ first alone. Folding is `core.text.fold`; phones are read by `core.contacts`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import phonenumbers
@@ -20,6 +21,7 @@ from recruit.core.text import fold
 # A query word made of digits and the separators phone numbers are written with.
 _PHONE_PART = re.compile(r"\+?[\d().\-/]*\d[\d().\-/]*")
 _NON_DIGIT = re.compile(r"\D")
+_WORD = re.compile(r"[^\W\d_]+")
 MAX_TERMS = 6
 
 
@@ -55,8 +57,13 @@ def identity_text(name: str | None, email: str | None, phone: str | None) -> str
     return fold(" ".join(p for p in parts if p))
 
 
-def profile_text(profile: dict[str, Any]) -> str:
-    """Return the folded text that finds a CV by what it says: skills, positions, employers."""
+def profile_text(profile: dict[str, Any], names: Iterable[str | None] = ()) -> str:
+    """Return the folded text that finds a CV by what it says: skills, positions, employers.
+
+    The words of the candidate's name (`names` and the profile's own) are left out, as in
+    "Popescu Consulting SRL": under blind review this text is searched, and a name must not
+    find an anonymous row. The identity text holds the name for those who may see it.
+    """
     parts: list[str] = []
     for skill in profile.get("skills") or []:
         if isinstance(skill, dict):
@@ -65,7 +72,15 @@ def profile_text(profile: dict[str, Any]) -> str:
     for position in positions:
         if isinstance(position, dict):
             parts += [str(position.get("title") or ""), str(position.get("employer") or "")]
-    return fold(" ".join(" ".join(p.split()) for p in dict.fromkeys(parts) if p.strip()))
+    name = profile.get("name")
+    hidden = {
+        word
+        for n in (*names, name if isinstance(name, str) else None)
+        for word in _WORD.findall(fold(n or ""))
+        if len(word) > 2
+    }
+    words = [w for p in dict.fromkeys(parts) for w in fold(p).split()]
+    return " ".join(w for w in words if hidden.isdisjoint(_WORD.findall(w)))
 
 
 def query_terms(query: str, region: str = "RO") -> list[str]:

@@ -42,8 +42,11 @@ READING_STATES = ("queued", "reading", "ok", "needs_review", "error")
 # --- the mirror: application columns from the latest scored document ----------------------
 
 
-def profile_facts(profile: dict[str, Any]) -> dict[str, Any]:
-    """Return the key facts the shortlist shows, from a stored profile's JSON."""
+def profile_facts(profile: dict[str, Any], name: str | None = None) -> dict[str, Any]:
+    """Return the key facts the shortlist shows, from a stored profile's JSON.
+
+    `name` is the candidate's: its words stay out of the search text (core.search).
+    """
     exp = profile.get("experience") or {}
     positions = exp.get("positions") or []
     headline = ""
@@ -67,7 +70,7 @@ def profile_facts(profile: dict[str, Any]) -> dict[str, Any]:
         "licence": ",".join(profile.get("driving_licence") or [])[:40],
         "headline": headline[:300],
         "skills": " ".join(f"{s.get('id', '')} {s.get('label', '')}" for s in skills),
-        "search_text": profile_text(profile),
+        "search_text": profile_text(profile, [name]),
     }
 
 
@@ -81,7 +84,7 @@ def mirror(
 ) -> None:
     """Copy a scored document's total, knockouts, key facts and criterion values onto its
     application (`values`: core.scoring.pack_rows's row for that version, None if unknown)."""
-    facts = profile_facts(document.profile or {})
+    facts = profile_facts(document.profile or {}, application.candidate.name)
     application.score = total
     application.knocked_out = bool(knockouts)
     application.knockouts = ",".join(knockouts)[:500]

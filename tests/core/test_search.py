@@ -48,3 +48,8 @@ def test_profile_text_has_skills_positions_and_employers_not_the_name() -> None:
     assert "orange romania" in text and "dedeman" in text and "casiera" in text
     assert "ionescu" not in text
     assert profile_text({}) == ""
+    # A name in an employer is left out: blind review searches this text.
+    own = {"name": "Ion Blandu", "experience": {"positions": [{"employer": "Blandu-Trans SRL"}]}}
+    assert profile_text(own) == "srl"
+    assert profile_text({**own, "name": None}, ["Ion Blandu"]) == "srl"
+    assert profile_text({**own, "name": None}) == "blandu-trans srl"

@@ -219,6 +219,35 @@ def test_shortlisting_reveals_the_candidate_and_their_file(app, blind, session) 
     assert [e.detail["status"] for e in events] == ["shortlisted"]
 
 
+def test_no_search_finds_who_the_candidate_is(app, blind) -> None:
+    # Issue 15.3: a row that a name, e-mail or phone finds is a row whose identity is known,
+    # even when it shows "Candidate #12"; the name in an employer ("Blindescu Consulting SRL")
+    # included. What the CV says still finds it.
+    users, opening_id, read, _ = blind
+    client = app.test_client()
+    sign_in_as(client, users["recruiter"])
+    for q in (
+        "Blindescu",
+        "blindescu",
+        "ion.blindescu@example.com",
+        "0722 123 456",
+        "+40722123456",
+    ):
+        shortlist = client.get(f"/recruiter/openings/{opening_id}", query_string={"q": q}).text
+        assert "No candidates match" in shortlist, q
+        assert "Nobody matches" in client.get("/recruiter/talent-pool", query_string={"q": q}).text
+        assert client.get("/api/v1/search", query_string={"q": q}).get_json()["people"] == [], q
+    pool = client.get("/api/v1/search", query_string={"q": "negotiation consulting"}).get_json()
+    assert [p["name"] for p in pool["people"]] == [f"Candidate #{read.application.id}"]
+    assert pool["people"][0]["email"] is None and pool["people"][0]["phone"] is None
+    # Shortlisted, the candidate's name is shown: it may be searched.
+    client.post(
+        f"/recruiter/applications/{read.application.id}/status", data={"status": "shortlisted"}
+    )
+    pool = client.get("/api/v1/search", query_string={"q": "Blindescu"}).get_json()
+    assert [p["name"] for p in pool["people"]] == ["Ion Blindescu"]
+
+
 def test_the_api_evidence_hides_the_name(app, blind) -> None:
     # Row 2: the API answered name "Candidate #<id>" while its evidence quoted the real name.
     users, _, read, _ = blind

@@ -5,7 +5,7 @@ The texts are folded by the application (core.search), so SQLite and PostgreSQL 
 existing rows are filled here from the candidates and the scored documents' profiles.
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-02 02:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from recruit.core.search import identity_text, phone_key, profile_text
 
 revision = "0014"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
@@ -56,7 +56,7 @@ def _backfill(conn: sa.Connection) -> None:
             identity = "" if erased else identity_text(name, email, phone)
             item: dict[str, Any] = {"id": app_id, "identity": identity}
             data = json.loads(profile) if isinstance(profile, str) else profile
-            item["text"] = None if erased or not data else profile_text(data)
+            item["text"] = None if erased or not data else profile_text(data, [name])
             apps.append(item)
             candidates.append({"id": cand_id, "key": None if erased else phone_key(phone)})
         conn.execute(

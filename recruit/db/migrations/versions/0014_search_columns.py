@@ -5,7 +5,7 @@ The texts are folded by the application (core.search), so SQLite and PostgreSQL 
 existing rows are filled here from the candidates and the scored documents' profiles.
 
 Revision ID: 0014
-Revises: 0016
+Revises: 0015
 Create Date: 2026-12-02 02:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from recruit.core.search import identity_text, phone_key, profile_text
 
 revision = "0014"
-down_revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -34,6 +34,7 @@ PAGES = {
         "/recruiter/openings/new",
         "/recruiter/openings/{o}/edit",
         "/recruiter/openings/{o}/emails",
+        "/recruiter/talent-pool?q=constantinescu",
         "/auth/password",
     ],
     "hiring_manager": [
@@ -55,6 +56,7 @@ PAGES = {
         "/manager/openings/{o}/requirements",
         "/manager/openings/{o}/versions",
         "/recruiter/needs-review",
+        "/recruiter/talent-pool?q=crm",
     ],
 }
 # Staff GET endpoints that are no page: downloads, JSON.

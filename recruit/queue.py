@@ -29,6 +29,7 @@ from recruit.settings import Settings, default_instance_path
 from recruit.tasks import (
     TaskContext,
     claim_and_read,
+    claim_and_read_many,
     mail_loop,
     on_queued,
     purge_loop,
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # Back off from a database or storage outage: 10 s, then a minute (then the lease and the sweep).
 RETRY = Retry(max=2, interval=[10, 60])
+# Documents per job when several are committed together (an import): see enqueue_documents.
+BATCH = 4
 DONE_STATUSES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 
 
@@ -78,23 +81,36 @@ class TaskQueue:
         redis = connection or Redis.from_url(qs.redis_url, socket_connect_timeout=2)
         self.rq = Queue(qs.name, connection=redis)
 
-    def enqueue_documents(self, documents: Iterable[tuple[int, int]]) -> int:
-        """Enqueue (document id, attempts) pairs in one round trip; return how many."""
+    def enqueue_documents(
+        self, documents: Iterable[tuple[int, int]], *, batch: int | None = None
+    ) -> int:
+        """Enqueue (document id, attempts) pairs in one round trip; return how many documents.
+
+        Documents committed together go in jobs of up to BATCH: each job claims its documents
+        in one transaction and stores them in one commit, and RQ's bookkeeping is paid per
+        job. A job is named after its first document (`job_id`); the sweep may enqueue the
+        others of a job that waits long once more on their own, which costs a claim that
+        finds them read or taken. The sweep itself enqueues one job per document (`batch=1`),
+        each named so that its next round finds it.
+        """
+        size = max(1, batch or BATCH)
+        pending = sorted(documents)
+        chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
         jobs = [
             Queue.prepare_data(
-                read_document_job,
-                args=(document_id,),
-                job_id=self.job_id(document_id, attempts),
+                read_document_job if len(chunk) == 1 else read_documents_job,
+                args=(chunk[0][0],) if len(chunk) == 1 else ([doc_id for doc_id, _ in chunk],),
+                job_id=self.job_id(*chunk[0]),
                 timeout=self.settings.job_timeout,
                 retry=RETRY,
                 result_ttl=600,
                 failure_ttl=7 * 24 * 3600,
             )
-            for document_id, attempts in documents
+            for chunk in chunks
         ]
         if jobs:
             self.rq.enqueue_many(jobs)
-        return len(jobs)
+        return len(pending)
 
     def job_id(self, document_id: int, attempts: int) -> str:
         """Name a document's job by its claim count, so each re-delivery after a crash is new.
@@ -150,7 +166,7 @@ def sweep(ctx: TaskContext, queue: TaskQueue, *, grace: float = 30.0, limit: int
     ]
     if missing:
         log.info("sweep: re-enqueued %d documents", len(missing))
-    return queue.enqueue_documents(missing)
+    return queue.enqueue_documents(missing, batch=1)
 
 
 # --- inside a worker process -------------------------------------------------------------
@@ -173,6 +189,11 @@ def worker_context() -> TaskContext:
 def read_document_job(document_id: int) -> str | None:
     """RQ job: claim and read one document (a no-op when someone else holds it)."""
     return claim_and_read(worker_context(), document_id)
+
+
+def read_documents_job(document_ids: list[int]) -> dict[int, str]:
+    """RQ job: claim what is left to read of these documents, read them, one commit."""
+    return claim_and_read_many(worker_context(), document_ids)
 
 
 def rescore_opening_job(opening_id: int) -> int:

@@ -28,13 +28,18 @@ from recruit.tasks import (
     mail_loop,
     purge_loop,
     reclaim_dead_leases,
-    run_next,
+    run_batch,
     serve_documents,
     warm_up,
 )
 
 log = logging.getLogger(__name__)
 
+
+# Documents an import reader (or a burst) claims together and stores in one commit: the
+# database work of a batch costs about what one document's did. The web's embedded threads
+# take one at a time, so an upload's score is never held back by its neighbours.
+BATCH = 8
 
 # With wake-ups at each commit, polling the database is only the fallback: for documents
 # queued where no wake-up reaches (another machine, a lease that ran out, a release).
@@ -111,8 +116,8 @@ class LocalRunner:
 
         def drain() -> None:
             done = 0
-            while run_next(self.ctx) is not None:
-                done += 1
+            while claimed := run_batch(self.ctx, BATCH):
+                done += len(claimed)
             counts.append(done)
 
         if threads <= 1:
@@ -241,7 +246,7 @@ def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any, pare
     ctx = TaskContext.from_settings(settings, lease=lease)
     reclaim_dead_leases(ctx)
     warm_up()
-    serve_documents(ctx, stop, Backoff("import reader", log), 0.2, closed)
+    serve_documents(ctx, stop, Backoff("import reader", log), 0.2, closed, batch=BATCH)
 
 
 def default_web_workers() -> int:

@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from recruit.backoff import TRANSIENT_ERRORS, Backoff
 from recruit.db import make_engine, make_sessionmaker
 from recruit.db.models import Application, Document, Opening
 from recruit.mailer import Mailer, make_mailer
-from recruit.services.documents import LEASE, claim_document, release_document
+from recruit.services.documents import LEASE, claim_documents, release_document
 from recruit.settings import Settings
 from recruit.storage import Storage, make_storage
 
@@ -153,11 +153,14 @@ def serve_documents(
     idle_sleep: float = 1.0,
     closed: Any = None,
     wakeup: Wakeup | None = None,
+    batch: int = 1,
 ) -> None:
     """Read queued documents until `stop` is set (or, once `closed` is, none is left).
 
     `stop` and `closed` are threading or multiprocessing events. A database that is away is
-    waited out (Backoff), never a reason to die or to log a traceback a second. With a
+    waited out (Backoff), never a reason to die or to log a traceback a second. Up to `batch`
+    documents are claimed together and stored in one commit (throughput for an import; one
+    at a time keeps an upload's wait shortest). With a
     `wakeup`, an idle thread waits for it (the commit that queues a document) and polls only
     every `idle_sleep` seconds as the fallback.
     """
@@ -165,7 +168,7 @@ def serve_documents(
         if wakeup is not None:
             wakeup.mark()
         try:
-            document_id = run_next(ctx)
+            document_id = run_next(ctx, batch)
         except Exception as exc:
             stop.wait(backoff.failed(exc))
             continue
@@ -211,51 +214,82 @@ def on_queued(sessions: sessionmaker[Session], notify: Callable[[dict[int, int]]
         session.info.pop(key, None)
 
 
-def read_document(ctx: TaskContext, document_id: int) -> str:
-    """Read, extract and score one claimed document; return its final status.
+def read_documents(ctx: TaskContext, document_ids: Sequence[int]) -> dict[int, str]:
+    """Read, extract and score claimed documents, stored in one commit; return their statuses.
 
-    A transient failure (database or storage away) hands the claim back and re-raises, so the
-    queue retries later; any other failure marks the document for a person.
+    A transient failure (database or storage away) hands the claims back and re-raises, so
+    the queue retries later; any other failure of a batch reads its documents one by one,
+    and the one that fails alone is marked for a person.
     """
-    log.info("task start document=%d", document_id)
+    ids = sorted(set(document_ids))
+    for document_id in ids:
+        log.info("task start document=%d", document_id)
     with ctx.sessions() as session:
         try:
-            document = services.process_document(session, ctx.storage, document_id)
+            documents = services.process_documents(session, ctx.storage, ids)
         except TRANSIENT_ERRORS:
-            log.warning("document %d: transient failure, released for a retry", document_id)
+            log.warning("documents %s: transient failure, released for a retry", ids)
             session.rollback()
             try:
-                release_document(session, document_id)
-            except TRANSIENT_ERRORS:  # still away: the lease runs out and the sweep re-queues it
-                log.warning("document %d: could not release, its lease will expire", document_id)
+                for document_id in ids:
+                    release_document(session, document_id)
+            except TRANSIENT_ERRORS:  # still away: the leases run out and the sweep re-queues
+                log.warning("documents %s: could not release, their leases will expire", ids)
             raise
         except Exception:
-            # A bug must not kill the worker or lose the file: mark the document for a person.
-            log.exception("reading document %s failed", document_id)
             session.rollback()
-            document = services.fail_document(session, document_id)
-        log.info("task done document=%d status=%s", document_id, document.status)
-        return document.status
+            if len(ids) > 1:
+                log.exception("reading documents %s failed; reading them one by one", ids)
+                return {k: v for one in ids for k, v in read_documents(ctx, [one]).items()}
+            # A bug must not kill the worker or lose the file: mark the document for a person.
+            log.exception("reading document %s failed", ids[0])
+            documents = [services.fail_document(session, ids[0])]
+        statuses = {d.id: d.status for d in documents}
+    for document_id, status in statuses.items():
+        log.info("task done document=%d status=%s", document_id, status)
+    return statuses
+
+
+def read_document(ctx: TaskContext, document_id: int) -> str:
+    """Read, extract and score one claimed document; return its final status."""
+    status = read_documents(ctx, [document_id]).get(document_id)
+    if status is None:
+        raise services.ServiceError(f"no document {document_id}")
+    return status
 
 
 def claim_and_read(ctx: TaskContext, document_id: int) -> str | None:
     """Claim this document and read it; return its status, or None when someone else has it."""
+    return claim_and_read_many(ctx, [document_id]).get(document_id)
+
+
+def claim_and_read_many(ctx: TaskContext, document_ids: Sequence[int]) -> dict[int, str]:
+    """Claim what is still to read of these documents (one transaction) and read it in one
+    batch; return their statuses (without the documents someone else had or finished)."""
     with ctx.sessions() as session:
-        claimed = claim_document(session, document_id, lease=ctx.lease)
-    if not claimed:
+        claimed = claim_documents(session, len(document_ids), among=document_ids, lease=ctx.lease)
+    skipped = sorted(set(document_ids) - set(claimed))
+    if skipped:
         # Done already, or another worker holds a live lease: a duplicate delivery, not an error.
-        log.info("task skip document=%d (claimed elsewhere or finished)", document_id)
-        return None
-    return read_document(ctx, document_id)
+        log.info("task skip documents=%s (claimed elsewhere or finished)", skipped)
+    return read_documents(ctx, claimed) if claimed else {}
 
 
-def run_next(ctx: TaskContext) -> int | None:
-    """Claim and read the next queued document; return its id, or None when idle."""
+def run_next(ctx: TaskContext, batch: int = 1) -> int | None:
+    """Claim and read the next queued documents (up to `batch`); return the first one's id,
+    or None when idle."""
+    claimed = run_batch(ctx, batch)
+    return claimed[0] if claimed else None
+
+
+def run_batch(ctx: TaskContext, batch: int) -> list[int]:
+    """Claim up to `batch` queued documents in one transaction, read them, store them in one
+    commit; return their ids (empty when idle)."""
     with ctx.sessions() as session:
-        document_id = services.claim_next_document(session, lease=ctx.lease)
-    if document_id is not None:
-        read_document(ctx, document_id)
-    return document_id
+        claimed = claim_documents(session, batch, lease=ctx.lease)
+    if claimed:
+        read_documents(ctx, claimed)
+    return claimed
 
 
 def rescore_opening(ctx: TaskContext, opening_id: int) -> int:

@@ -211,6 +211,8 @@ class Application(Base):
         UniqueConstraint("candidate_id", "opening_id"),
         Index("ix_applications_opening_status", "opening_id", "status"),
         Index("ix_applications_shortlist", "opening_id", "knocked_out", "score", "id"),
+        # Covers the preview's look at an opening's scored documents (count, newest, the list).
+        Index("ix_applications_scored", "opening_id", "scored_document_id"),
         # One first application per e-mail and opening: concurrent applies with one address
         # cannot both become it, the database refuses the second (services.documents).
         Index(

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 import socket
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
+from recruit.backoff import TRANSIENT_ERRORS
 from recruit.core.contacts import normalise_email
 from recruit.core.lifeline import process_start
 from recruit.core.printable import unprintable
 from recruit.core.reading import ReadResult
-from recruit.db.models import Application, Candidate, Document, Opening, Score, utcnow
+from recruit.core.roles import RequirementProfile as Requirements
+from recruit.db.models import (
+    Application,
+    Candidate,
+    Document,
+    Opening,
+    RequirementProfile,
+    Score,
+    utcnow,
+)
 from recruit.services.errors import ServiceError
 from recruit.services.openings import accepts_applications, current_profile
 from recruit.services.review import mirror_score
 from recruit.storage import LocalStorage
+
+log = logging.getLogger(__name__)
 
 # Long enough that a crashed worker's document is picked up again, short enough not to wait long.
 LEASE = dt.timedelta(minutes=5)
@@ -228,24 +242,59 @@ def _safe_filename(filename: str) -> str:
 def claim_next_document(
     session: Session, *, now: dt.datetime | None = None, lease: dt.timedelta = LEASE
 ) -> int | None:
-    """Claim one queued (or abandoned) document for reading; return its id or None.
+    """Claim one queued (or abandoned) document for reading; return its id or None."""
+    claimed = claim_documents(session, 1, now=now, lease=lease)
+    return claimed[0] if claimed else None
+
+
+def claim_documents(
+    session: Session,
+    limit: int,
+    *,
+    among: Iterable[int] | None = None,
+    now: dt.datetime | None = None,
+    lease: dt.timedelta = LEASE,
+) -> list[int]:
+    """Claim up to `limit` queued (or abandoned) documents in one transaction; commit;
+    return their ids, oldest first (`among`: only from these ids).
 
     A compare-and-set UPDATE makes the claim safe with several workers on one database;
     on PostgreSQL, SKIP LOCKED also lets concurrent workers pass each other's candidates.
     """
     now = now or utcnow()
-    candidates = (
-        select(Document.id)
-        .where(_claimable(now))
-        .order_by(Document.id)
-        .limit(5)
-        .with_for_update(skip_locked=True)  # rendered on PostgreSQL, ignored by SQLite
-    )
-    for doc_id in list(session.scalars(candidates)):
-        if claim_document(session, doc_id, now=now, lease=lease):
-            return doc_id
+    wanted = None if among is None else sorted(set(among))
+    for _ in range(3):  # another worker may take the candidates between our two statements
+        query = select(Document.id).where(_claimable(now))
+        if wanted is not None:
+            query = query.where(Document.id.in_(wanted))
+        candidates = list(
+            session.scalars(
+                query.order_by(Document.id)
+                .limit(max(1, limit))
+                .with_for_update(skip_locked=True)  # rendered on PostgreSQL, ignored by SQLite
+            )
+        )
+        if not candidates:
+            break
+        claimed = list(
+            session.scalars(
+                update(Document)
+                .where(Document.id.in_(candidates), _claimable(now))
+                .values(
+                    status="reading",
+                    lease_until=now + lease,
+                    **_holder(),
+                    attempts=Document.attempts + 1,
+                    started_at=now,
+                )
+                .returning(Document.id)
+            )
+        )
+        session.commit()
+        if claimed:
+            return sorted(claimed)
     session.commit()  # release the row locks of candidates nobody claimed
-    return None
+    return []
 
 
 def claim_document(
@@ -341,40 +390,85 @@ def _claimable(now: dt.datetime) -> ColumnElement[bool]:
 
 def process_document(session: Session, storage: LocalStorage, document_id: int) -> Document:
     """Read, extract and score one claimed document; the outcome is stored on its row."""
-    from recruit.core.pipeline import EXTRACTOR_VERSION, analyse
-
-    document = session.get(Document, document_id)
-    if document is None:
+    if session.get(Document, document_id) is None:
         raise ServiceError(f"no document {document_id}")
-    if document.attempts > MAX_ATTEMPTS:
-        # It died with its worker this many times: stop retrying, tell a person.
-        _finish(
-            document,
-            "error",
-            "timeout",
-            "Reading this file failed repeatedly; please upload the PDF exported from your editor.",
+    return process_documents(session, storage, [document_id])[0]
+
+
+def process_documents(
+    session: Session, storage: LocalStorage, document_ids: Sequence[int]
+) -> list[Document]:
+    """Read, extract and score claimed documents, then store every outcome in one commit.
+
+    The files are read first, outside any write (reading takes the time; a transaction held
+    open meanwhile would block SQLite's other writers); then the rows, their candidates and
+    their applications are loaded in one query, scored (each opening's requirements parsed
+    once) with the shortlist's mirror, and committed together. A file the reader fails on
+    in-process is marked for a person; a transient failure (storage away) raises, and the
+    caller hands the claims back.
+    """
+    from recruit.core.pipeline import EXTRACTOR_VERSION, Analysis, analyse
+
+    ids = sorted(set(document_ids))
+    sources = session.execute(
+        select(Document.id, Document.storage_key, Document.original_filename, Document.attempts)
+        .where(Document.id.in_(ids))
+        .order_by(Document.id)
+    ).all()
+    session.rollback()  # no snapshot or lock held while reading
+    outcomes: dict[int, Analysis | str] = {}
+    for doc_id, key, filename, attempts in sources:
+        if attempts > MAX_ATTEMPTS:
+            outcomes[doc_id] = "attempts"
+            continue
+        data = storage.get(key)  # StorageUnavailable is transient: it propagates
+        try:
+            outcomes[doc_id] = analyse(data, filename)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            log.exception("reading document %s failed", doc_id)
+            outcomes[doc_id] = "crashed"
+    documents = list(
+        session.scalars(
+            select(Document)
+            .where(Document.id.in_(list(outcomes)))
+            .options(joinedload(Document.application).joinedload(Application.candidate))
+            .order_by(Document.id)
         )
-        session.commit()
-        return document
-    analysis = analyse(storage.get(document.storage_key), document.original_filename)
-    read = analysis.read
-    document.media_type = read.media_type or ""
-    document.pages = read.pages
-    document.language = read.language
-    document.text = read.text or None
-    document.profile = analysis.profile.to_dict() if analysis.profile else None
-    document.extractor_version = EXTRACTOR_VERSION
-    _finish(
-        document,
-        read.status,
-        read.error.code if read.error else None,
-        read.error.message if read.error else None,
     )
-    if document.profile is not None and document.application is not None:
-        fill_contacts(document.application.candidate, document.profile, document.language)
-        score_document(session, document, document.application.opening)
+    scorer = _Scorer(session)
+    with session.no_autoflush:
+        for document in documents:
+            outcome = outcomes[document.id]
+            if outcome == "attempts":
+                # It died with its worker this many times: stop retrying, tell a person.
+                _finish(document, "error", "timeout", REPEATED_FAILURE)
+                continue
+            if isinstance(outcome, str):
+                _finish(document, "error", "corrupt", UNREADABLE)
+                continue
+            read = outcome.read
+            document.media_type = read.media_type or ""
+            document.pages = read.pages
+            document.language = read.language
+            document.text = read.text or None
+            document.profile = outcome.profile.to_dict() if outcome.profile else None
+            document.extractor_version = EXTRACTOR_VERSION
+            error = read.error
+            _finish(document, read.status, error and error.code, error and error.message)
+            if document.profile is not None and document.application is not None:
+                fill_contacts(document.application.candidate, document.profile, document.language)
+                scorer.add(document)
+    scorer.store()
     session.commit()
-    return document
+    return documents
+
+
+REPEATED_FAILURE = (
+    "Reading this file failed repeatedly; please upload the PDF exported from your editor."
+)
+UNREADABLE = "We could not read this file. Please upload the PDF exported from your editor."
 
 
 def fill_contacts(candidate: Candidate, profile: dict[str, object], language: str | None) -> None:
@@ -406,25 +500,68 @@ def _finish(document: Document, status: str, code: str | None, message: str | No
 
 def score_document(session: Session, document: Document, opening: Opening) -> Score:
     """Score a read document against the opening's current requirement version."""
-    from recruit.core.profile import Profile
-    from recruit.core.scoring import parse_requirements, result_row, score
+    scorer = _Scorer(session)
+    scorer.add(document, opening)
+    return scorer.store()[0]
 
-    version = current_profile(session, opening)
-    result = score(Profile.from_dict(document.profile or {}), parse_requirements(version.criteria))
-    data = result.to_dict()
-    row = session.scalar(
-        select(Score).where(Score.document_id == document.id, Score.profile_id == version.id)
-    )
-    if row is None:
-        row = Score(document_id=document.id, profile_id=version.id)
-        session.add(row)
-    row.total = float(data["score"])
-    row.breakdown = data["criteria"]
-    row.knockouts = list(data["knockouts"])
-    # The shortlist's columns follow in the same flush: an explicit step, not a hook.
-    mirror_score(document, row, version, result_row(result))
-    session.flush()
-    return row
+
+class _Scorer:
+    """Score documents against their openings' current versions, written in one flush.
+
+    Each opening's requirements are parsed once, the existing Score rows are found in one
+    query, and each new score is mirrored onto its application (the shortlist's columns)
+    as the step after it.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: list[tuple[Document, Opening]] = []
+
+    def add(self, document: Document, opening: Opening | None = None) -> None:
+        opening = opening or document.application.opening
+        self.pending.append((document, opening))
+
+    def store(self) -> list[Score]:
+        from recruit.core.profile import Profile
+        from recruit.core.scoring import parse_requirements, result_row, score
+
+        session = self.session
+        versions: dict[int, tuple[RequirementProfile, Requirements]] = {}
+        for _, opening in self.pending:
+            if opening.id not in versions:
+                version = current_profile(session, opening)
+                versions[opening.id] = (version, parse_requirements(version.criteria))
+        existing: dict[tuple[int, int], Score] = {}
+        if self.pending:
+            existing = {
+                (row.document_id, row.profile_id): row
+                for row in session.scalars(
+                    select(Score).where(
+                        Score.document_id.in_([d.id for d, _ in self.pending]),
+                        Score.profile_id.in_([v.id for v, _ in versions.values()]),
+                    )
+                )
+            }
+        rows = []
+        with session.no_autoflush:
+            for document, opening in self.pending:
+                version, requirements = versions[opening.id]
+                result = score(Profile.from_dict(document.profile or {}), requirements)
+                data = result.to_dict()
+                row = existing.get((document.id, version.id))
+                if row is None:
+                    row = Score(document_id=document.id, profile_id=version.id)
+                    session.add(row)
+                    existing[(document.id, version.id)] = row
+                row.total = float(data["score"])
+                row.breakdown = data["criteria"]
+                row.knockouts = list(data["knockouts"])
+                # The shortlist's columns follow in the same flush: a step, not a hook.
+                mirror_score(document, row, version, result_row(result))
+                rows.append(row)
+        self.pending = []
+        session.flush()
+        return rows
 
 
 def fail_document(session: Session, document_id: int) -> Document:
@@ -432,11 +569,6 @@ def fail_document(session: Session, document_id: int) -> Document:
     document = session.get(Document, document_id)
     if document is None:
         raise ServiceError(f"no document {document_id}")
-    _finish(
-        document,
-        "error",
-        "corrupt",
-        "We could not read this file. Please upload the PDF exported from your editor.",
-    )
+    _finish(document, "error", "corrupt", UNREADABLE)
     session.commit()
     return document

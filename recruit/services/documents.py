@@ -177,6 +177,33 @@ def open_application(
     return application
 
 
+def key_by_email(session: Session, application: Application) -> None:
+    """Give an application its candidate's e-mail key once the address is known, as applying does.
+
+    A bulk import knows no address until the CV is read (or a recruiter types one): from
+    then on the application is found by it like one sent through the form, the first with
+    that address on the opening or a possible duplicate of the first. A key once set stays.
+    """
+    key = application.candidate.email
+    if application.email_key is not None or not key or "@" not in key:
+        return
+    first = _first_application(session, application.opening_id, key)
+    if first is None:
+        try:
+            with session.begin_nested():
+                application.email_key = key
+                session.flush()
+        except IntegrityError:  # a concurrent reader keyed another application first
+            first = _first_application(session, application.opening_id, key)
+            if first is None:
+                raise
+        else:
+            return
+    application.email_key = key
+    application.duplicate_of_id = first
+    session.flush()
+
+
 def _new_application(
     candidate: Candidate, opening: Opening, key: str | None, first: int | None
 ) -> Application:
@@ -459,6 +486,7 @@ def process_documents(
             _finish(document, read.status, error and error.code, error and error.message)
             if document.profile is not None and document.application is not None:
                 fill_contacts(document.application.candidate, document.profile, document.language)
+                key_by_email(session, document.application)
                 scorer.add(document)
     scorer.store()
     session.commit()

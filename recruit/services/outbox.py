@@ -9,6 +9,7 @@ page and a message is never sent twice at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -184,6 +185,51 @@ def announce_status(
     return queue_email(
         session, application, kind, sender=sender, status_link=status_link, actor=actor
     )
+
+
+def announce_statuses(
+    session: Session,
+    opening: Opening,
+    applications: Iterable[Application],
+    *,
+    sender: str,
+    status_link: Callable[[Application], str],
+    actor: User | None,
+    withheld: Callable[[Application], bool] = lambda application: False,
+) -> tuple[list[int], list[int]]:
+    """Queue the new-status e-mail of each application a bulk change chose to announce.
+
+    `withheld` names the applications the actor may not write to (blind review). Returns the
+    ids of the applications e-mailed and of those that could not be (no address, withheld,
+    erased); one audit record of the bulk announcement names both, beside each e-mail's own.
+    """
+    told: list[int] = []
+    untold: list[int] = []
+    status = ""
+    for application in applications:
+        status = application.status
+        message = None
+        if not withheld(application):
+            message = announce_status(
+                session,
+                application,
+                sender=sender,
+                status_link=status_link(application),
+                actor=actor,
+            )
+        (told if message is not None else untold).append(application.id)
+    if told or untold:
+        audit(
+            session,
+            "status.announced",
+            "opening",
+            opening.id,
+            actor,
+            status=status,
+            emailed=told,
+            not_emailed=untold,
+        )
+    return told, untold
 
 
 # --- delivery -----------------------------------------------------------------------------

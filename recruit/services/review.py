@@ -31,6 +31,7 @@ from recruit.db.models import (
     parse_id,
 )
 from recruit.services.accounts import audit
+from recruit.services.documents import key_by_email
 from recruit.services.errors import ServiceError
 
 PAGE_SIZE = 50
@@ -645,19 +646,31 @@ def bulk_set_status(
     session: Session, opening: Opening, ids: Iterable[int], status: str, actor: User
 ) -> int:
     """Change the status of several applications of one opening; return how many changed."""
+    return len(bulk_change_status(session, opening, ids, status, actor))
+
+
+def bulk_change_status(
+    session: Session, opening: Opening, ids: Iterable[int], status: str, actor: User
+) -> list[Application]:
+    """Change the status of several applications of one opening; return those it changed.
+
+    Only these have news for their candidates: one already in `status` is left alone.
+    """
+    if status not in APPLICATION_STATUSES:
+        raise ServiceError(f"unknown status {status!r}")
     wanted = {int(i) for i in ids}
     if not wanted:
         raise ServiceError("choose at least one candidate")
     rows = session.scalars(
-        select(Application).where(
-            Application.opening_id == opening.id, Application.id.in_(wanted), ~ERASED
-        )
+        select(Application)
+        .where(Application.opening_id == opening.id, Application.id.in_(wanted), ~ERASED)
+        .order_by(Application.id)
     )
-    changed = 0
+    changed = []
     for application in rows:
         if application.status != status:
             set_status(session, application, status, actor)
-            changed += 1
+            changed.append(application)
     return changed
 
 
@@ -741,4 +754,5 @@ def update_contact(
         # Which fields, never their values: the audit log must not become a copy of the data.
         audit(session, "candidate.contact_changed", "application", application.id, actor,
               fields=changed)  # fmt: skip
+        key_by_email(session, application)  # an imported one's address, typed by the recruiter
     return changed

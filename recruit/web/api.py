@@ -561,18 +561,25 @@ def set_status(body: dict[str, Any], application_id: int) -> dict[str, Any]:
 @access(*STAFF, write=True)
 @bp.arguments(s.BulkStatusSchema)
 @bp.response(200, s.BulkStatusResultSchema)
-def bulk_status(body: dict[str, Any], opening_id: int) -> dict[str, int]:
-    """Change the status of several applications of one opening; say how many changed."""
+def bulk_status(body: dict[str, Any], opening_id: int) -> dict[str, Any]:
+    """Change the status of several applications of one opening; say how many changed.
+
+    With "notify": true each changed one's candidate is e-mailed the new status, where they
+    have an address and blind review does not hide them from the caller.
+    """
+    from recruit.web.recruiter import announce_all
+
     o = opening_or_404(opening_id, STAFF)
     try:
-        changed = review.bulk_set_status(
+        changed = review.bulk_change_status(
             db_session(), o, body["application_ids"], body["status"], current_user.user
         )
     except ServiceError as exc:
         db_session().rollback()
         _bad(str(exc))
+    told, untold = announce_all(o, changed) if body["notify"] else ([], [])
     db_session().commit()
-    return {"changed": changed}
+    return {"changed": len(changed), "emailed": told, "not_emailed": untold}
 
 
 # --- notes ------------------------------------------------------------------------------------

@@ -256,6 +256,7 @@ class NoteForm(FlaskForm):
 class BulkForm(FlaskForm):
     status = SelectField(_l("Set status"), choices=[])
     confirm = BooleanField(_l("I have reviewed these candidates and confirm the rejection."))
+    notify = BooleanField(_l("Tell them by e-mail"))
 
 
 class CriterionForm(FlaskForm):

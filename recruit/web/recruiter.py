@@ -186,14 +186,25 @@ def bulk(opening_id: int) -> Response:
         flash(_("Tick the confirmation to reject: the tool only recommends."), "error")
     else:
         try:
-            n = review.bulk_set_status(
+            changed = review.bulk_change_status(
                 db_session(), opening, ids, form.status.data or "", current_user.user
             )
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
+            told, untold = announce_all(opening, changed) if form.notify.data else ([], [])
             db_session().commit()
-            flash(_("%(n)s candidates updated.", n=n), "success")
+            flash(_("%(n)s candidates updated.", n=len(changed)), "success")
+            if told:
+                flash(_("%(n)s of them will get an e-mail about it.", n=len(told)), "success")
+            if untold:
+                flash(
+                    _(
+                        "%(n)s got no e-mail: no address, or blind review hides who they are.",
+                        n=len(untold),
+                    ),
+                    "error",
+                )
     return redirect(back)
 
 
@@ -357,10 +368,30 @@ def announce(application: Application) -> bool:
         db_session(),
         application,
         sender=current_app.config["RECRUIT_SETTINGS"].mail_from,
-        status_link=url_for("candidates.status", token=application.status_token, _external=True),
+        status_link=_status_link(application),
         actor=current_user.user,
     )
     return message is not None
+
+
+def announce_all(opening: Opening, applications: list[Application]) -> tuple[list[int], list[int]]:
+    """Queue the new-status e-mail of each application a bulk change announces (audited).
+
+    Return the ids e-mailed and those that could not be (no address, or blind review).
+    """
+    return outbox.announce_statuses(
+        db_session(),
+        opening,
+        applications,
+        sender=current_app.config["RECRUIT_SETTINGS"].mail_from,
+        status_link=_status_link,
+        actor=current_user.user,
+        withheld=identity_hidden,
+    )
+
+
+def _status_link(application: Application) -> str:
+    return url_for("candidates.status", token=application.status_token, _external=True)
 
 
 @bp.post("/applications/<int:application_id>/notes")

@@ -376,10 +376,24 @@ class StatusChangeSchema(_StatusSchema):
 
 class BulkStatusSchema(_StatusSchema):
     application_ids = fields.List(_id(), required=True, validate=validate.Length(1, 1000))
+    notify = fields.Boolean(
+        load_default=False,
+        metadata={"description": "e-mail each changed application's candidate the new status"},
+    )
 
 
 class BulkStatusResultSchema(ma.Schema):
     changed = fields.Integer(required=True)
+    emailed = fields.List(
+        fields.Integer(),
+        required=True,
+        metadata={"description": "applications whose candidate will get the e-mail"},
+    )
+    not_emailed = fields.List(
+        fields.Integer(),
+        required=True,
+        metadata={"description": "changed, to be announced, but no address or blind review"},
+    )
 
 
 class ChangedApplicationSchema(ApplicationSchema):

@@ -152,7 +152,7 @@ def test_notes_statuses_and_bulk_changes(wclient, session):
     refused = wclient.post(bulk, json={"application_ids": [a.id, b.id], "status": "rejected"})
     assert refused.status_code == 400 and "confirm" in refused.get_json()["fields"]
     done = wclient.post(bulk, json={"application_ids": [a.id, b.id], "status": "interview"})
-    assert done.get_json() == {"changed": 2}
+    assert done.get_json() == {"changed": 2, "emailed": [], "not_emailed": []}
     session.expire_all()
     assert {x.status for x in (session.get(type(a), a.id), session.get(type(b), b.id))} == {
         "interview"

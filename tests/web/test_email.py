@@ -330,3 +330,88 @@ def test_the_embedded_worker_writes_eml_files_and_erasure_removes_them(web, wcli
     )
     assert list(folder.glob("*.eml")) == []
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_bulk_change_announces_the_new_status_to_the_chosen_candidates(
+    wclient, web, session, smtp
+):
+    """The recruiter ticks candidates and "Tell them by e-mail": each changed one is written to."""
+    inbox, port, _ = smtp
+    recruiter = f.staff(session, "recruiter")
+    o = f.opening(session, recruiter, title="Account Manager")
+    ana = f.read_application(session, o, "Ana Popescu", {"crm": "CRM"})
+    bogdan = f.read_application(session, o, "Bogdan Ionescu", {"crm": "CRM"})
+    bogdan.candidate.locale = "en"
+    no_address = f.read_application(session, o, "Carmen Dumitru", {"crm": "CRM"})
+    no_address.candidate.email = None
+    already = f.read_application(session, o, "Dan Radu", {"crm": "CRM"})
+    already.status = "interview"  # nothing new to tell
+    not_ticked = f.read_application(session, o, "Elena Stan", {"crm": "CRM"})
+    session.commit()
+    f.sign_in(wclient, recruiter)
+    ids = [str(a.id) for a in (ana, bogdan, no_address, already)]
+    page = wclient.get(f"/recruiter/openings/{o.id}", headers={"Accept-Language": "ro"}).text
+    assert 'id="bulk-notify"' in page and "Anunță-i prin e-mail" in page
+    done = wclient.post(
+        f"/recruiter/openings/{o.id}/bulk",
+        data={"status": "interview", "notify": "y", "ids": ids},
+        follow_redirects=True,
+    )
+    assert "3 candidates updated." in done.text
+    assert "2 of them will get an e-mail about it." in done.text
+    assert "1 got no e-mail: no address" in done.text
+    assert _send_all(web, _mailer(port)) == 2
+    to = {m["To"]: m for m in inbox.messages}
+    assert set(to) == {ana.candidate.email, bogdan.candidate.email}
+    assert to[ana.candidate.email]["Subject"] == "Invitație la interviu: Account Manager"
+    assert to[bogdan.candidate.email]["Subject"] == "Invitation to an interview: Account Manager"
+    # Each e-mail carries its candidate's own status link.
+    link = re.search(r"https?://\S+/status/\S+", to[bogdan.candidate.email].get_content())
+    assert bogdan.status_token in link.group(0)
+    announced = session.scalar(select(AuditEvent).where(AuditEvent.action == "status.announced"))
+    assert (announced.actor_id, announced.subject_id) == (recruiter.id, str(o.id))
+    assert announced.detail == {
+        "status": "interview",
+        "emailed": [ana.id, bogdan.id],
+        "not_emailed": [no_address.id],
+    }
+    queued = session.scalars(
+        select(AuditEvent.actor_id).where(AuditEvent.action == "email.queued")
+    ).all()
+    assert queued == [recruiter.id, recruiter.id]
+    # Unticked, the box sends nothing; nor is anyone written to who was not chosen.
+    wclient.post(
+        f"/recruiter/openings/{o.id}/bulk",
+        data={"status": "shortlisted", "ids": [str(ana.id), str(not_ticked.id)]},
+    )
+    assert _send_all(web, _mailer(port)) == 0 and len(inbox.messages) == 2
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+
+def test_the_api_bulk_change_announces_but_not_under_blind_review(wclient, web, session, smtp):
+    inbox, port, _ = smtp
+    recruiter = f.staff(session, "recruiter")
+    o = f.opening(session, recruiter)
+    blind = f.opening(session, recruiter, blind=True, title="Key Account Manager")
+    ana = f.read_application(session, o, "Ana Popescu", {"crm": "CRM"})
+    hidden = f.read_application(session, blind, "Ioana Stan", {"crm": "CRM"})
+    session.commit()
+    f.sign_in(wclient, recruiter)
+    r = wclient.post(
+        f"/api/v1/openings/{o.id}/applications/status",
+        json={"application_ids": [ana.id], "status": "offer", "notify": True},
+    )
+    assert r.get_json() == {"changed": 1, "emailed": [ana.id], "not_emailed": []}
+    # Blind review: the recruiter may not know who they would be writing to.
+    r = wclient.post(
+        f"/api/v1/openings/{blind.id}/applications/status",
+        json={
+            "application_ids": [hidden.id],
+            "status": "rejected",
+            "confirm": True,
+            "notify": True,
+        },
+    )
+    assert r.get_json() == {"changed": 1, "emailed": [], "not_emailed": [hidden.id]}
+    assert _send_all(web, _mailer(port)) == 1
+    assert [m["To"] for m in inbox.messages] == [ana.candidate.email]

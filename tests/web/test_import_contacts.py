@@ -96,3 +96,61 @@ def test_blind_review_hides_the_contact_form(web, wclient, session):
     assert "Correct name" not in wclient.get(f"/recruiter/applications/{a.id}").text
     refused = wclient.post(f"/recruiter/applications/{a.id}/contact", data={"name": "X"})
     assert refused.status_code == 403
+
+
+def test_an_imported_candidate_with_an_address_is_keyed_and_e_mailed_as_an_applicant(
+    web, wclient, session, tmp_path
+):
+    """What the apply form gives: an e-mail key once the address is read, a working status link."""
+    import io
+
+    from recruit.db.models import OutboxMessage
+    from recruit.tasks import tiny_pdf
+
+    recruiter = f.staff(session, "recruiter")
+    o, (ioana, mihai) = _import_and_read(web, session, tmp_path)
+    services.add_member(session, o, recruiter)
+    session.commit()
+    imported = session.scalar(select(Application).where(Application.candidate_id == ioana.id))
+    unknown = session.scalar(select(Application).where(Application.candidate_id == mihai.id))
+    assert (imported.email_key, imported.duplicate_of_id) == ("ioana.stefanescu@example.ro", None)
+    assert unknown.email_key is None  # no address in the CV: nothing to key by yet
+    # Her status link works as an applicant's does.
+    assert wclient.get(f"/status/{imported.status_token}").status_code == 200
+    # The same person applying through the form is a possible duplicate of the imported one.
+    applied = web.test_client().post(
+        f"/openings/{o.id}/apply",
+        data={
+            "name": "Ioana Stefanescu",
+            "email": "Ioana.Stefanescu@Example.ro",
+            "phone": "0722 123 456",
+            "consent": "y",
+            "cv": (io.BytesIO(tiny_pdf(["Ioana Stefanescu", "Vanzari B2B"])), "cv.pdf"),
+        },
+    )
+    assert applied.status_code == 302
+    session.expire_all()
+    second = session.scalars(select(Application).order_by(Application.id.desc())).first()
+    assert second.id != imported.id and second.duplicate_of_id == imported.id
+    # The recruiter types the address the CV lacked: from then on it keys the application too.
+    f.sign_in(wclient, recruiter)
+    wclient.post(
+        f"/recruiter/applications/{unknown.id}/contact",
+        data={"name": "Mihai Dobre", "email": "mihai.dobre@example.ro"},
+    )
+    # Both imported candidates can now be told of a status change.
+    done = wclient.post(
+        f"/api/v1/openings/{o.id}/applications/status",
+        json={"application_ids": [imported.id, unknown.id], "status": "interview", "notify": True},
+    )
+    assert done.get_json()["emailed"] == [imported.id, unknown.id]
+    session.expire_all()
+    assert session.get(Application, unknown.id).email_key == "mihai.dobre@example.ro"
+    messages = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "invitation").order_by(OutboxMessage.id)
+    ).all()
+    assert [m.to_address for m in messages] == [
+        "ioana.stefanescu@example.ro",
+        "mihai.dobre@example.ro",
+    ]
+    assert imported.status_token in messages[0].body

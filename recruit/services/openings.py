@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recruit.core.printable import unprintable
 from recruit.db.models import (
     CURRENCIES,
     EMPLOYMENT_TYPES,
@@ -75,6 +76,9 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     for key in ("title", "location", "description"):
         if key in out:
             out[key] = (out[key] or "").strip()
+    for key in ("title", "location", "description"):
+        if unprintable(out.get(key, ""), multiline=key == "description"):
+            raise ServiceError(f"{key}: holds invisible control characters; type it again")
     if "title" in out and not out["title"]:
         raise ServiceError("title: give the opening a title")
     if len(out.get("title", "")) > 200 or len(out.get("location", "")) > 200:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, event, func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from recruit.core.printable import unprintable
 from recruit.core.redaction import MASK, Redactor, Unredacted
 from recruit.core.search import identity_text, phone_key, profile_text, query_terms
 from recruit.db.models import (
@@ -679,6 +680,8 @@ def add_note(session: Session, application: Application, body: str, author: User
     body = body.strip()
     if not body:
         raise ServiceError("a note cannot be empty")
+    if unprintable(body, multiline=True):
+        raise ServiceError("the note holds invisible control characters; type it again")
     note = Note(application_id=application.id, author_id=author.id, body=body[:5000])
     session.add(note)
     session.flush()

@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from werkzeug.datastructures import FileStorage
 
 from recruit.core.assets import role_ids
+from recruit.core.printable import unprintable
 from recruit.core.roles import MAX_CRITERIA
 from recruit.db.models import APPLICATION_STATUSES, CURRENCIES, EMPLOYMENT_TYPES, as_utc
 from recruit.services.openings import MAX_SALARY
@@ -39,6 +40,21 @@ class Moment(fields.DateTime):
         if isinstance(value, dt.datetime):
             value = as_utc(value)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Text(fields.String):
+    """Typed text: control characters are refused, as the forms refuse them (they are invisible,
+    break exports, and PostgreSQL stores no NUL); line breaks and tabs only where `multiline`."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if unprintable(text, multiline=self.multiline):
+            raise ma.ValidationError("holds invisible control characters; type it again")
+        return text
 
 
 class FileUpload(fields.Field):
@@ -80,10 +96,10 @@ class ErrorSchema(ma.Schema):
 class OpeningFieldsSchema(Strict):
     """The fields of an opening that POST and PATCH take."""
 
-    title = fields.String(validate=validate.Length(1, 200))
-    location = fields.String(validate=validate.Length(max=200))
-    description = fields.String(
-        validate=validate.Length(max=20_000), metadata={"description": "Markdown"}
+    title = Text(validate=validate.Length(1, 200))
+    location = Text(validate=validate.Length(max=200))
+    description = Text(
+        multiline=True, validate=validate.Length(max=20_000), metadata={"description": "Markdown"}
     )
     employment_type = fields.String(validate=validate.OneOf(EMPLOYMENT_TYPES))
     salary_min = fields.Integer(
@@ -100,7 +116,7 @@ class OpeningFieldsSchema(Strict):
 
 
 class OpeningCreateSchema(OpeningFieldsSchema):
-    title = fields.String(required=True, validate=validate.Length(1, 200))
+    title = Text(required=True, validate=validate.Length(1, 200))
     role = fields.String(
         validate=validate.OneOf(role_ids()), metadata={"description": "a built-in role"}
     )
@@ -229,9 +245,7 @@ class ShortlistQuerySchema(ma.Schema):
         metadata={"description": "1: only CVs with misspelt key terms"},
     )
     lang = fields.String(validate=validate.OneOf(("ro", "en")))
-    q = fields.String(
-        validate=validate.Length(max=100), metadata={"description": "words to search for"}
-    )
+    q = Text(validate=validate.Length(max=100), metadata={"description": "words to search for"})
     sort = fields.String(load_default="score", validate=validate.OneOf(SORTS))
     after = fields.String(
         validate=validate.Length(max=60), metadata={"description": "the `next` of a page"}
@@ -327,9 +341,9 @@ class UploadSchema(Strict):
     """A CV received outside the site, sent as multipart/form-data."""
 
     file = FileUpload(required=True, metadata={"description": "the CV, PDF or DOCX"})
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = Text(required=True, validate=validate.Length(1, 200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    phone = fields.String(load_default="", validate=validate.Length(max=40))
+    phone = Text(load_default="", validate=validate.Length(max=40))
     consent = fields.Boolean(
         required=True,
         validate=validate.Equal(True, error="confirm the candidate consented"),
@@ -401,7 +415,7 @@ class ChangedApplicationSchema(ApplicationSchema):
 
 
 class NoteInSchema(Strict):
-    body = fields.String(required=True, validate=validate.Length(1, 5000))
+    body = Text(multiline=True, required=True, validate=validate.Length(1, 5000))
 
 
 class NoteSchema(ma.Schema):

@@ -143,7 +143,8 @@ def test_parse_prints_one_object_per_file_in_input_order(corpus: dict[str, Path]
     assert "+40722123456" in ro["phones"] and "ana.popescu@example.ro" in ro["emails"]
     assert {"negotiation", "salesforce"} <= {s["id"] for s in ro["skills"]}
     assert ro["education"]["highest"] == "bachelor"
-    assert {"code": "en", "level": "C1"} in ro["languages"] and ro["driving_licence"] == ["B"]
+    assert {"code": "en", "level": "C1", "skill_levels": {}} in ro["languages"]
+    assert ro["driving_licence"] == ["B"]
     assert ro["experience"]["positions"][0]["current"] is True
     assert by["en.pdf"]["language"] == "en" and by["en.pdf"]["status"] == "ok"
     assert by["ro.docx"]["status"] == "ok" and by["ro.docx"]["language"] == "ro"
@@ -158,6 +159,110 @@ def test_parse_prints_one_object_per_file_in_input_order(corpus: dict[str, Path]
         assert (by[name]["status"], by[name]["error"]["code"]) == (status, code), name
         assert by[name]["error"]["message"] and by[name]["sha256"]
         assert by[name]["skills"] == [] and by[name]["name"] is None
+
+
+# ARCHITECTURE.md's `parse` object: scripts rely on these keys; fields are only ever added.
+CONTRACT = {
+    "file", "status", "error", "sha256", "pages", "language", "name", "emails", "phones",
+    "links", "skills", "experience", "education", "languages", "driving_licence", "typos",
+}  # fmt: skip
+CEFR_ORDER = ["listening", "reading", "spoken_interaction", "spoken_production", "writing"]
+
+
+def _volunteer_cv() -> CvDocument:
+    return CvDocument(
+        header=["Ioana Marin", "Consilier clienți", "Telefon: 0722 123 456"],
+        main=[
+            Section(
+                "Experiență profesională",
+                ["ian. 2019 – dec. 2023\tConsilier clienți — Banca Comercială Română, Iași"],
+            ),
+            Section(
+                "Voluntariat",
+                [
+                    "sept. 2015 – iun. 2017\tVoluntar — Crucea Roșie Română, Iași",
+                    "• Strângere de fonduri și organizarea evenimentelor",
+                ],
+            ),
+            Section(
+                "Educație și formare",
+                ["2015 – 2018\tLicență în Științe Economice — Universitatea Alexandru Ioan Cuza"],
+            ),
+        ],
+    )
+
+
+@pytest.mark.slow
+def test_parse_gives_what_the_extractor_reads_now_as_added_fields(
+    corpus: dict[str, Path], tmp_path: Path
+) -> None:
+    """Per-skill CEFR levels, studies under way, volunteering apart, and how a file was read."""
+    from tests.core.test_europass_layouts import ENGLISH_RO, ROMANIAN
+    from tests.core.test_europass_xml import ATTACHMENT, EUROPASS, _page_of
+
+    files = {
+        "europass.pdf": cvgen.render_europass(ROMANIAN, "2013"),
+        "volunteer.pdf": cvgen.render_pdf(_volunteer_cv(), "single"),
+    }
+    with_xml = EUROPASS.is_dir()  # ../shared/data/europass: the editor's own example XML
+    if with_xml:
+        xml = (EUROPASS / "Europass_CV_V3.1.0_Example.xml").read_bytes()
+        page = cvgen.render_pdf(_page_of(xml), "europass")
+        files["xml.pdf"] = cvgen.attach_files(page, [(ATTACHMENT, xml)])
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = [str(tmp_path / n) for n in files] + [
+        str(corpus[n]) for n in ("scan.pdf", "encrypted.pdf")
+    ]
+    result = _run("parse", "--jobs", "1", *paths)
+    assert result.returncode == 0, result.stderr[-3000:]
+    by = {Path(r["file"]).name: r for r in _lines(result.stdout)}
+    for record in by.values():
+        assert set(record) >= CONTRACT and "read" in record
+        assert {"total_months", "sales_months", "positions"} <= set(record["experience"])
+        assert {"highest", "entries"} <= set(record["education"])
+
+    grid = by["europass.pdf"]
+    english = next(lang for lang in grid["languages"] if lang["code"] == "en")
+    assert english["level"] == "B2"  # the median of the grid, as before
+    assert english["skill_levels"] == ENGLISH_RO
+    assert list(english["skill_levels"]) == CEFR_ORDER  # in the grid's order
+    education = grid["education"]
+    assert (education["highest"], education["in_progress"]) == ("bachelor", "master")
+    assert [(e["level"], e["in_progress"]) for e in education["entries"]] == [
+        ("master", True),
+        ("bachelor", False),
+    ]
+    assert grid["read"] == {
+        "media_type": "application/pdf",
+        "ocr": False,
+        "europass_xml": False,
+        "unmapped_glyphs": 0,
+        "replaced_characters": 0,
+    }
+
+    volunteer = by["volunteer.pdf"]["experience"]
+    assert [p["title"] for p in volunteer["positions"]] == ["Consilier clienți"]
+    assert volunteer["total_months"] == 60  # 2019-01 .. 2023-12: volunteering adds nothing
+    assert [(p["title"], p["start"], p["end"]) for p in volunteer["volunteering"]] == [
+        ("Voluntar", "2015-09", "2017-06")
+    ]
+    assert volunteer["volunteer_months"] == 22
+    assert set(volunteer["volunteering"][0]) == set(volunteer["positions"][0])
+
+    if with_xml:
+        assert by["xml.pdf"]["read"]["europass_xml"] is True
+    # A file with nothing read has the new fields too, empty: null, [], {} or false.
+    for name in ("scan.pdf", "encrypted.pdf"):
+        record = by[name]
+        assert record["experience"]["volunteering"] == []
+        assert record["experience"]["volunteer_months"] == 0
+        assert record["education"]["in_progress"] is None
+        assert record["read"]["europass_xml"] is False
+    assert by["encrypted.pdf"]["read"]["ocr"] is False
+    # A scan is read by OCR where ocrmypdf is installed (the record says which happened).
+    assert isinstance(by["scan.pdf"]["read"]["ocr"], bool)
+    assert by["scan.pdf"]["read"]["media_type"] == "application/pdf"
 
 
 @pytest.mark.slow

@@ -11,8 +11,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from recruit.core import europass
 from recruit.core.extraction import extract_profile
-from recruit.core.profile import Profile
+from recruit.core.profile import CEFR_SKILLS, Profile
 from recruit.core.reading import Limits, ReadResult, read_document
 from recruit.core.typos import find_typos
 
@@ -78,24 +79,57 @@ def parse_record(file: str, analysis: Analysis, *, with_text: bool = False) -> d
         experience={
             "total_months": exp["total_months"],
             "sales_months": exp["sales_months"],
-            "positions": [
-                {k: pos[k] for k in ("title", "employer", "start", "end", "current")}
-                for pos in exp["positions"]
-            ],
+            "positions": [_position(pos) for pos in exp["positions"]],
+            # Volunteering is apart: its months are not in total_months.
+            "volunteer_months": exp["volunteer_months"],
+            "volunteering": [_position(pos) for pos in exp["volunteering"]],
         },
         education={
             "highest": edu["highest"],
             "entries": [
-                {k: e[k] for k in ("degree", "institution", "start", "end")} for e in edu["entries"]
+                {k: e[k] for k in ("degree", "institution", "start", "end", "level", "in_progress")}
+                for e in edu["entries"]
             ],
+            # The level being studied for, above "highest" (a master's student): or null.
+            "in_progress": edu["in_progress"],
         },
-        languages=[{"code": lang["code"], "level": lang["level"]} for lang in p["languages"]],
+        languages=[
+            {
+                "code": lang["code"],
+                "level": lang["level"],
+                # A level per CEFR skill where the CV gives them (a Europass grid), else {}.
+                "skill_levels": {
+                    k: lang["skill_levels"][k] for k in CEFR_SKILLS if k in lang["skill_levels"]
+                },
+            }
+            for lang in p["languages"]
+        ],
         driving_licence=p["driving_licence"],
         typos=p["typos"],
+        read=_read_facts(read),
     )
     if with_text:
         record["text"] = read.text
     return record
+
+
+def _position(pos: dict[str, Any]) -> dict[str, Any]:
+    return {k: pos[k] for k in ("title", "employer", "start", "end", "current")}
+
+
+def _read_facts(read: ReadResult) -> dict[str, Any]:
+    """Return how the file was read: the facts a person checking the output wants to know."""
+    attached = [(f.name, f.data) for f in read.embedded_files]
+    xml = europass.find_europass_xml(attached) if attached else None
+    return {
+        "media_type": read.media_type,
+        "ocr": read.ocr,  # the text came from text recognition of page images
+        # The PDF carries a Europass CV as XML, read: its positions, education, languages and
+        # licences are the ones above.
+        "europass_xml": xml is not None and europass.read_europass(xml) is not None,
+        "unmapped_glyphs": read.cid_count,  # characters the file draws but does not name
+        "replaced_characters": read.replacement_count,
+    }
 
 
 def analyse_path(path: str, limits: Limits | None = None) -> Analysis:

@@ -13,6 +13,9 @@ from typing import Any
 
 EDUCATION_LEVELS = ("none", "secondary", "post_secondary", "bachelor", "master", "doctorate")
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+# The skills of the CEFR self-assessment grid (Europass), in the grid's order: the keys of
+# LanguageSkill.skill_levels.
+CEFR_SKILLS = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 # A CEFR level written as its code ("B2"), not inside a longer word or number ("B2B").
 CEFR_CODE = re.compile(r"(?<![A-Za-z0-9])[ABC][12](?![A-Za-z0-9])")
 

@@ -32,7 +32,6 @@ from recruit.db.models import (
     parse_id,
 )
 from recruit.services.accounts import audit
-from recruit.services.documents import key_by_email
 from recruit.services.errors import ServiceError
 
 PAGE_SIZE = 50
@@ -736,6 +735,7 @@ def update_contact(
     A phone is kept in E.164 when it is a valid number (Romania by default), as read CVs are.
     """
     from recruit.core.contacts import PHONE, find_contacts, normalise_email, values
+    from recruit.services.documents import key_by_email  # documents imports this module
 
     candidate = application.candidate
     if candidate.erased_at is not None:

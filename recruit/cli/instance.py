@@ -58,10 +58,22 @@ def create_user(email: str, role: str, name: str, password: str) -> None:
 
 
 @click.command("demo")
+@click.option(
+    "--candidates",
+    type=click.IntRange(min=0, max=200),
+    default=30,
+    show_default=True,
+    help="Invented CVs per demo opening (Romanian and English PDFs), read before it returns.",
+)
 @with_appcontext
-def demo() -> None:
-    """Load demo openings and accounts once; print the new logins (only this time)."""
-    with current_app.extensions["recruit.sessions"]() as session:
+def demo(candidates: int) -> None:
+    """Load demo openings, accounts and candidates once; print the new logins (only this time)."""
+    from recruit.services import demo as demo_data
+    from recruit.services import ingest
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    sessions = app.extensions["recruit.sessions"]
+    with sessions() as session:
         if session.scalar(select(User).where(User.email == "recruiter@demo.recruit")):
             click.echo("demo data present; logins were printed when it was created", err=True)
             return
@@ -76,10 +88,35 @@ def demo() -> None:
             logins.append((role, email, password))
             if role != "admin":  # admins see every opening already
                 staff.append(user)
-        for opening in services.load_demo_openings(session):
+        openings = services.load_demo_openings(session)
+        for opening in openings:
             for user in staff:
                 services.add_member(session, opening, user)
         session.commit()
+        # The candidates: invented CVs stored and read as `recruit import --wait` does them.
+        document_ids: dict[int, str] = {}
+        runner = _readers(_settings()) if candidates and not _settings().redis_url else None
+        try:
+            reports = demo_data.load_demo_candidates(
+                session, app.extensions["recruit.storage"], openings, candidates
+            )
+            session.commit()
+            document_ids = {k: v for r in reports.values() for k, v in r.document_ids.items()}
+            click.echo(f"{len(document_ids)} demo CVs stored", err=True)
+            if runner is not None:
+                runner.close()
+            if document_ids:
+                _wait_for_reading(app, document_ids, runner)
+        finally:
+            if runner is not None:
+                runner.stop()
+    if document_ids:
+        with sessions() as session:
+            summary = ingest.summarise(session, document_ids)
+        click.echo(
+            f"demo CVs read: {summary.counts.get('ok', 0)}, not read yet: {summary.pending}",
+            err=True,
+        )
     click.echo("Demo accounts (shown once; keep them):")
     for role, email, password in logins:
         click.echo(f"  {role:15} {email:26} {password}")

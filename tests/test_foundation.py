@@ -279,3 +279,61 @@ def test_wheel_ships_models_and_templates(tmp_path: Path) -> None:
         check=True,
     )
     assert where.stdout.strip().startswith(str(target))
+
+
+def test_a_batch_is_claimed_in_one_transaction_and_stored_in_one_commit(
+    app, session, storage, monkeypatch
+) -> None:
+    from sqlalchemy import event
+
+    from recruit.core import pipeline
+    from recruit.db.models import Application
+    from recruit.tasks import read_documents
+    from tests.scale.cvs import generate
+
+    opening = services.create_opening(session, "Account Manager", "account-manager")
+    session.commit()
+    files = generate(4, broken_every=0)
+    ids = []
+    for n, (name, data) in enumerate(files):
+        submitted = services.submit_application(
+            session, storage, opening, name=f"Ana Pop {n}", email=f"ana{n}@example.com",
+            phone="", filename=name, data=data, consent_version="v1",
+        )  # fmt: skip
+        ids.append(submitted.document.id)
+    session.commit()
+    # The third file breaks the extractor (a bug, not a bad file): only it is marked.
+    original = pipeline.analyse
+
+    def analyse(data: bytes, filename: str = "", **kw):  # type: ignore[no-untyped-def]
+        if filename == files[2][0]:
+            raise RuntimeError("a bug in extraction")
+        return original(data, filename, **kw)
+
+    monkeypatch.setattr(pipeline, "analyse", analyse)
+    sessions = app.extensions["recruit.sessions"]
+    commits: list[int] = []
+    event.listen(sessions, "after_commit", lambda s: commits.append(1))
+    ctx = TaskContext(sessions, storage)
+
+    claimed = services.claim_documents(session, 3)
+    assert claimed == ids[:3] and len(commits) == 1  # one transaction for the three claims
+    session.expire_all()
+    assert {
+        d.status for d in session.scalars(select(Document).where(Document.id.in_(ids[:3])))
+    } == {"reading"}
+    commits.clear()
+    statuses = read_documents(ctx, claimed)
+    assert statuses == {ids[0]: "ok", ids[1]: "ok", ids[2]: "error"}
+    assert len(commits) == 1  # three documents, their scores and the mirror: one commit
+    monkeypatch.setattr(pipeline, "analyse", original)
+    assert services.claim_documents(session, 5) == [ids[3]]  # what is left
+    assert read_documents(ctx, [ids[3]]) == {ids[3]: "ok"}
+    session.expire_all()
+    apps = {
+        a.scored_document_id: a
+        for a in session.scalars(select(Application))
+        if a.scored_document_id
+    }
+    assert set(apps) == {ids[0], ids[1], ids[3]}
+    assert all(a.score is not None and a.criterion_values for a in apps.values())

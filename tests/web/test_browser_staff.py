@@ -59,3 +59,32 @@ def test_keyboard_shortcuts_move_tick_and_change_status(page, server, session) -
     page.wait_for_url(f"**/recruiter/applications/{middle.id}?*")
     page.keyboard.press("k")
     page.wait_for_url(f"**/recruiter/applications/{best.id}?*")
+
+
+def test_a_bulk_change_tells_the_ticked_candidates_by_e_mail(page, server, session) -> None:
+    """The recruiter ticks two candidates, an interview and "Tell them by e-mail"."""
+    from sqlalchemy import select
+
+    from recruit.db.models import OutboxMessage
+
+    recruiter = f.staff(session, "recruiter", email="rita@example.com", name="Rita Ionescu")
+    o = f.opening(session, recruiter)
+    ana = f.read_application(session, o, "Ana Popescu", STRONG)
+    bogdan = f.read_application(session, o, "Bogdan Ionescu", {"crm": "CRM"})
+    carmen = f.read_application(session, o, "Carmen Dinu", {"crm": "CRM"})
+    session.commit()
+    page.goto(f"{server}/recruiter/openings/{o.id}")
+    sign_in(page, recruiter)
+    for application in (ana, carmen):
+        page.locator(f'input[name="ids"][value="{application.id}"]').check()
+    page.locator("#bulk-status").select_option("interview")
+    page.get_by_label("Tell them by e-mail").check()
+    page.get_by_role("button", name="Change status").click()
+    page.get_by_text("2 of them will get an e-mail about it.").wait_for()
+    session.expire_all()
+    sent = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.application_id, m.kind) for m in sent] == [
+        (ana.id, "invitation"),
+        (carmen.id, "invitation"),
+    ]
+    assert session.get(Application, bogdan.id).status == "new"

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from recruit.core.criteria import FULL as _FULL
-from recruit.core.criteria import MAX_POINTS, NOT_FOUND, POINT_UNITS
+from recruit.core.criteria import MAX_POINTS, NOT_FOUND, POINT_UNITS, said
 from recruit.core.profile import Evidence, Profile
 from recruit.core.roles import (
     ProfileError,
@@ -49,6 +49,8 @@ class CriterionScore:
     evidence: tuple[str, ...]  # one line each: "'text' (page 1)", or "not found"
     spans: tuple[Evidence, ...]  # the text spans behind the evidence, for highlighting
     explanation: str
+    # The evidence and explanation as the web says them in the reader's language (`Say`).
+    said: dict[str, Any] | None = None
 
     def describe(self) -> str:
         """Return a one-line account, e.g. "Negotiation: 8/10 - 'negocierea ...' (page 1)"."""
@@ -70,6 +72,7 @@ class CriterionScore:
                 {"page": s.page, "start": s.start, "end": s.end, "text": s.text} for s in self.spans
             ],
             "explanation": self.explanation,
+            **({"said": self.said} if self.said else {}),
         }
 
     @classmethod
@@ -87,6 +90,7 @@ class CriterionScore:
             evidence=tuple(data["evidence"]),
             spans=tuple(Evidence(**s) for s in data["spans"]),
             explanation=data["explanation"],
+            said=data.get("said"),
         )
 
 
@@ -146,6 +150,10 @@ def score(profile: Profile, requirements: RequirementProfile) -> ScoreResult:
                 evidence=out.evidence or (NOT_FOUND,),
                 spans=out.spans,
                 explanation=out.explanation,
+                said={
+                    "evidence": [said(e) for e in out.evidence or (NOT_FOUND,)],
+                    "explanation": said(out.explanation),
+                },
             )
         )
     knockouts = tuple(r.id for r in results if r.knocked_out)

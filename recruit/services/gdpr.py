@@ -50,27 +50,52 @@ what was done before. You may also complain to the national supervisory authorit
 """
 
 
+# The same notice in Romanian, sentence for sentence: what a Romanian candidate consents to.
+BUILTIN_CONSENT_TEXT_RO = """\
+Prelucrăm CV-ul și datele pe care ni le trimiteți (numele, adresa de e-mail, telefonul și
+ce scrie în CV) numai pentru a vă analiza candidatura la acest post, pe baza consimțământului
+dumneavoastră (art. 6 alin. (1) lit. a) din GDPR). Le citesc recrutorii noștri și managerii
+de angajare ai postului; un program citește CV-ul pentru a ordona candidaturile după cerințele
+publicate ale postului, iar fiecare decizie o ia un om.
+
+Vă păstrăm datele până la șase luni după închiderea postului, apoi le ștergem automat. Cu
+linkul privat pe care îl primiți după ce aplicați puteți oricând să descărcați tot ce deținem
+despre dumneavoastră (art. 15 și 20) și să ștergeți aceste date (art. 17); retragerea
+consimțământului nu afectează ce s-a făcut înainte. Puteți depune și o plângere la autoritatea
+națională de supraveghere (ANSPDCP).
+"""
+
+
 @dataclass(frozen=True)
 class Notice:
     version: str
     body: str
     published_at: dt.datetime | None  # None for the built-in text
+    # The same text in other languages, by code (the built-in notice has Romanian).
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def body_in(self, language: str | None) -> str:
+        """Return the notice in `language` when it has that translation, else as published."""
+        return dict(self.translations).get(language or "", self.body)
+
+
+BUILTIN_NOTICE = Notice(
+    BUILTIN_CONSENT_VERSION, BUILTIN_CONSENT_TEXT, None, (("ro", BUILTIN_CONSENT_TEXT_RO),)
+)
 
 
 def current_notice(session: Session) -> Notice:
     """Return the privacy notice a candidate consents to now: the latest published version."""
     row = session.scalar(select(ConsentText).order_by(ConsentText.id.desc()).limit(1))
     if row is None:
-        return Notice(BUILTIN_CONSENT_VERSION, BUILTIN_CONSENT_TEXT, None)
+        return BUILTIN_NOTICE
     return Notice(row.version, row.body, row.created_at)
 
 
 def notice_versions(session: Session) -> list[Notice]:
     """Return every version of the privacy notice, newest first, the built-in one last."""
     rows = session.scalars(select(ConsentText).order_by(ConsentText.id.desc()))
-    return [Notice(r.version, r.body, r.created_at) for r in rows] + [
-        Notice(BUILTIN_CONSENT_VERSION, BUILTIN_CONSENT_TEXT, None)
-    ]
+    return [Notice(r.version, r.body, r.created_at) for r in rows] + [BUILTIN_NOTICE]
 
 
 def notice_version(session: Session, version: str) -> Notice | None:
@@ -281,7 +306,7 @@ def _person(session: Session, candidate: Candidate) -> dict[str, Any]:
         "consent": {
             "given_at": _plain(candidate.consent_at),
             "version": candidate.consent_version,
-            "text": notice.body if notice else None,
+            "text": notice.body_in(candidate.locale) if notice else None,
         },
     }
 

@@ -9,7 +9,7 @@ own: `documents.score_document` (the worker, a small re-score, the candidate pag
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -531,12 +531,16 @@ def shown_document(application: Application) -> Document | None:
 
 
 def candidate_detail(
-    session: Session, application: Application, redactor: Redactor | None = None
+    session: Session,
+    application: Application,
+    redactor: Redactor | None = None,
+    label: Callable[[str], str] = str,
 ) -> CandidateDetail:
     """Gather the candidate page: the score under the current version, highlighted text.
 
     `redactor` hides who the candidate is (blind review) in the text, the evidence and the
     profile; it keeps the text's length, so the evidence offsets still point at the same words.
+    `label` names a criterion in the reader's language, for the highlights' titles.
     """
     from recruit.services.documents import score_document
     from recruit.services.openings import current_profile
@@ -562,14 +566,17 @@ def candidate_detail(
         text = redactor.text(shown.text)
         if len(text) != len(shown.text):  # a redaction must keep every offset; else show none
             text = MASK * len(shown.text)
-        segments = highlight(text, breakdown, profile.get("typos") or [])
+        segments = highlight(text, breakdown, profile.get("typos") or [], label)
     return CandidateDetail(
         application, shown, score_row, version.version, segments, profile, breakdown
     )
 
 
 def highlight(
-    text: str, breakdown: list[dict[str, Any]], typos: list[dict[str, Any]]
+    text: str,
+    breakdown: list[dict[str, Any]],
+    typos: list[dict[str, Any]],
+    label: Callable[[str], str] = str,
 ) -> list[Segment]:
     """Cut the CV text into runs covered by evidence spans (skills, typos, knockouts, other).
 
@@ -586,7 +593,9 @@ def highlight(
             kind += " ko"
         for n, s in enumerate(c.get("spans") or []):
             if _matches(text, s):
-                spans.append((s["start"], s["end"], kind, c.get("label", ""), f"ev-{c['id']}-{n}"))
+                spans.append(
+                    (s["start"], s["end"], kind, label(c.get("label", "")), f"ev-{c['id']}-{n}")
+                )
     for n, t in enumerate(typos):
         if not _matches(text, {**t, "text": t.get("found")}):
             continue

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -50,9 +51,20 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 100
 
 
-@bp.context_processor
-def _role_names() -> dict[str, Any]:
-    return {"role_names": {k: str(v) for k, v in ROLE_LABELS.items()}}
+# The outbox's states and the kinds of e-mail, as the admin's page names them.
+OUTBOX_STATUS_LABELS = {
+    "queued": _l("queued"),
+    "sending": _l("sending"),
+    "sent": _l("sent"),
+    "failed": _l("failed"),
+}
+EMAIL_KIND_LABELS = {
+    "received": _l("application received"),
+    "status": _l("status change"),
+    "invitation": _l("invitation to an interview"),
+    "rejection": _l("rejection"),
+    "link": _l("confirmation link"),
+}
 
 
 @bp.before_request
@@ -383,6 +395,8 @@ def outbox_page() -> str:
         status=status,
         counts=counts,
         statuses=OUTBOX_STATUSES,
+        status_labels={k: str(v) for k, v in OUTBOX_STATUS_LABELS.items()},
+        kind_labels={k: str(v) for k, v in EMAIL_KIND_LABELS.items()},
         smtp=bool(current_app.config["RECRUIT_SETTINGS"].smtp_url),
         folder=current_app.config["RECRUIT_SETTINGS"].outbox_folder,
     )

@@ -52,6 +52,7 @@ from recruit.web.permissions import (
     talent_scope,
     visible_openings_query,
 )
+from recruit.web.security import error_page
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -171,7 +172,7 @@ def _api_or_page(exc: HTTPException) -> Any:
     exc = missing_or_not_allowed(exc)
     if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
         return _json_error(exc)
-    return exc
+    return error_page(exc)
 
 
 def missing_or_not_allowed(exc: HTTPException) -> HTTPException:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, redirect, request, session, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 from werkzeug.wrappers import Response
 
 from recruit.core.assets import asset_root
@@ -63,12 +65,17 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compiled))
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
+    app.add_template_global(say)
+    app.add_template_filter(label_text, "label_text")
 
     @app.context_processor
     def _language() -> dict[str, object]:
+        from recruit.web.forms import ROLE_LABELS
+
         return {
             "lang": str(get_locale() or "en"),
             "languages": LANGUAGE_NAMES,
+            "role_names": {k: str(v) for k, v in ROLE_LABELS.items()},
         }
 
 
@@ -80,3 +87,60 @@ def switch() -> Response:
     if lang in LANGUAGES:
         session["lang"] = lang
     return redirect(safe_target(request.form.get("next"), url_for("public.openings")))
+
+
+def say(value: Any) -> str:
+    """Return a line of evidence or an explanation (the core's `Say` JSON) in the reader's
+    language; a plain string (a score stored before explanations carried their msgid) as is."""
+    if isinstance(value, dict) and "msgid" in value:
+        args = {k: say(v) for k, v in (value.get("args") or {}).items()}
+        return gettext(value["msgid"], **args) if args else gettext(value["msgid"])
+    if isinstance(value, dict) and "term" in value:
+        return term_label(value["term"], value.get("id", ""), value.get("text", ""))
+    if isinstance(value, list):
+        return ", ".join(say(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def term_label(kind: str, key: str, english: str) -> str:
+    """Return a skill, occupation family, education level or field of study, in the reader's
+    words."""
+    language = str(get_locale() or "en")
+    if kind == "skill":
+        from recruit.core.skills import skill_catalog
+
+        skill = skill_catalog().get(key)
+        return skill.label(language) if skill else english
+    if kind == "family":
+        from recruit.core.occupations import families
+
+        family = families().get(key)
+        return family.label(language) if family else english
+    if kind == "field":
+        from recruit.core.study import field_labels
+
+        return field_labels(language).get(key, english)
+    if kind == "level":
+        from recruit.web.recruiter import EDUCATION_LABELS
+
+        return str(EDUCATION_LABELS.get(key, english))
+    return english
+
+
+def label_text(label: str | None) -> str:
+    """Return a criterion's or role's label in the reader's language: the built-in roles'
+    labels are msgids (extracted by `extract_roles`); a label a manager wrote stays as written."""
+    return gettext(label) if label else ""
+
+
+def extract_roles(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for `models/roles/*.json`: the role's and its criteria's labels."""
+    import json
+
+    data = json.load(fileobj)
+    yield 1, "_", data["label"], ["role label"]
+    for criterion in data.get("criteria", []):
+        if criterion.get("label"):
+            yield 1, "_", criterion["label"], [f"criterion {criterion.get('id', '')}"]

@@ -259,6 +259,19 @@ def preview(opening_id: int) -> tuple[Response, int] | Response:
             "knocked_out": result.knocked_out,
             "newly_knocked_out": result.newly_knocked_out,
             "histogram": result.histogram,
+            # The line above the list, in the reader's language.
+            "summary": _(
+                "%(ranked)s ranked · %(out)s knocked out (%(new)s newly)",
+                ranked=result.ranked,
+                out=result.knocked_out,
+                new=result.newly_knocked_out,
+            )
+            if result.newly_knocked_out
+            else _(
+                "%(ranked)s ranked · %(out)s knocked out",
+                ranked=result.ranked,
+                out=result.knocked_out,
+            ),
         }
     )
 
@@ -280,9 +293,34 @@ def versions(opening_id: int) -> str:
         (row, requirements.diff(rows[i + 1].criteria if i + 1 < len(rows) else None, row.criteria))
         for i, row in enumerate(rows)
     ]
+    types = {c["id"]: c.get("type", "") for row in rows for c in row.criteria["criteria"]}
     return render_template(
-        "manager/versions.html", opening=opening, history=history, authors=authors
+        "manager/versions.html",
+        opening=opening,
+        history=history,
+        authors=authors,
+        field_label=lambda change: _field_label(types.get(change.criterion, ""), change.field),
     )
+
+
+# What a version's diff calls the fields every criterion has.
+COMMON_FIELDS = {
+    "label": _l("Label"),
+    "weight": _l("Weight"),
+    "must_have": _l("Must-have"),
+    "type": _l("Type"),
+}
+
+
+def _field_label(ctype: str, name: str) -> str:
+    """Return what the requirements form calls a criterion's field, in the reader's language."""
+    if name in COMMON_FIELDS:
+        return str(COMMON_FIELDS[name])
+    kind = CRITERION_TYPES.get(ctype)
+    for param in kind.PARAMS if kind else ():
+        if param.name == name:
+            return _(param.label)
+    return name.replace("_", " ")
 
 
 @bp.post("/openings/<int:opening_id>/versions/<int:version>/revert")

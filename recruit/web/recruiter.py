@@ -25,10 +25,11 @@ from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening, parse_id
 from recruit.services import ServiceError, duplicates, outbox, review, talent
-from recruit.services.openings import accepts_applications
+from recruit.services.openings import accepts_applications, current_profile
 from recruit.web import exports
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, ContactForm, NoteForm, StatusForm
+from recruit.web.i18n import label_text
 from recruit.web.permissions import (
     REVEALED_STATUSES,
     application_or_404,
@@ -151,7 +152,17 @@ def shortlist(opening_id: int) -> str:
         education={k: str(v) for k, v in EDUCATION_LABELS.items()},
         candidate_view=candidate_view,
         first_rank=parse_id(request.args.get("rank")) or 1,
+        criterion_labels=_criterion_labels(opening),
     )
+
+
+def _criterion_labels(opening: Opening) -> dict[str, str]:
+    """Return the current criteria's labels by id, in the reader's language (knock-outs)."""
+    try:
+        profile = current_profile(db_session(), opening)
+    except ServiceError:
+        return {}
+    return {c["id"]: label_text(c.get("label")) for c in profile.criteria.get("criteria", [])}
 
 
 @bp.get("/talent-pool")
@@ -268,7 +279,7 @@ def _list_args(opening: Opening) -> tuple[review.ShortlistFilter, dict[str, Any]
 def _candidate_page(application: Application, note_form: NoteForm) -> str:
     """Render the candidate page (shared by the page and a note form sent back with errors)."""
     view = candidate_view(application, review.shown_document(application))
-    detail = review.candidate_detail(db_session(), application, view.redactor)
+    detail = review.candidate_detail(db_session(), application, view.redactor, label_text)
     status_form = StatusForm(status=application.status)
     status_form.status.choices = _status_choices()
     session = db_session()

@@ -24,9 +24,10 @@ from flask import Flask, current_app, g, has_app_context, render_template, reque
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -119,7 +120,9 @@ def init_security(app: Flask, env: Mapping[str, str] | None = None) -> None:
     app.after_request(_audit_view)
     app.before_request(_guard_endpoints)
     app.register_error_handler(401, _unauthorized)
-    for error in (413, 429, InsufficientStorage):
+    # Every other error a browser meets is the site's page in the visitor's language, never
+    # werkzeug's bare English one (/api/v1 answers its own errors in JSON).
+    for error in (413, 429, InsufficientStorage, HTTPException, InternalServerError):
         app.register_error_handler(error, error_page)
     # While the database (or the file store) is away: a line a minute, not a traceback a request.
     app.extensions["recruit.outage"] = Backoff("web requests", log)
@@ -189,19 +192,74 @@ def _headers(response: Any) -> Any:
 
 
 def error_page(error: HTTPException) -> Any:
-    """Render the error page for an HTTP error (413, 429, 507...), in the visitor's language."""
+    """Render the error page for an HTTP error (404, 413, 429, 500...), in the visitor's language.
+
+    A 500 is a bug met mid-request: the request's database session is rolled back first, and
+    if the page still cannot ask who is signed in, it is shown as to a visitor.
+    """
     code = error.code or 500
-    response = current_app.response_class(
-        render_template("security/error.html", code=code, message=_error_message(code, error)),
-        status=code,
-        mimetype="text/html",
-    )
+    if code >= 500:
+        session = g.get("db_session")
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.rollback()
+    title, message = _error_text(code, error)
+    try:
+        body = render_template("security/error.html", code=code, title=title, message=message)
+    except Exception:
+        if code < 500:
+            raise
+        log.exception("the error page failed; shown without the signed-in user")
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+        body = render_template("security/error.html", code=code, title=title, message=message)
+    response = current_app.response_class(body, status=code, mimetype="text/html")
     if code == 429:
         response.headers["Retry-After"] = str(getattr(error, "retry_after", 900) or 900)
+    if code == 405 and isinstance(error, HTTPException):
+        response.headers.update((k, v) for k, v in error.get_headers() if k.lower() == "allow")
     return response
 
 
-def _error_message(code: int, error: HTTPException | None = None) -> str:
+def _error_text(code: int, error: HTTPException | None = None) -> tuple[str, str]:
+    """Return an error page's heading and message, in the visitor's language."""
+    if isinstance(error, CSRFError):
+        return _("The form has expired"), _(
+            "The form was sent without a valid CSRF token (it expired, or came from another "
+            "site). Reload the page and try again."
+        )
+    if code == 400:
+        return _("Bad request"), _(
+            "The request could not be understood. Go back, reload the page and try again."
+        )
+    if code == 403:
+        return _("No access"), _(
+            "Your account does not give access to this page. Ask an administrator if you need it."
+        )
+    if code == 404:
+        return _("Page not found"), _(
+            "This page does not exist or is no longer here. Check the address, "
+            "or start again from the list of openings."
+        )
+    if code == 405:
+        return _("Not possible here"), _(
+            "This page cannot be used that way. Go back and use the page's own buttons."
+        )
+    if code == 413:
+        return _("File too large"), _error_message(413)
+    if code == 429:
+        return _("Please slow down"), _error_message(429)
+    if code == 503:
+        return _("Back in a moment"), _error_message(503)
+    if code == 507:
+        return _("Uploads paused"), _error_message(507)
+    if code >= 500:
+        return _("Something went wrong"), _(
+            "An error occurred on our side and has been logged. Please try again in a moment."
+        )
+    return _("Error %(code)s", code=code), _("The request could not be completed.")
+
+
+def _error_message(code: int) -> str:
     if code == 413:
         mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return _("The file is too large. Please upload a CV of at most %(mb)s MB.", mb=mb)
@@ -212,12 +270,10 @@ def _error_message(code: int, error: HTTPException | None = None) -> str:
             "The service is briefly unavailable. Nothing you sent before was lost; "
             "please try again in a minute."
         )
-    if code == 507:
-        return _(
-            "We cannot take new files right now: the server is short of disk space. "
-            "Nothing was sent; please try again later."
-        )
-    return error.name if error is not None else str(code)
+    return _(
+        "We cannot take new files right now: the server is short of disk space. "
+        "Nothing was sent; please try again later."
+    )
 
 
 RETRY_AFTER_SECONDS = 30
@@ -240,7 +296,12 @@ def _unavailable(exc: Exception) -> Any:
         )
     else:
         response = current_app.response_class(
-            render_template("security/error.html", code=503, message=_error_message(503)),
+            render_template(
+                "security/error.html",
+                code=503,
+                title=_error_text(503)[0],
+                message=_error_message(503),
+            ),
             status=503,
             mimetype="text/html",
         )

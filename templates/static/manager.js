@@ -37,21 +37,20 @@
       li.appendChild(text("span", "pscore", row.score.toFixed(1)));
       var move;
       if (row.previous_rank === null) {
-        move = text("span", "move move-new", form.dataset.newLabel || "new");
+        move = text("span", "move move-new", form.dataset.newLabel);
       } else if (row.moved > 0) {
         move = text("span", "move move-up", "▲ " + row.moved);
-        move.setAttribute("aria-label", "up " + row.moved);
+        move.setAttribute("aria-label", form.dataset.upLabel.replace("{n}", row.moved));
       } else if (row.moved < 0) {
         move = text("span", "move move-down", "▼ " + (-row.moved));
-        move.setAttribute("aria-label", "down " + (-row.moved));
+        move.setAttribute("aria-label", form.dataset.downLabel.replace("{n}", -row.moved));
       } else {
         move = text("span", "move move-same", "=");
       }
       li.appendChild(move);
       list.appendChild(li);
     });
-    stats.textContent = data.ranked + " ranked · " + data.knocked_out + " knocked out" +
-      (data.newly_knocked_out ? " (" + data.newly_knocked_out + " newly)" : "");
+    stats.textContent = data.summary;  // worded by the server, in the reader's language
     var peak = Math.max.apply(null, data.histogram.concat([1]));
     histogram.querySelectorAll(".hbar").forEach(function (bar, i) {
       bar.querySelector(".hfill").style.height = (100 * data.histogram[i] / peak) + "%";

@@ -90,7 +90,7 @@ def test_recent_title_reads_the_latest_position_whatever_the_order():
     assert only(crit, make_profile(positions=BANKER[::-1])).points == 10
     chef_now = (position("Bank Teller", "2005-01", "2009-12"), *CHEF)
     result = only(crit, make_profile(positions=chef_now))
-    assert result.points == 0 and "is not in banking" in result.explanation
+    assert result.points == 0 and "is not in Banking and credit" in result.explanation
     assert only(crit, make_profile()).evidence == ("not found",)
 
 

@@ -12,7 +12,10 @@ from recruit.core.criteria.base import (
     Outcome,
     Param,
     ProfileError,
+    Say,
+    Term,
     quote,
+    said,
     units,
 )
 from recruit.core.criteria.education import EducationCriterion
@@ -45,6 +48,9 @@ __all__ = [
     "NOT_FOUND",
     "POINT_UNITS",
     "Criterion",
+    "Say",
+    "Term",
+    "said",
     "EducationCriterion",
     "ExperienceCriterion",
     "Invalid",

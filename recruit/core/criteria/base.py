@@ -23,13 +23,73 @@ from recruit.core.profile import Evidence, Profile
 MAX_POINTS = 10
 POINT_UNITS = 100  # points are stored as whole hundredths: 0..1000
 FULL = MAX_POINTS * POINT_UNITS
-NOT_FOUND = "not found"
 _EVIDENCE_CHARS = 90  # long spans (a whole paragraph) are cut for the one-line evidence
 
 
 def _l(text: str) -> str:
     """Mark `text` for translation; the web translates it where it shows it."""
     return text
+
+
+class Say(str):
+    """A sentence for a person: its English as the string, and what the web needs to say it
+    in the reader's language: the English msgid (marked with `_l` where written) and its
+    arguments, each plain (a number, a quote from the CV), a Say, a Term, or a list of them.
+    """
+
+    msgid: str
+    args: dict[str, Any]
+
+    def __new__(cls, msgid: str, **args: Any) -> Say:
+        english = msgid % {k: _english(v) for k, v in args.items()} if args else msgid
+        said = super().__new__(cls, english)
+        said.msgid, said.args = msgid, args
+        return said
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form, which `say` in the web renders in any language."""
+        return {"msgid": self.msgid, "args": {k: _json(v) for k, v in self.args.items()}}
+
+
+class Term(str):
+    """A named thing (a skill, an occupation family, an education level or field of study):
+    its English name as the string, its kind and id so the web names it in the reader's words.
+    """
+
+    kind: str
+    id: str
+
+    def __new__(cls, kind: str, id: str, english: str) -> Term:
+        term = super().__new__(cls, english)
+        term.kind, term.id = kind, id
+        return term
+
+    def to_json(self) -> dict[str, Any]:
+        return {"term": self.kind, "id": self.id, "text": str(self)}
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_english(v) for v in value)
+    return str(value)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Say | Term):
+        return value.to_json()
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+def said(value: str) -> Any:
+    """Return the JSON form of a line of evidence or an explanation (plain text stays text)."""
+    return value.to_json() if isinstance(value, Say) else str(value)
+
+
+NOT_FOUND = Say(_l("not found"))
 
 
 class ProfileError(ValueError):
@@ -270,4 +330,4 @@ def quote(span: Evidence) -> str:
     text = " ".join(span.text.split())
     if len(text) > _EVIDENCE_CHARS:
         text = text[: _EVIDENCE_CHARS - 1].rstrip() + "…"
-    return f"'{text}' (page {span.page})"
+    return Say(_l("'%(text)s' (page %(page)s)"), text=text, page=span.page)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -14,6 +14,8 @@ from recruit.core.criteria.base import (
     Criterion,
     Outcome,
     Param,
+    Say,
+    Term,
     _l,
     quote,
     units,
@@ -106,19 +108,41 @@ class EducationCriterion(Criterion):
                 evidence.append(
                     ", ".join(x for x in (e.degree, e.institution) if x) or highest or ""
                 )
+        reached_term = Term("level", highest, highest) if highest else NOT_FOUND
+        asked = Term("level", self.level, self.level)
         if highest and not evidence:
-            evidence.append(f"highest level: {highest}")
-        note = " (studies not finished)" if profile.education.incomplete else ""
-        explanation = f"highest level {highest or NOT_FOUND}{note}; asked: {self.level} or above"
+            evidence.append(Say(_l("highest level: %(level)s"), level=reached_term))
+        explanation = Say(
+            _l("highest level %(level)s (studies not finished); asked: %(asked)s or above")
+            if profile.education.incomplete
+            else _l("highest level %(level)s; asked: %(asked)s or above"),
+            level=reached_term,
+            asked=asked,
+        )
         if self.fields:
             named = sorted({f for e in profile.education.entries for f in entry_fields(e)})
+            why: Say
             if in_field:
-                why = "full points: the degree is in " + ", ".join(
-                    sorted(set(entry_fields(in_field[0])) & set(self.fields))
+                why = Say(
+                    _l("full points: the degree is in %(fields)s"),
+                    fields=_fields(sorted(set(entry_fields(in_field[0])) & set(self.fields))),
                 )
             elif level_met:
-                why = f"partial points: the degree's field is {', '.join(named) or 'not named'}"
+                why = Say(
+                    _l("partial points: the degree's field is %(fields)s"),
+                    fields=_fields(named) or Say(_l("not named")),
+                )
             else:
-                why = "no points"
-            explanation += f", in {', '.join(self.fields)}; {why}"
+                why = Say(_l("no points"))
+            explanation = Say(
+                _l("%(level)s, in %(fields)s; %(why)s"),
+                level=explanation,
+                fields=_fields(self.fields),
+                why=why,
+            )
         return Outcome(points, passed, tuple(evidence), tuple(spans), explanation)
+
+
+def _fields(ids: Iterable[str]) -> list[Term]:
+    """Return fields of study as terms (their ids: the English the CLI has always printed)."""
+    return [Term("field", f, f) for f in ids]

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from recruit.core.criteria.base import Criterion, Invalid, Outcome, Param, _l, units
+from recruit.core.criteria.base import Criterion, Invalid, Outcome, Param, Say, _l, units
 from recruit.core.profile import Evidence, Position, Profile
 
 
@@ -14,12 +14,19 @@ def _kinds(language: str | None) -> Sequence[tuple[str, str]]:
     return (("sales", _l("Sales")), ("total", _l("Any work")))
 
 
-def describe_position(p: Position) -> str:
+def describe_position(p: Position) -> Say:
     """Return a position as one evidence line: "'title, employer' (start to end, page N)"."""
-    what = ", ".join(x for x in (p.title, p.employer) if x) or "position"
-    when = f"{p.start or '?'} to {'now' if p.current else p.end or '?'}"
-    page = f", page {p.evidence[0].page}" if p.evidence else ""
-    return f"'{what}' ({when}{page})"
+    what = ", ".join(x for x in (p.title, p.employer) if x) or Say(_l("position"))
+    end = Say(_l("now")) if p.current else p.end or "?"
+    if p.evidence:
+        return Say(
+            _l("'%(what)s' (%(start)s to %(end)s, page %(page)s)"),
+            what=what,
+            start=p.start or "?",
+            end=end,
+            page=p.evidence[0].page,
+        )
+    return Say(_l("'%(what)s' (%(start)s to %(end)s)"), what=what, start=p.start or "?", end=end)
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class ExperienceCriterion(Criterion):
 
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
-        return "Sales experience" if values["kind"] == "sales" else "Work experience"
+        return _l("Sales experience") if values["kind"] == "sales" else _l("Work experience")
 
     @classmethod
     def new_values(cls) -> dict[str, Any]:
@@ -62,10 +69,21 @@ class ExperienceCriterion(Criterion):
         positions = [p for p in exp.positions if self.kind == "total" or p.sales]
         evidence = [describe_position(p) for p in positions]
         spans: list[Evidence] = [s for p in positions for s in p.evidence]
-        kind = "sales experience" if self.kind == "sales" else "experience"
+        if self.kind == "sales":
+            amount = Say(_l("%(months)s months of sales experience"), months=months)
+        else:
+            amount = Say(_l("%(months)s months of experience"), months=months)
         if months and not evidence:
-            evidence.append(f"{months} months of {kind}")
-        explanation = f"{months} months of {kind}; full points at {self.target}"
+            evidence.append(amount)
         if self.minimum:
-            explanation += f", none below {self.minimum}"
+            explanation = Say(
+                _l("%(amount)s; full points at %(target)s, none below %(minimum)s"),
+                amount=amount,
+                target=self.target,
+                minimum=self.minimum,
+            )
+        else:
+            explanation = Say(
+                _l("%(amount)s; full points at %(target)s"), amount=amount, target=self.target
+            )
         return Outcome(points, passed, tuple(evidence), tuple(spans), explanation)

@@ -15,6 +15,7 @@ from recruit.core.criteria.base import (
     Invalid,
     Outcome,
     Param,
+    Say,
     _l,
     quote,
     units,
@@ -116,25 +117,39 @@ class LanguageCriterion(Criterion):
         if written:
             best = CEFR_LEVELS.index(self.written_level)
         partial = units(Fraction(self.partial), MAX_POINTS)
+        state: str
         if best is None and not entries:
             points, passed, state = 0, False, NOT_FOUND
         elif best is None:
             # Named but with no level ("English"): some credit, but it cannot pass a must-have.
-            points, passed, state = partial, False, "no level stated"
+            points, passed, state = partial, False, Say(_l("no level stated"))
         elif best >= wanted:
             points, passed, state = FULL, True, CEFR_LEVELS[best]
         elif best == wanted - 1:
-            points, passed, state = partial, False, f"{CEFR_LEVELS[best]}, one level below"
+            points, passed = partial, False
+            state = Say(_l("%(level)s, one level below"), level=CEFR_LEVELS[best])
         else:
             points, passed, state = 0, False, CEFR_LEVELS[best]
         if not explain:
             return Outcome(points, passed)
         spans = tuple(s for e in entries for s in e.evidence)
         if written:
-            name = {"en": "English", "ro": "Romanian"}.get(self.language, self.language)
-            evidence: tuple[str, ...] = (f"CV written in {name}",)
-            state += f" (CV written in {name}, counted as {self.written_level})"
+            name = {"en": Say(_l("English")), "ro": Say(_l("Romanian"))}.get(
+                self.language, self.language
+            )
+            evidence: tuple[str, ...] = (Say(_l("CV written in %(language)s"), language=name),)
+            state = Say(
+                _l("%(state)s (CV written in %(language)s, counted as %(level)s)"),
+                state=state,
+                language=name,
+                level=self.written_level,
+            )
         else:
             evidence = tuple(quote(s) for s in spans[:1]) or ((state,) if entries else ())
-        explanation = f"{self.language}: {state}; asked: {self.level} or above"
+        explanation = Say(
+            _l("%(language)s: %(state)s; asked: %(level)s or above"),
+            language=self.language,
+            state=state,
+            level=self.level,
+        )
         return Outcome(points, passed, evidence, spans, explanation)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from recruit.core.criteria.base import FULL, Criterion, Invalid, Outcome, Param, _l, quote
+from recruit.core.criteria.base import FULL, Criterion, Invalid, Outcome, Param, Say, _l, quote
 from recruit.core.profile import Profile
 
 
@@ -39,9 +39,13 @@ class LicenceCriterion(Criterion):
             return Outcome(points, passed)
         spans = profile.licence_evidence if held else ()
         evidence = tuple(quote(s) for s in spans[:1]) or (
-            (f"categories {', '.join(held)}",) if held else ()
+            (Say(_l("categories %(held)s"), held=", ".join(held)),) if held else ()
         )
-        explanation = f"holds {', '.join(held) or 'no licence found'}; asked: {self.category}"
+        explanation = Say(
+            _l("holds %(held)s; asked: %(asked)s"),
+            held=", ".join(held) or Say(_l("no licence found")),
+            asked=self.category,
+        )
         return Outcome(points, passed, evidence, tuple(spans), explanation)
 
 
@@ -58,6 +62,6 @@ class OwnCarCriterion(Criterion):
         if not explain:
             return Outcome(points, passed)
         spans = profile.own_car_evidence if passed else ()
-        evidence = tuple(quote(s) for s in spans[:1]) or (("own car",) if passed else ())
-        explanation = "own car mentioned" if passed else "no own car mentioned"
+        evidence = tuple(quote(s) for s in spans[:1]) or ((Say(_l("own car")),) if passed else ())
+        explanation = Say(_l("own car mentioned")) if passed else Say(_l("no own car mentioned"))
         return Outcome(points, passed, evidence, tuple(spans), explanation)

@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from recruit.core import dates
-from recruit.core.criteria.base import FULL, Criterion, Invalid, Outcome, Param, _l, units
+from recruit.core.criteria.base import (
+    FULL,
+    Criterion,
+    Invalid,
+    Outcome,
+    Param,
+    Say,
+    Term,
+    _l,
+    units,
+)
 from recruit.core.criteria.experience import describe_position
 from recruit.core.occupations import TitleMatch, families, title_matches
 from recruit.core.profile import Position, Profile
@@ -55,10 +65,22 @@ def _span(position: Position) -> tuple[tuple[int, int], tuple[int, int]] | None:
     return start, max(start, end)
 
 
-def _why(position: Position, found: Sequence[TitleMatch]) -> str:
+def _why(position: Position, found: Sequence[TitleMatch]) -> Say:
     names = families()
-    kinds = ", ".join(dict.fromkeys(f"{names[m.family].en} (ISCO {m.isco})" for m in found))
-    return f"{describe_position(position)}: {kinds}"
+    kinds = [
+        Say(_l("%(family)s (ISCO %(isco)s)"), family=_family(names, family), isco=isco)
+        for family, isco in dict.fromkeys((m.family, m.isco) for m in found)
+    ]
+    return Say(_l("%(position)s: %(kinds)s"), position=describe_position(position), kinds=kinds)
+
+
+def _family(names: Mapping[str, Any], family: str) -> Term:
+    return Term("family", family, names[family].en if family in names else family)
+
+
+def _families(criterion: Any) -> list[Term]:
+    names = families()
+    return [_family(names, f) for f in criterion.families]
 
 
 @dataclass(frozen=True)
@@ -128,12 +150,25 @@ class OccupationMonthsCriterion(Criterion):
         evidence = tuple(_why(p, m) for p, m, _ in matched)
         spans_of = tuple(e for p, _, _ in matched for e in p.evidence)
         shown = f"{hundredths // 100}.{hundredths % 100:02d}".rstrip("0").rstrip(".")
-        faded = f" (fading by half every {self.half_life} months)" if self.half_life else ""
-        explanation = (
-            f"{shown} months in {', '.join(self.families)}{faded}; full points at {self.target}"
+        amount = Say(
+            _l("%(months)s months in %(families)s (fading by half every %(half)s months)")
+            if self.half_life
+            else _l("%(months)s months in %(families)s"),
+            months=shown,
+            families=_families(self),
+            half=self.half_life,
         )
         if self.minimum:
-            explanation += f", none below {self.minimum}"
+            explanation = Say(
+                _l("%(amount)s; full points at %(target)s, none below %(minimum)s"),
+                amount=amount,
+                target=self.target,
+                minimum=self.minimum,
+            )
+        else:
+            explanation = Say(
+                _l("%(amount)s; full points at %(target)s"), amount=amount, target=self.target
+            )
         return Outcome(points, passed, evidence, spans_of, explanation)
 
 
@@ -175,8 +210,12 @@ class RecentTitleCriterion(Criterion):
         if not explain:
             return Outcome(points, passed)
         if latest is None:
-            return Outcome(points, passed, (), (), "no positions found")
+            return Outcome(points, passed, (), (), Say(_l("no positions found")))
         evidence = (_why(latest, found) if found else describe_position(latest),)
-        verdict = "is" if found else "is not"
-        explanation = f"the latest job title {verdict} in {', '.join(self.families)}"
+        explanation = Say(
+            _l("the latest job title is in %(families)s")
+            if found
+            else _l("the latest job title is not in %(families)s"),
+            families=_families(self),
+        )
         return Outcome(points, passed, evidence, latest.evidence, explanation)

@@ -6,7 +6,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from recruit.core.criteria.base import Criterion, Invalid, Outcome, Param, _l, quote, units
+from recruit.core.criteria.base import (
+    Criterion,
+    Invalid,
+    Outcome,
+    Param,
+    Say,
+    Term,
+    _l,
+    quote,
+    units,
+)
 from recruit.core.profile import Evidence, Profile
 from recruit.core.skills import skill_catalog
 
@@ -76,9 +86,19 @@ class SkillCriterion(Criterion):
             if skill.evidence:
                 evidence.append(quote(skill.evidence[0]))
             else:
-                evidence.append(f"{skill.label or catalog[skill.id].en} ({skill.count}x)")
-        names = ", ".join(catalog[s.id].en for s in found) or "none"
-        explanation = (
-            f"{len(found)} of {len(self.skills)} skills found (full points at {self.cap}): {names}"
+                evidence.append(
+                    Say(
+                        _l("%(skill)s (%(count)s times)"),
+                        skill=Term("skill", skill.id, skill.label or catalog[skill.id].en),
+                        count=skill.count,
+                    )
+                )
+        names = [Term("skill", s.id, catalog[s.id].en) for s in found] or Say(_l("none"))
+        explanation = Say(
+            _l("%(found)s of %(asked)s skills found (full points at %(cap)s): %(names)s"),
+            found=len(found),
+            asked=len(self.skills),
+            cap=self.cap,
+            names=names,
         )
         return Outcome(points, passed, tuple(evidence), tuple(spans), explanation)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from recruit.core.criteria.base import FULL, Criterion, Invalid, Outcome, Param, _l, units
+from recruit.core.criteria.base import FULL, Criterion, Invalid, Outcome, Param, Say, _l, units
 from recruit.core.profile import Evidence, Profile
 
 
@@ -34,7 +34,7 @@ class WrittenAccuracyCriterion(Criterion):
     def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
         if profile.words <= 0:
             # No text to judge: no points, rather than full marks for saying nothing.
-            return Outcome(0, False, (), (), "no words to judge" if explain else "")
+            return Outcome(0, False, (), (), Say(_l("no words to judge")) if explain else "")
         rate = Fraction(len(profile.typos) * 1000, profile.words)
         full_at, zero_at = Fraction(self.full_at), Fraction(self.zero_at)
         if rate <= full_at:
@@ -47,12 +47,24 @@ class WrittenAccuracyCriterion(Criterion):
         if not explain:
             return Outcome(points, passed)
         spans = tuple(Evidence(t.page, t.start, t.end, t.found) for t in profile.typos)
-        evidence = tuple(f"'{t.found}' for '{t.term}' (page {t.page})" for t in profile.typos) or (
-            f"no key-term typos in {profile.words} words",
-        )
-        explanation = (
-            f"{len(profile.typos)} key-term typos in {profile.words} words "
-            f"({float(rate):.1f} per 1,000); full points up to {self.full_at:g}, "
-            f"none from {self.zero_at:g}"
+        evidence = tuple(
+            Say(
+                _l("'%(found)s' for '%(term)s' (page %(page)s)"),
+                found=t.found,
+                term=t.term,
+                page=t.page,
+            )
+            for t in profile.typos
+        ) or (Say(_l("no key-term typos in %(words)s words"), words=profile.words),)
+        explanation = Say(
+            _l(
+                "%(typos)s key-term typos in %(words)s words (%(rate)s per 1,000); "
+                "full points up to %(full)s, none from %(zero)s"
+            ),
+            typos=len(profile.typos),
+            words=profile.words,
+            rate=f"{float(rate):.1f}",
+            full=f"{self.full_at:g}",
+            zero=f"{self.zero_at:g}",
         )
         return Outcome(points, passed, evidence, spans, explanation)

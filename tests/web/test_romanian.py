@@ -1,0 +1,547 @@
+"""A complete Romanian interface (issue 15 point 4): nothing a person sees is left in English.
+
+Three checks: the catalogue (every message the code marks has a Romanian translation, none
+fuzzy), the templates (no text written straight into a page, past gettext), and every page
+rendered in Romanian with realistic data, read as a person would (text and the attributes a
+screen reader speaks), failing on text that is still English.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from recruit import services
+from recruit.db.models import Document, OutboxMessage
+from recruit.services import openings, review
+from tests.web import factories as f
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "translations" / "ro" / "LC_MESSAGES" / "messages.po"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+# Words that are English and not Romanian (so "a", "an", "are", "in", "file", "pe" are not here):
+# one of them in a text node, outside the data a test put there, is English left on the page.
+ENGLISH = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "with",
+        "for",
+        "from",
+        "this",
+        "that",
+        "these",
+        "those",
+        "your",
+        "you",
+        "please",
+        "here",
+        "there",
+        "been",
+        "has",
+        "have",
+        "was",
+        "were",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "cannot",
+        "must",
+        "may",
+        "not",
+        "none",
+        "yet",
+        "only",
+        "which",
+        "when",
+        "than",
+        "then",
+        "into",
+        "out",
+        "our",
+        "we",
+        "they",
+        "their",
+        "its",
+        "it",
+        "be",
+        "is",
+        "by",
+        "at",
+        "or",
+        "on",
+        "all",
+        "any",
+        "each",
+        "every",
+        "also",
+        "but",
+        "if",
+        "so",
+        "found",
+        "months",
+        "years",
+        "page",
+        "pages",
+        "sign",
+        "back",
+        "error",
+        "too",
+        "large",
+        "new",
+        "yes",
+        "no",
+        "more",
+        "less",
+        "before",
+        "after",
+        "about",
+        "again",
+        "other",
+        "some",
+        "such",
+        "what",
+        "who",
+        "why",
+        "how",
+        "where",
+        "while",
+        "until",
+        "upon",
+        "off",
+        "over",
+        "under",
+        "since",
+    ]
+)
+
+
+# --- (a) the catalogue ------------------------------------------------------------------------
+
+
+def _catalogue() -> Any:
+    with PO.open("rb") as fh:
+        return read_po(fh, locale="ro")
+
+
+def _msgids(message: Any) -> tuple[str, ...]:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def _marked_in_code() -> dict[str, str]:
+    """Return every message the code and templates mark for translation, with where it is."""
+    cfg = ROOT / "translations" / "babel.cfg"
+    with cfg.open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh, str(cfg))
+    found: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
+        for msgid in message if isinstance(message, tuple) else (message,):
+            if msgid:
+                found.setdefault(msgid, f"{filename}:{lineno}")
+    return found
+
+
+def test_every_marked_message_has_a_romanian_translation():
+    catalogue = _catalogue()
+    translated = {}
+    problems = []
+    for m in catalogue:
+        if not m.id:
+            continue
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if m.fuzzy:
+            problems.append(f"fuzzy: {m.id!r}")
+        elif not all(s.strip() for s in strings):
+            problems.append(f"no msgstr: {m.id!r}")
+        for msgid in _msgids(m):
+            translated[msgid] = strings
+    marked = _marked_in_code()
+    assert len(marked) > 500  # the extraction really read the sources
+    problems += [
+        f"not in the catalogue: {msgid!r} ({where})"
+        for msgid, where in sorted(marked.items())
+        if msgid not in translated
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_babel_reads_every_module_and_template_with_text():
+    """babel.cfg covers every file that marks text, so a new module's strings are extracted."""
+    cfg = (ROOT / "translations" / "babel.cfg").read_text()
+    with (ROOT / "translations" / "babel.cfg").open() as fh:
+        method_map, _ = parse_mapping_cfg(fh)
+    from babel.util import pathmatch
+
+    marking = re.compile(r"\b(?:_|_l|gettext|ngettext|lazy_gettext)\(")
+    missed = []
+    for path in [*ROOT.glob("recruit/**/*.py"), *ROOT.glob("templates/**/*.html")]:
+        rel = path.relative_to(ROOT).as_posix()
+        if marking.search(path.read_text()) and not any(
+            pathmatch(pattern, rel) for pattern, _method in method_map
+        ):
+            missed.append(rel)
+    assert cfg and not missed, f"babel.cfg does not read {missed}"
+
+
+# --- (c) no text bypasses gettext in the templates ------------------------------------------
+
+_JINJA = re.compile(r"{#.*?#}|{%.*?%}|{{.*?}}", re.S)
+# Scripts, styles and keys (<kbd>j</kbd>) are not language.
+_SKIP_ELEMENTS = re.compile(r"<(script|style|kbd)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>", re.S)
+_SPOKEN_ATTRS = re.compile(r'\b(?:title|aria-label|placeholder|alt)="([^"{]*[A-Za-z][^"{]*)"')
+
+
+def template_literals(source: str) -> list[str]:
+    """Return the words of a template a person would read that are not in a {{ _() }} call."""
+    text = _SKIP_ELEMENTS.sub(" ", source)
+    attrs = _SPOKEN_ATTRS.findall(_JINJA.sub(" ", text))
+    text = _TAG.sub(" ", _JINJA.sub(" ", text))
+    words = re.findall(r"[^\W\d_][\w'’-]*", text + " " + " ".join(attrs))
+    # The product's name, units, formats and language codes are the same in both languages.
+    same = {"recruit", "MB", "CV", "CSV", "XLSX", "PDF", "JSON", "EN", "RO"}
+    return [w for w in words if w not in same]
+
+
+def test_template_scan_finds_a_literal():
+    assert template_literals('<p>{{ _("Hello") }}</p><p>Sign in</p>') == ["Sign", "in"]
+    assert template_literals('<a title="Back">{{ _("x") }}</a>') == ["Back"]
+    assert template_literals('<p title="{{ _(\'x\') }}">{{ n }} · {{ _("y") }}</p>') == []
+
+
+def test_no_template_writes_text_past_gettext():
+    found = {}
+    for path in sorted((ROOT / "templates").glob("**/*.html")):
+        words = template_literals(path.read_text())
+        if words:
+            found[path.relative_to(ROOT).as_posix()] = words
+    assert not found, found
+
+
+# --- (b) every page, rendered in Romanian -----------------------------------------------------
+
+
+class _Reader(HTMLParser):
+    """Collect what a person reads or hears: text nodes and spoken attributes."""
+
+    SPOKEN = ("title", "aria-label", "placeholder", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+        self._open: list[str] = []  # the elements skipped, innermost last
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        # Not language: scripts, styles, what was typed, machine records (<code>); text that
+        # says it is in another language (the switch to English, lang="en") is not Romanian
+        # left over.
+        skipped = tag in ("script", "style", "textarea", "code")
+        if tag != "html" and (skipped or a.get("lang", "ro") not in ("ro", None)):
+            self._skip += 1
+            self._open.append(tag)
+        if self._skip:
+            return
+        for name in self.SPOKEN:
+            if a.get(name):
+                self.texts.append(a[name] or "")
+        if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
+            self.texts.append(a["value"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def english_in(texts: list[str], data: set[str], english_msgids: set[str]) -> list[str]:
+    """Return the texts that are English: an untranslated msgid, or English words."""
+    bad = []
+    for text in texts:
+        if text in english_msgids:
+            bad.append(text)
+            continue
+        rest = text
+        for value in sorted(data, key=len, reverse=True):
+            rest = rest.replace(value, " ")
+        # Whole words (not "to" in "toți"); abbreviations ("IT", "GDPR") are not words.
+        words = {w.lower() for w in re.findall(r"[^\W\d_]+", rest) if not w.isupper()}
+        if words & ENGLISH:
+            bad.append(text)
+    return bad
+
+
+def test_the_english_detector_finds_english():
+    ids = {"Not scored"}
+    assert english_in(["Not scored"], set(), ids) == ["Not scored"]
+    assert english_in(["1 of 1 skills found"], set(), ids) == ["1 of 1 skills found"]
+    assert english_in(["'negociere' (page 1)"], set(), ids) == ["'negociere' (page 1)"]
+    assert english_in(["Ana Popescu", "5 luni de vânzări", "are permis"], set(), ids) == []
+    assert english_in(["pentru toți", "IT și software", "Notă"], set(), ids) == []
+    assert english_in(["The Sales Company"], {"The Sales Company"}, ids) == []
+
+
+def _english_msgids() -> set[str]:
+    """Return the msgids whose Romanian differs, less those that are Romanian too ("Note")."""
+    out, romanian = set(), set()
+    for m in _catalogue():
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        romanian.update(strings)
+        for msgid in _msgids(m):
+            if msgid and msgid not in strings and re.search(r"[A-Za-z]{3}", msgid):
+                out.add(msgid)
+    return out - romanian
+
+
+@pytest.fixture
+def world(web, session) -> dict[str, Any]:
+    """Staff of every role, two openings (one closed), candidates read and scored, a CV that
+    needs review, notes, a second requirements version, an e-mail and an invitation."""
+    admin = f.staff(session, "admin", "admin@example.ro", "Ioana Vasilescu")
+    recruiter = f.staff(session, "recruiter", "recrutor@example.ro", "Radu Pop")
+    manager = f.staff(session, "hiring_manager", "manager@example.ro", "Mara Dinu")
+    _, invite = services.invite_user(session, "nou@example.ro", "recruiter", "Dan Nou")
+    o = f.opening(session, recruiter, manager, admin, title="Agent vânzări B2B")
+    closed = f.opening(session, recruiter, manager, admin, title="Consultant vânzări")
+    a = f.read_application(
+        session, o, "Ana Popescu", {"negotiation": "negociere", "crm": "CRM"}, typo=True
+    )
+    b = f.read_application(
+        session, o, "Bogdan Ionescu", {"crm": "CRM"}, sales_months=0, english=None, licence=False
+    )
+    c = f.read_application(session, o, "Cristina Marin", {"crm": "CRM"})
+    doc = f.add_read_document(session, c)
+    doc.status, doc.error_code, doc.text = "needs_review", "encrypted", ""
+    review.add_note(session, a, "Sună-l luni dimineață.", recruiter)
+    openings.close_opening(session, closed, admin)
+    session.commit()
+    return {
+        "admin": admin,
+        "recruiter": recruiter,
+        "manager": manager,
+        "opening": o,
+        "closed": closed,
+        "apps": (a, b, c),
+        "invite": invite,
+        "data": {
+            "Ioana Vasilescu",
+            "Radu Pop",
+            "Mara Dinu",
+            "Dan Nou",
+            "Agent vânzări B2B",
+            "Consultant vânzări",
+            "Ana Popescu",
+            "Bogdan Ionescu",
+            "Cristina Marin",
+            "Orange România",
+            "Account Manager",
+        },
+    }
+
+
+def _in_romanian(client: Any) -> None:
+    assert client.post("/language", data={"lang": "ro", "next": "/"}).status_code == 302
+
+
+def _read(client: Any, url: str, method: str = "get", **kw: Any) -> tuple[int, list[str]]:
+    response = getattr(client, method)(url, **kw)
+    reader = _Reader()
+    reader.feed(response.get_data(as_text=True))
+    return response.status_code, reader.texts
+
+
+def _pages(world: dict[str, Any]) -> Iterator[tuple[str | None, str, int]]:
+    """Yield (who is signed in, URL, expected status) for every page there is."""
+    o, closed = world["opening"].id, world["closed"].id
+    a, b, c = world["apps"]
+    for url in (
+        "/",
+        f"/openings/{o}",
+        f"/openings/{o}/apply",
+        f"/status/{a.status_token}",
+        f"/status/{a.status_token}/cv",
+        "/privacy/",
+        f"/privacy/data/{a.status_token}",
+        f"/privacy/data/{a.status_token}/erase",
+        "/auth/sign-in",
+        f"/auth/invitation/{world['invite']}",
+    ):
+        yield None, url, 200
+    yield None, f"/openings/{closed}/apply", 410
+    for url in (
+        "/recruiter/",
+        f"/recruiter/openings/{o}",
+        f"/recruiter/openings/{o}?view=knocked_out",
+        f"/recruiter/applications/{a.id}",
+        f"/recruiter/applications/{b.id}",
+        f"/recruiter/applications/{c.id}",
+        "/recruiter/needs-review",
+        f"/recruiter/openings/{o}/needs-review",
+        "/recruiter/openings/new",
+        f"/recruiter/openings/{o}/edit",
+        f"/recruiter/openings/{o}/emails",
+        "/auth/password",
+    ):
+        yield "recruiter", url, 200
+    for url in (
+        "/manager/",
+        f"/manager/openings/{o}/requirements",
+        f"/manager/openings/{o}/versions",
+    ):
+        yield "manager", url, 200
+    for url in ("/admin/", "/admin/openings", "/admin/privacy", "/admin/audit", "/admin/outbox"):
+        yield "admin", url, 200
+
+
+def test_every_page_is_romanian(world, web, session):
+    from tests.web.test_manager import form_data
+
+    english = _english_msgids()
+    data = world["data"] | {str(web.config["RECRUIT_SETTINGS"].outbox_folder)}
+    o = world["opening"]
+    clients = {None: web.test_client()}
+    for who in ("recruiter", "manager", "admin"):
+        clients[who] = web.test_client()
+        f.sign_in(clients[who], world[who])
+    for client in clients.values():
+        _in_romanian(client)
+    # A second requirements version (a diff to show), a status e-mail, a preview.
+    changed = form_data(session, o)
+    changed["criteria-0-weight"] = "1"
+    manager = clients["manager"]
+    assert manager.post(f"/manager/openings/{o.id}/requirements", data=changed).status_code < 400
+    a = world["apps"][0]
+    clients["recruiter"].post(
+        f"/recruiter/applications/{a.id}/status", data={"status": "interview", "notify": "y"}
+    )
+    found: dict[str, list[str]] = {}
+    seen = 0
+    for who, url, status in _pages(world):
+        code, texts = _read(clients[who], url)
+        assert code == status, (who, url, code)
+        seen += len(texts)
+        bad = english_in(texts, data, english)
+        if bad:
+            found[f"{who or 'public'} {url}"] = bad
+    preview = manager.post(f"/manager/openings/{o.id}/preview", data=form_data(session, o))
+    assert preview.status_code == 200
+    if bad := english_in([preview.get_json()["summary"]], data, english):
+        found["preview"] = bad
+    assert seen > 500
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500, 503])
+def test_error_pages_are_styled_and_romanian(web, session, code):
+    """Every error a browser can meet is the site's page, in the visitor's language."""
+    from sqlalchemy.exc import OperationalError
+    from werkzeug.exceptions import TooManyRequests
+
+    failures: dict[int, Any] = {
+        429: TooManyRequests(),
+        500: RuntimeError("a bug"),
+        503: OperationalError("SELECT 1", {}, Exception("the database is away")),
+    }
+
+    @web.before_request
+    def _fail() -> None:
+        from flask import request
+
+        if request.path == "/fail" and code in failures:
+            raise failures[code]
+
+    web.config["PROPAGATE_EXCEPTIONS"] = False
+    signed_in = f.staff(session, "recruiter" if code != 400 else "admin", name="Radu Pop")
+    f.opening(session, title="Agent vânzări B2B")
+    session.commit()
+    client = web.test_client()
+    f.sign_in(client, signed_in)
+    _in_romanian(client)
+    method, url, kw = {
+        400: ("post", f"/admin/users/{signed_in.id}/role", {"data": {"role": "wizard"}}),
+        403: ("get", "/manager/", {}),
+        404: ("get", "/nowhere", {}),
+        405: ("put", "/auth/sign-in", {}),
+        413: ("post", "/language", {"data": {"x": "y" * (17 * 1024 * 1024)}}),
+    }.get(code, ("get", "/fail", {}))
+    response = getattr(client, method)(url, **kw)
+    assert response.status_code == code
+    body = response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    assert 'class="top"' in body and "app.css" in body  # the site's layout
+    assert '<html lang="ro">' in body
+    reader = _Reader()
+    reader.feed(body)
+    assert len(reader.texts) > 5
+    bad = english_in(reader.texts, {"Radu Pop"}, _english_msgids())
+    assert not bad, bad
+
+
+def test_exports_have_romanian_headers(world, web):
+    client = web.test_client()
+    f.sign_in(client, world["recruiter"])
+    _in_romanian(client)
+    o = world["opening"].id
+    body = client.get(f"/recruiter/openings/{o}/export.csv").get_data(as_text=True)
+    header = next(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    xlsx = client.get(f"/recruiter/openings/{o}/export.xlsx").get_data()
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    assert sheet is not None
+    xheader = [str(c.value) for c in next(sheet.iter_rows(max_row=1))]
+    english = _english_msgids()
+    assert len(header) > 5 and header == xheader
+    assert not english_in(header, set(), english), header
+    assert not any("_" in h for h in header), header
+
+
+def test_emails_to_a_romanian_candidate_are_romanian(world, web, session):
+    client = web.test_client()
+    f.sign_in(client, world["recruiter"])
+    a = world["apps"][0]
+    for status in ("interview", "rejected"):
+        client.post(
+            f"/recruiter/applications/{a.id}/status",
+            data={"status": status, "notify": "y", "confirm": "y"},
+        )
+    messages = session.scalars(select(OutboxMessage)).all()
+    assert len(messages) == 2
+    for m in messages:
+        texts = [m.subject, *m.body.splitlines()]
+        assert not english_in([t for t in texts if t], world["data"], _english_msgids()), texts
+
+
+def test_a_document_left_unread_is_explained_in_romanian(world, web, session):
+    client = web.test_client()
+    f.sign_in(client, world["recruiter"])
+    _in_romanian(client)
+    for code in ("encrypted", "not_a_pdf", "no_text_layer", "corrupt", "timeout", "mystery"):
+        doc = session.scalars(select(Document).where(Document.status == "needs_review")).one()
+        doc.error_code = code
+        session.commit()
+        _, texts = _read(client, "/recruiter/needs-review")
+        assert not english_in(texts, world["data"], _english_msgids()), (code, texts)
+        assert code not in " ".join(texts)

@@ -16,6 +16,7 @@ from typing import Any
 import phonenumbers
 
 from recruit.core.contacts import PHONE, find_contacts, normalise_email
+from recruit.core.printable import unprintable
 from recruit.core.text import fold
 
 # A query word made of digits and the separators phone numbers are written with.
@@ -89,6 +90,8 @@ def query_terms(query: str, region: str = "RO") -> list[str]:
     A phone number, however spaced, becomes one word of digits in its international form;
     a word of digits and separators ("0722-123") becomes its digits.
     """
+    # Control characters are no text to find (and PostgreSQL compares no NUL): a space each.
+    query = "".join(" " if unprintable(c) else c for c in query)
     terms: list[str] = []
     rest = query
     for contact in sorted(find_contacts(query, region, kinds={PHONE}), key=lambda c: -c.start):

@@ -185,7 +185,7 @@ class SearchQuerySchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    q = fields.String(
+    q = Text(
         required=True,
         validate=validate.Length(1, 100),
         metadata={

@@ -53,3 +53,9 @@ def test_profile_text_has_skills_positions_and_employers_not_the_name() -> None:
     assert profile_text(own) == "srl"
     assert profile_text({**own, "name": None}, ["Ion Blandu"]) == "srl"
     assert profile_text({**own, "name": None}) == "blandu-trans srl"
+
+
+def test_a_control_character_is_no_part_of_a_search() -> None:
+    # PostgreSQL compares no NUL: a search for "ana\x00" failed there with a 500.
+    assert query_terms("ana\x00") == ["ana"]
+    assert query_terms("ana\x00pop\x1b[1m crm\u202e") == ["ana", "pop", "[1m", "crm"]

@@ -245,3 +245,20 @@ def test_control_characters_are_refused_on_every_typed_field(wclient, session):
         content_type="multipart/form-data",
     )
     assert r.status_code == 400 and "name" in r.get_json()["fields"]
+
+
+def test_a_control_character_in_a_search_is_no_server_error(wclient, session):
+    """On PostgreSQL a NUL in a search was a 500 (no NUL in its text): the API refuses it on
+    the field, the pages search for the other words."""
+    recruiter, manager, o, a, b = setup(session)
+    f.sign_in(wclient, recruiter)
+    for url in ("/api/v1/search", f"/api/v1/openings/{o.id}/applications"):
+        r = wclient.get(url, query_string={"q": "ana\x00"})
+        assert r.status_code == 400 and "q" in r.get_json()["fields"], url
+    for url, found in (
+        (f"/recruiter/openings/{o.id}", f"/recruiter/applications/{a.id}"),
+        ("/recruiter/talent-pool", f"/recruiter/applications/{a.id}"),
+        (f"/recruiter/openings/{o.id}/export.csv", "Ana Popescu"),
+    ):
+        r = wclient.get(url, query_string={"q": "ana\x00"})
+        assert r.status_code == 200 and found in r.get_data(as_text=True), url

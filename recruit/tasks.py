@@ -254,7 +254,7 @@ def read_document(ctx: TaskContext, document_id: int) -> str:
     """Read, extract and score one claimed document; return its final status."""
     status = read_documents(ctx, [document_id]).get(document_id)
     if status is None:
-        raise services.ServiceError(f"no document {document_id}")
+        raise services.ServiceError("no document %(id)s", id=document_id)
     return status
 
 

@@ -24,7 +24,7 @@ from recruit.db.models import (
     as_utc,
     utcnow,
 )
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 
 _hasher = PasswordHasher()
 INVITE_VALID_FOR = dt.timedelta(days=7)
@@ -32,22 +32,31 @@ INVITE_VALID_FOR = dt.timedelta(days=7)
 
 # What a refused password is told, by recruit.core.passwords' reason (the forms translate).
 PASSWORD_PROBLEMS = {
-    "short": f"choose a password of at least {MIN_LENGTH} characters",
-    "long": f"choose a password of at most {MAX_LENGTH} characters",
-    "common": "this password is too easy to guess: avoid common words, names, dates, repeats "
-    "and keyboard runs; a few unrelated words make a good one",
+    "short": _l("choose a password of at least %(n)s characters"),
+    "long": _l("choose a password of at most %(n)s characters"),
+    "common": _l(
+        "this password is too easy to guess: avoid common words, names, dates, repeats "
+        "and keyboard runs; a few unrelated words make a good one"
+    ),
 }
 
 
 def _check_password(password: str, *hints: str) -> None:
     problem = password_weakness(password, hints)
     if problem is not None:
-        raise ServiceError(PASSWORD_PROBLEMS[problem])
+        limit = MIN_LENGTH if problem == "short" else MAX_LENGTH
+        raise ServiceError(
+            PASSWORD_PROBLEMS[problem], **({"n": limit} if problem != "common" else {})
+        )
 
 
 def _check_role(role: str) -> None:
     if role not in USER_ROLES:
-        raise ServiceError(f"unknown role {role!r}; choose one of {', '.join(USER_ROLES)}")
+        raise ServiceError(
+            _l("unknown role %(role)s; choose one of %(roles)s"),
+            role=role,
+            roles=", ".join(USER_ROLES),
+        )
 
 
 def create_user(session: Session, email: str, password: str, role: str, name: str = "") -> User:
@@ -56,7 +65,7 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
     _check_role(role)
     _check_password(password, email, name)
     if session.scalar(select(User).where(User.email == email)):
-        raise ServiceError(f"a user with e-mail {email} exists already")
+        raise ServiceError(_l("a user with e-mail %(email)s exists already"), email=email)
     user = User(email=email, name=name, password_hash=_hasher.hash(password), role=role)
     session.add(user)
     session.flush()
@@ -83,7 +92,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     try:
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise ServiceError("the current password is wrong") from None
+        raise ServiceError(_l("the current password is wrong")) from None
     _check_password(new, user.email, user.name)
     user.password_hash = _hasher.hash(new)
     end_sessions(session, user)
@@ -175,7 +184,7 @@ def invite_user(
     email = normalise_email(email)
     _check_role(role)
     if session.scalar(select(User).where(User.email == email)):
-        raise ServiceError(f"a user with e-mail {email} exists already")
+        raise ServiceError(_l("a user with e-mail %(email)s exists already"), email=email)
     token = secrets.token_urlsafe(32)
     # Nobody knows this password: the account is usable only once the invitation is accepted.
     user = User(
@@ -206,7 +215,7 @@ def accept_invite(session: Session, token: str, password: str) -> User:
     """Set the password of an invited user and spend the token."""
     user = user_for_invite(session, token)
     if user is None:
-        raise ServiceError("this invitation link is invalid or has expired")
+        raise ServiceError(_l("this invitation link is invalid or has expired"))
     _check_password(password, user.email, user.name)
     user.password_hash = _hasher.hash(password)
     user.invite_token_hash = None
@@ -230,7 +239,7 @@ def set_role(session: Session, user: User, role: str, *, actor: User | None = No
     if user.role == role:
         return
     if user.role == "admin" and not _other_active_admins(session, user):
-        raise ServiceError("the last active admin cannot lose the admin role")
+        raise ServiceError(_l("the last active admin cannot lose the admin role"))
     audit(session, "user.role_changed", "user", user.id, actor=actor, old=user.role, new=role)
     user.role = role
     end_sessions(session, user)
@@ -241,7 +250,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: User | None
     if user.active == active:
         return
     if not active and user.role == "admin" and not _other_active_admins(session, user):
-        raise ServiceError("the last active admin cannot be deactivated")
+        raise ServiceError(_l("the last active admin cannot be deactivated"))
     user.active = active
     end_sessions(session, user)
     audit(session, "user.activated" if active else "user.deactivated", "user", user.id, actor=actor)
@@ -252,7 +261,7 @@ def add_member(
 ) -> None:
     """Assign a recruiter or hiring manager to an opening."""
     if user.role == "admin":
-        raise ServiceError("admins see every opening already")
+        raise ServiceError(_l("admins see every opening already"))
     exists = session.scalar(
         select(OpeningMember.id).where(
             OpeningMember.opening_id == opening.id, OpeningMember.user_id == user.id

@@ -29,7 +29,7 @@ from recruit.db.models import (
     Score,
     utcnow,
 )
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 from recruit.services.openings import accepts_applications, current_profile
 from recruit.services.review import mirror_score
 from recruit.storage import LocalStorage
@@ -88,9 +88,9 @@ def submit_application(
     possible duplicate of the first, for staff to see (and for the address's owner to link).
     """
     if not accepts_applications(opening):
-        raise ServiceError("this opening no longer accepts applications")
+        raise ServiceError(_l("this opening no longer accepts applications"))
     if any(unprintable(text) for text in (name, email, phone)):
-        raise ServiceError("the name, e-mail or phone holds control characters; type it again")
+        raise ServiceError(_l("the name, e-mail or phone holds control characters; type it again"))
     stored = storage.put(data)  # first: a failed write leaves no row behind
     now = utcnow()
     candidate = Candidate(
@@ -118,7 +118,7 @@ def add_version(
 ) -> Document:
     """Store another CV file for an application (its status link is the candidate's key)."""
     if not accepts_applications(application.opening):
-        raise ServiceError("this opening no longer accepts applications")
+        raise ServiceError(_l("this opening no longer accepts applications"))
     stored = storage.put(data)
     return add_document(
         session, stored.key, stored.sha256, stored.size, filename, application, verdict=verdict
@@ -418,7 +418,7 @@ def _claimable(now: dt.datetime) -> ColumnElement[bool]:
 def process_document(session: Session, storage: LocalStorage, document_id: int) -> Document:
     """Read, extract and score one claimed document; the outcome is stored on its row."""
     if session.get(Document, document_id) is None:
-        raise ServiceError(f"no document {document_id}")
+        raise ServiceError(_l("no document %(id)s"), id=document_id)
     return process_documents(session, storage, [document_id])[0]
 
 
@@ -596,7 +596,7 @@ def fail_document(session: Session, document_id: int) -> Document:
     """Mark a document whose reading crashed; the original stays in storage."""
     document = session.get(Document, document_id)
     if document is None:
-        raise ServiceError(f"no document {document_id}")
+        raise ServiceError(_l("no document %(id)s"), id=document_id)
     _finish(document, "error", "corrupt", UNREADABLE)
     session.commit()
     return document

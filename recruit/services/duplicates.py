@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from recruit.db.models import Application, Candidate, as_utc, utcnow
 from recruit.services.accounts import audit, token_hash
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 from recruit.services.review import ERASED
 
 LINK_VALID_FOR = dt.timedelta(days=14)
@@ -109,7 +109,7 @@ def issue_link_token(
     owner sent both. A new token replaces the previous one.
     """
     if application.duplicate_of_id is None:
-        raise ServiceError("this application is not a possible duplicate")
+        raise ServiceError(_l("this application is not a possible duplicate"))
     token = secrets.token_urlsafe(32)
     application.link_token_hash = token_hash(token)
     application.link_expires_at = utcnow() + valid_for

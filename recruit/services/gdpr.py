@@ -29,7 +29,7 @@ from recruit.db.models import (
 )
 from recruit.services import duplicates
 from recruit.services.accounts import audit
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 from recruit.services.outbox import erase_messages
 from recruit.services.review import park_erased
 from recruit.storage import LocalStorage
@@ -107,9 +107,11 @@ def publish_notice(session: Session, version: str, body: str, *, actor: User | N
     """Publish a new privacy notice version; earlier ones stay readable, never edited."""
     version, body = version.strip(), body.strip()
     if not version or not body:
-        raise ServiceError("a notice needs a version and a text")
+        raise ServiceError(_l("a notice needs a version and a text"))
     if notice_version(session, version) is not None:
-        raise ServiceError(f"version {version} exists already; choose a new version")
+        raise ServiceError(
+            _l("version %(version)s exists already; choose a new version"), version=version
+        )
     row = ConsentText(version=version, body=body, author_id=actor.id if actor else None)
     session.add(row)
     session.flush()
@@ -131,7 +133,7 @@ def retention_months(session: Session) -> int:
 def set_retention_months(session: Session, months: int, *, actor: User | None) -> None:
     """Set the retention period (in months after an opening closes) and re-date candidates."""
     if not 1 <= months <= 120:
-        raise ServiceError("choose between 1 and 120 months")
+        raise ServiceError(_l("choose between 1 and 120 months"))
     row = session.get(SiteSetting, "retention")
     old = retention_months(session)
     if row is None:

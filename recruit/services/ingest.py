@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from recruit.core.reading import type_error
 from recruit.db.models import Application, Candidate, Document, Opening, utcnow
 from recruit.services.documents import add_document, open_application
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 from recruit.storage import Storage
 
 IMPORT_CONSENT = "bulk-import"  # the recruiter's lawful basis, not the candidate's consent
@@ -73,7 +73,7 @@ def list_sources(path: Path, *, max_bytes: int) -> tuple[list[Source], list[tupl
             if not info.is_dir() and not info.filename.startswith("__MACOSX/")
         ]
     else:
-        raise ServiceError(f"{path} is neither a folder nor a zip file")
+        raise ServiceError(_l("%(path)s is neither a folder nor a zip file"), path=path)
     sources, skipped = [], []
     for name, size, read in entries:
         pure = PurePosixPath(name)

@@ -20,7 +20,7 @@ from recruit.db.models import (
     utcnow,
 )
 from recruit.services.accounts import add_member, audit, remove_member
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 
 # Closing dates are days as a Romanian recruiter writes them: the last day, in local time.
 LOCAL_ZONE = ZoneInfo("Europe/Bucharest")
@@ -78,37 +78,45 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
             out[key] = (out[key] or "").strip()
     for key in ("title", "location", "description"):
         if unprintable(out.get(key, ""), multiline=key == "description"):
-            raise ServiceError(f"{key}: holds invisible control characters; type it again")
+            raise ServiceError(
+                _l("%(key)s: holds invisible control characters; type it again"), key=key
+            )
     if "title" in out and not out["title"]:
-        raise ServiceError("title: give the opening a title")
+        raise ServiceError(_l("title: give the opening a title"))
     if len(out.get("title", "")) > 200 or len(out.get("location", "")) > 200:
-        raise ServiceError("title and location: at most 200 characters")
+        raise ServiceError(_l("title and location: at most 200 characters"))
     if len(out.get("description", "")) > 20_000:
-        raise ServiceError("description: at most 20,000 characters")
+        raise ServiceError(_l("description: at most 20,000 characters"))
     if "employment_type" in out and out["employment_type"] not in EMPLOYMENT_TYPES:
-        raise ServiceError(f"employment_type: one of {', '.join(EMPLOYMENT_TYPES)}")
+        raise ServiceError(
+            _l("employment_type: one of %(types)s"), types=", ".join(EMPLOYMENT_TYPES)
+        )
     for key in ("salary_min", "salary_max"):
         value = out.get(key)
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SALARY
         ):
-            raise ServiceError(f"{key}: a whole number from 0 to {MAX_SALARY:,}")
+            raise ServiceError(
+                _l("%(key)s: a whole number from 0 to %(max)s"), key=key, max=f"{MAX_SALARY:,}"
+            )
     if out.get("salary_currency") is not None:
         out["salary_currency"] = str(out["salary_currency"]).upper() or None
         if out["salary_currency"] not in (None, *CURRENCIES):
-            raise ServiceError(f"salary_currency: one of {', '.join(CURRENCIES)}")
+            raise ServiceError(
+                _l("salary_currency: one of %(currencies)s"), currencies=", ".join(CURRENCIES)
+            )
     closes_on = out.get("closes_on")
     if closes_on is not None and not isinstance(closes_on, dt.date):
-        raise ServiceError("closes_on: a date (YYYY-MM-DD)")
+        raise ServiceError(_l("closes_on: a date (YYYY-MM-DD)"))
     return out
 
 
 def _check_salary(opening: Opening) -> None:
     low, high = opening.salary_min, opening.salary_max
     if low is not None and high is not None and low > high:
-        raise ServiceError("salary_min: the minimum salary is above the maximum")
+        raise ServiceError(_l("salary_min: the minimum salary is above the maximum"))
     if (low is not None or high is not None) and not opening.salary_currency:
-        raise ServiceError("salary_currency: say which currency the salary is in")
+        raise ServiceError(_l("salary_currency: say which currency the salary is in"))
 
 
 def create_opening(
@@ -140,14 +148,14 @@ def create_opening(
         )
     else:
         if role_id not in role_ids():
-            raise ServiceError(f"role: one of {', '.join(role_ids())}")
+            raise ServiceError(_l("role: one of %(roles)s"), roles=", ".join(role_ids()))
         criteria, note = load_role(role_id).to_dict(), f"built-in profile {role_id}"
     if status not in ("draft", "open", "closed"):
-        raise ServiceError("status: draft, open or closed")
+        raise ServiceError(_l("status: draft, open or closed"))
     values = _clean({"title": title, "description": description, "location": location, **fields})
     unknown = set(values) - set(EDITABLE)
     if unknown:
-        raise ServiceError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise ServiceError(_l("unknown field(s): %(fields)s"), fields=", ".join(sorted(unknown)))
     opening = Opening(role_id=role_id, status=status, created_by_id=author.id if author else None)
     for key, value in values.items():
         setattr(opening, key, value)
@@ -188,7 +196,7 @@ def update_opening(
     """Change an opening's editable fields; return the names of those that changed (audited)."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ServiceError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        raise ServiceError(_l("unknown field(s): %(fields)s"), fields=", ".join(sorted(unknown)))
     values = _clean(changes)
     before = {key: getattr(opening, key) for key in values}
     for key, value in values.items():
@@ -275,7 +283,7 @@ def current_profile(session: Session, opening: Opening) -> RequirementProfile:
         )
     )
     if profile is None:
-        raise ServiceError(f"opening {opening.id} has no requirement profile")
+        raise ServiceError(_l("opening %(id)s has no requirement profile"), id=opening.id)
     return profile
 
 

@@ -29,7 +29,7 @@ from recruit.db.models import (
 )
 from recruit.mailer import Mailer, PermanentFailure
 from recruit.services.accounts import audit
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 
 # Seconds to wait after the 1st, 2nd, ... failure; after the last one the message has failed.
 BACKOFF = (60, 300, 1800, 7200, 21600)
@@ -74,7 +74,9 @@ def save_template(
     Raises TemplateError (a ValueError) for an unknown placeholder or an empty part.
     """
     if kind not in emails.EDITABLE_KINDS or language not in emails.LANGUAGES:
-        raise ServiceError(f"only {', '.join(emails.EDITABLE_KINDS)} e-mails are edited")
+        raise ServiceError(
+            _l("only %(kinds)s e-mails are edited"), kinds=", ".join(emails.EDITABLE_KINDS)
+        )
     subject, body = subject.strip(), body.strip().replace("\r\n", "\n")
     emails.check_template(kind, subject, body)
     current, customised = template_for(session, opening, kind, language)
@@ -133,7 +135,7 @@ def queue_email(
     Rendered now, in the candidate's language, so what was sent is what the outbox shows.
     """
     if kind not in emails.KINDS:
-        raise ServiceError(f"unknown e-mail kind {kind!r}")
+        raise ServiceError(_l("unknown e-mail kind %(kind)s"), kind=kind)
     candidate = application.candidate
     if candidate.erased_at is not None or not candidate.email or "@" not in candidate.email:
         return None
@@ -328,7 +330,7 @@ def deliver_due(sessions: sessionmaker[Session], mailer: Mailer, sender: str) ->
 def retry_now(session: Session, message: OutboxMessage, actor: User | None) -> None:
     """Put a failed message back in the queue, due at once (an admin fixed the server)."""
     if message.status != "failed":
-        raise ServiceError("only a failed message is retried")
+        raise ServiceError(_l("only a failed message is retried"))
     message.status, message.next_attempt_at, message.attempts = "queued", utcnow(), 0
     audit(session, "email.retry_requested", "email", message.id, actor)
 

@@ -48,7 +48,7 @@ from recruit.db.models import (
     as_utc,
 )
 from recruit.services.accounts import audit
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 from recruit.services.openings import current_profile
 
 TOP = 20
@@ -137,7 +137,7 @@ def revert(
         )
     )
     if old is None:
-        raise ServiceError(f"there is no version {version}")
+        raise ServiceError(_l("there is no version %(version)s"), version=version)
     note = f"revert to version {version}"
     return save_version(session, opening, old.criteria, author, note, cache_dir)
 

@@ -32,7 +32,7 @@ from recruit.db.models import (
     parse_id,
 )
 from recruit.services.accounts import audit
-from recruit.services.errors import ServiceError
+from recruit.services.errors import ServiceError, _l
 
 PAGE_SIZE = 50
 VIEWS = ("ranked", "knocked_out", "unscored")
@@ -289,9 +289,9 @@ def _cursor_clause(key: Any, descending: bool, cursor: str) -> Any:
         raw_value, raw_id = cursor.rsplit(":", 1) if key is not None else ("0", cursor)
         value, last_id = float(raw_value), parse_id(raw_id)
     except ValueError:
-        raise ServiceError("invalid page cursor") from None
+        raise ServiceError(_l("invalid page cursor")) from None
     if last_id is None or not math.isfinite(value):
-        raise ServiceError("invalid page cursor")
+        raise ServiceError(_l("invalid page cursor"))
     return _beyond(key, descending, value, last_id, forward=True)
 
 
@@ -341,9 +341,9 @@ def shortlist(
 ) -> ShortlistPage:
     """Return one page of the opening's applications, best first, with the view counts."""
     if flt.view not in VIEWS or flt.sort not in SORTS:
-        raise ServiceError("unknown view or sort order")
+        raise ServiceError(_l("unknown view or sort order"))
     if flt.status and flt.status not in APPLICATION_STATUSES:
-        raise ServiceError("unknown status")
+        raise ServiceError(_l("unknown status"))
     key, descending = _sort_key(flt.sort, flt.view)
     clauses = _where(opening, flt)
     if flt.after:
@@ -636,7 +636,7 @@ def _matches(text: str, span: dict[str, Any]) -> bool:
 def set_status(session: Session, application: Application, status: str, actor: User) -> None:
     """Change an application's status (a person's decision), with an audit record."""
     if status not in APPLICATION_STATUSES:
-        raise ServiceError(f"unknown status {status!r}")
+        raise ServiceError(_l("unknown status %(status)s"), status=status)
     if application.status == status:
         return
     previous, application.status = application.status, status
@@ -666,10 +666,10 @@ def bulk_change_status(
     Only these have news for their candidates: one already in `status` is left alone.
     """
     if status not in APPLICATION_STATUSES:
-        raise ServiceError(f"unknown status {status!r}")
+        raise ServiceError(_l("unknown status %(status)s"), status=status)
     wanted = {int(i) for i in ids}
     if not wanted:
-        raise ServiceError("choose at least one candidate")
+        raise ServiceError(_l("choose at least one candidate"))
     rows = session.scalars(
         select(Application)
         .where(Application.opening_id == opening.id, Application.id.in_(wanted), ~ERASED)
@@ -687,9 +687,9 @@ def add_note(session: Session, application: Application, body: str, author: User
     """Add a recruiter's note to an application."""
     body = body.strip()
     if not body:
-        raise ServiceError("a note cannot be empty")
+        raise ServiceError(_l("a note cannot be empty"))
     if unprintable(body, multiline=True):
-        raise ServiceError("the note holds invisible control characters; type it again")
+        raise ServiceError(_l("the note holds invisible control characters; type it again"))
     note = Note(application_id=application.id, author_id=author.id, body=body[:5000])
     session.add(note)
     session.flush()
@@ -748,7 +748,7 @@ def update_contact(
 
     candidate = application.candidate
     if candidate.erased_at is not None:
-        raise ServiceError("this candidate was erased")
+        raise ServiceError(_l("this candidate was erased"))
     fields: dict[str, str | None] = {
         "name": " ".join((name or "").split())[:200] or None,
         "email": normalise_email(email or "")[:254] or None,
@@ -757,7 +757,7 @@ def update_contact(
     if phone and phone.strip():
         found = values(find_contacts(phone), PHONE)
         if not found:
-            raise ServiceError("phone: not a valid phone number")
+            raise ServiceError(_l("phone: not a valid phone number"))
         fields["phone"] = found[0]
     changed = [key for key, value in fields.items() if getattr(candidate, key) != value]
     for key in changed:

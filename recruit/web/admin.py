@@ -45,6 +45,7 @@ from recruit.web.forms import (
     RetentionForm,
     RoleForm,
 )
+from recruit.web.i18n import error_text
 from recruit.web.permissions import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -99,7 +100,7 @@ def _done(message: str, endpoint: str, **values: Any) -> Response:
 
 def _failed(exc: services.ServiceError, endpoint: str) -> Response:
     db_session().rollback()
-    flash(str(exc), "error")
+    flash(error_text(exc), "error")
     return redirect(url_for(endpoint))
 
 
@@ -135,7 +136,7 @@ def invite() -> str | Response:
             session, form.email.data or "", form.role.data, form.name.data or "", actor=_actor()
         )
     except services.ServiceError as exc:
-        form.email.errors = [str(exc)]
+        form.email.errors = [error_text(exc)]
         return _users_page(invite_form=form)
     session.commit()
     link = url_for("auth.accept_invitation", token=token, _external=True)
@@ -309,7 +310,7 @@ def publish_notice() -> str | Response:
             db_session(), form.version.data or "", form.body.data or "", actor=_actor()
         )
     except services.ServiceError as exc:
-        form.version.errors = [str(exc)]
+        form.version.errors = [error_text(exc)]
         return _privacy_page(notice_form=form)
     message = _("Privacy notice %(version)s published.", version=form.version.data)
     return _done(message, "admin.privacy")

@@ -11,6 +11,7 @@ from recruit import services
 from recruit.core.contacts import normalise_email
 from recruit.web.app import db_session, sign_in_user
 from recruit.web.forms import ChangePasswordForm, SetPasswordForm, SignInForm
+from recruit.web.i18n import error_text
 from recruit.web.permissions import public_route
 from recruit.web.security import (
     client_address,
@@ -86,7 +87,7 @@ def password() -> str | Response:
         try:
             services.change_password(session, user, form.current.data or "", form.new.data or "")
         except services.ServiceError as exc:
-            form.current.errors = [str(exc)]
+            form.current.errors = [error_text(exc)]
         else:
             sign_in_user(session, user)  # every session ended: this one starts anew
             flash(_("Your password was changed."), "ok")
@@ -108,7 +109,7 @@ def accept_invitation(token: str) -> str | Response:
         try:
             services.accept_invite(session, token, form.new.data or "")
         except services.ServiceError as exc:
-            form.new.errors = [str(exc)]
+            form.new.errors = [error_text(exc)]
         else:
             logout_user()
             sign_in_user(session, user)

@@ -30,6 +30,7 @@ from recruit.services import duplicates, outbox, review
 from recruit.services.openings import accepts_applications
 from recruit.web.app import db_session, storage
 from recruit.web.forms import ApplyForm, LinkForm, VersionForm
+from recruit.web.i18n import error_text
 from recruit.web.permissions import public_route
 from recruit.web.security import error_page
 
@@ -123,7 +124,7 @@ def apply(opening_id: int) -> str | Response:
             ).application
     except services.ServiceError as exc:
         session.rollback()
-        flash(str(exc), "error")
+        flash(error_text(exc), "error")
         return _apply_page(opening, form, 200)
     if services.unreadable(verdict) and verdict and verdict.error:
         session.commit()  # kept for the recruiter; no "received" e-mail for an incomplete one
@@ -274,7 +275,7 @@ def new_version(token: str) -> str | Response:
             services.add_version(db_session(), storage(), application, filename, data, verdict)
         except services.ServiceError as exc:
             db_session().rollback()
-            flash(str(exc), "error")
+            flash(error_text(exc), "error")
         else:
             db_session().commit()
             if not (services.unreadable(verdict) and verdict and verdict.error):

@@ -127,6 +127,15 @@ def term_label(kind: str, key: str, english: str) -> str:
     return english
 
 
+def error_text(exc: BaseException) -> str:
+    """Return a service's refusal (a ServiceError's msgid and params) in the reader's language."""
+    msgid = getattr(exc, "msgid", None)
+    if not isinstance(msgid, str):
+        return str(exc)
+    params = getattr(exc, "params", None) or {}
+    return gettext(msgid, **params) if params else gettext(msgid)
+
+
 def label_text(label: str | None) -> str:
     """Return a criterion's or role's label in the reader's language: the built-in roles'
     labels are msgids (extracted by `extract_roles`); a label a manager wrote stays as written."""

@@ -30,6 +30,7 @@ from recruit.services import ServiceError, current_profile, requirements, review
 from recruit.services.requirements import CRITERION_TYPES, ProfileError
 from recruit.web.app import db_session
 from recruit.web.forms import RequirementsForm
+from recruit.web.i18n import error_text
 from recruit.web.permissions import (
     candidate_view,
     opening_or_404,
@@ -331,7 +332,7 @@ def revert(opening_id: int, version: int) -> Response:
     try:
         row = requirements.revert(db_session(), opening, version, current_user.user, _cache_dir())
     except ServiceError as exc:
-        flash(str(exc), "error")
+        flash(error_text(exc), "error")
     else:
         db_session().commit()
         flash(

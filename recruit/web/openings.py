@@ -22,6 +22,7 @@ from recruit.web.forms import (
     EmailTemplatesForm,
     OpeningForm,
 )
+from recruit.web.i18n import error_text
 from recruit.web.permissions import opening_or_404, roles_required, visible_openings_query
 
 bp = Blueprint("openings", __name__, url_prefix="/recruiter/openings")
@@ -102,7 +103,7 @@ def create() -> str | Response:
                 )
             except ServiceError as exc:
                 session.rollback()
-                flash(str(exc), "error")
+                flash(error_text(exc), "error")
             else:
                 session.commit()
                 flash(_("Opening %(title)s created and open.", title=opening.title), "success")
@@ -131,7 +132,7 @@ def edit(opening_id: int) -> str | Response:
             openings.set_members(session, opening, _members(form), _actor())
         except ServiceError as exc:
             session.rollback()
-            flash(str(exc), "error")
+            flash(error_text(exc), "error")
         else:
             session.commit()
             if changed:

@@ -29,7 +29,7 @@ from recruit.services.openings import accepts_applications, current_profile
 from recruit.web import exports
 from recruit.web.app import db_session, storage
 from recruit.web.forms import BulkForm, ContactForm, NoteForm, StatusForm
-from recruit.web.i18n import label_text
+from recruit.web.i18n import error_text, label_text
 from recruit.web.permissions import (
     REVEALED_STATUSES,
     application_or_404,
@@ -133,7 +133,7 @@ def shortlist(opening_id: int) -> str:
     try:
         page = review.shortlist(db_session(), opening, flt)
     except ServiceError as exc:
-        flash(str(exc), "error")
+        flash(error_text(exc), "error")
         flt = review.ShortlistFilter(view=flt.view, match_names=flt.match_names)
         page = review.shortlist(db_session(), opening, flt)
     bulk = BulkForm()
@@ -201,7 +201,7 @@ def bulk(opening_id: int) -> Response:
                 db_session(), opening, ids, form.status.data or "", current_user.user
             )
         except ServiceError as exc:
-            flash(str(exc), "error")
+            flash(error_text(exc), "error")
         else:
             told, untold = announce_all(opening, changed) if form.notify.data else ([], [])
             db_session().commit()

@@ -359,6 +359,8 @@ def world(web, session) -> dict[str, Any]:
             "Cristina Marin",
             "Orange România",
             "Account Manager",
+            # Invented addresses end in random hex ("…-e7be@"): data, not words.
+            *(x.candidate.email for x in (a, b, c)),
         },
     }
 
@@ -571,3 +573,21 @@ def test_a_document_left_unread_is_explained_in_romanian(world, web, session):
         _, texts = _read(client, "/recruiter/needs-review")
         assert not english_in(texts, world["data"], _english_msgids()), (code, texts)
         assert code not in " ".join(texts)
+
+
+def test_a_service_refusal_is_said_in_the_readers_language(world, web):
+    """A ServiceError keeps its English for logs and the API, and a page says it translated."""
+    from recruit.services import ServiceError
+
+    exc = ServiceError("a user with e-mail %(email)s exists already", email="a@example.ro")
+    assert str(exc) == "a user with e-mail a@example.ro exists already"
+    client = web.test_client()
+    f.sign_in(client, world["admin"])
+    data = {"email": "recrutor@example.ro", "name": "Altcineva", "role": "recruiter"}
+    english = client.post("/admin/users/invite", data=data).get_data(as_text=True)
+    assert "a user with e-mail recrutor@example.ro exists already" in english
+    _in_romanian(client)
+    code, texts = _read(client, "/admin/users/invite", "post", data=data)
+    assert code == 200
+    assert "există deja un utilizator cu adresa de e-mail recrutor@example.ro" in texts
+    assert not english_in(texts, world["data"], _english_msgids())

@@ -106,7 +106,12 @@ def demo(candidates: int) -> None:
             if runner is not None:
                 runner.close()
             if document_ids:
-                _wait_for_reading(app, document_ids, runner)
+                _wait_for_reading(
+                    app,
+                    document_ids,
+                    runner,
+                    "stopped; the CVs stay queued: `recruit serve` or `recruit worker` reads them",
+                )
         finally:
             if runner is not None:
                 runner.stop()
@@ -475,7 +480,12 @@ def _readers(settings: Settings) -> Any:
     return runner
 
 
-def _wait_for_reading(app: Flask, document_ids: dict[int, str], runner: Any) -> None:
+def _wait_for_reading(
+    app: Flask,
+    document_ids: dict[int, str],
+    runner: Any,
+    stopped: str = "stopped; run the same import again to resume",
+) -> None:
     """Wait until every document is read: by our `runner`, or by RQ workers when it is None."""
     import time
 
@@ -498,7 +508,7 @@ def _wait_for_reading(app: Flask, document_ids: dict[int, str], runner: Any) -> 
                     break
                 time.sleep(0.5)
     except KeyboardInterrupt:
-        click.echo("stopped; run the same import again to resume", err=True)
+        click.echo(stopped, err=True)
 
 
 def _print_summary(report: Any, summary: Any) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy import insert, select, update  # noqa: E402
 from recruit import create_app, services  # noqa: E402
 from recruit.core.criteria import CRITERION_TYPES  # noqa: E402
 from recruit.core.scoring import load_role  # noqa: E402
-from recruit.core.text import fold  # noqa: E402
+from recruit.core.search import identity_text, phone_key  # noqa: E402
 from recruit.db import upgrade  # noqa: E402
 from recruit.db.models import (  # noqa: E402
     Application,
@@ -42,7 +42,12 @@ from recruit.services import requirements, review  # noqa: E402
 from recruit.web.app import db_session  # noqa: E402
 
 FIRST = ["Ana", "Ioana", "Maria", "Elena", "Andrei", "Mihai", "Alexandru", "Cristina", "Dan"]
+FIRST += ["Mădălina", "Ștefan", "Răzvan", "Alina"]
 LAST = ["Popescu", "Ionescu", "Dumitru", "Stan", "Gheorghe", "Matei", "Radu", "Munteanu"]
+LAST += ["Ștefănescu", "Țăranu", "Mureșan", "Pădureanu"]
+# Every SAME_PERSON-th candidate applies again with an earlier one's e-mail: the talent pool
+# links them.
+SAME_PERSON = 50
 TITLES = ["Account Manager", "Sales Representative", "Agent vânzări", "Consilier clienți"]
 EMPLOYERS = ["Orange România", "BCR", "Vodafone", "Dedeman", "eMAG", "Banca Transilvania"]
 EDUCATION = ["secondary", "post_secondary", "bachelor", "bachelor", "master"]
@@ -125,20 +130,25 @@ def populate(app: Any, n: int, seed: int = 7) -> tuple[int, list[int]]:
         for start in range(0, n, batch):
             size = min(batch, n - start)
             made = [fake_profile(rng, skills) for _ in range(size)]
-            cand_ids = (
-                session.execute(
-                    insert(Candidate).returning(Candidate.id),
-                    [
-                        {"name": p["name"], "email": f"c{start + i}@example.com"}
-                        for i, (p, _) in enumerate(made)
-                    ],
+            people = []
+            for i, (p, _) in enumerate(made):
+                k = start + i
+                same = k - SAME_PERSON + 1 if k % SAME_PERSON == SAME_PERSON - 1 else k
+                people.append(
+                    {
+                        "name": p["name"],
+                        "email": f"c{same}@example.com",
+                        "phone": f"07{22000000 + same * 7:08d}"[:10],
+                    }
                 )
-                .scalars()
-                .all()
+            for person in people:
+                person["phone_key"] = phone_key(person["phone"])
+            cand_ids = (
+                session.execute(insert(Candidate).returning(Candidate.id), people).scalars().all()
             )
             app_rows = []
-            for cid, (p, _) in zip(cand_ids, made, strict=True):
-                facts = review.profile_facts(p)
+            for cid, (p, _), person in zip(cand_ids, made, people, strict=True):
+                facts = review.profile_facts(p, p["name"])
                 app_rows.append(
                     {
                         "candidate_id": cid,
@@ -157,7 +167,10 @@ def populate(app: Any, n: int, seed: int = 7) -> tuple[int, list[int]]:
                                 "headline",
                             )
                         },
-                        "search_text": fold(f"{facts['headline']} {facts['skills']}"),
+                        "search_text": facts["search_text"],
+                        "search_identity": identity_text(
+                            person["name"], person["email"], person["phone"]
+                        ),
                     }
                 )
             app_ids = (
@@ -223,14 +236,49 @@ def report(label: str, ms: list[float]) -> None:
     print(f"{label:<44} median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ms)})")
 
 
+def searches(client: Any, base: str, repeat: int) -> None:
+    """Time the searches: a common name, a rare e-mail and phone, the pool, the API."""
+    # The 8,000th candidate's: two applications have them (one is a second application).
+    email, phone = "c8000@example.com", f"07{22000000 + 8000 * 7:08d}"[:10]
+    spaced = f"{phone[:4]} {phone[4:7]} {phone[7:]}"
+    pool = "/recruiter/talent-pool"
+    for label, url, q in (
+        ("shortlist, search 'stefanescu' (no diacritics)", base, "stefanescu"),
+        ("shortlist, search 'madalina taranu'", base, "madalina taranu"),
+        ("shortlist, search an e-mail", base, email),
+        (f"shortlist, search phone '{spaced}'", base, spaced),
+        ("shortlist, search a name found nowhere", base, "zzqx"),
+        ("talent pool, 'Ștefănescu'", pool, "Ștefănescu"),
+        ("talent pool, 'madalina stefanescu dedeman'", pool, "madalina stefanescu dedeman"),
+        (f"talent pool, phone '+40{phone[1:]}'", pool, f"+40{phone[1:]}"),
+        ("talent pool, an e-mail", pool, email),
+        ("talent pool, 'crm' (most rows match)", pool, "crm"),
+        ("talent pool, a name found nowhere", pool, "zzqx"),
+        ("api search, 'stefanescu crm'", "/api/v1/search", "stefanescu crm"),
+    ):
+        report(label, timed(lambda i, url=url, q=q: client.get(url, query_string={"q": q}), repeat))
+
+
 def main() -> None:
     """Build the database, then time the pages."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--search-only", action="store_true", help="time the searches alone")
+    parser.add_argument("--postgres", help="a PostgreSQL URL: run on a scratch database beside")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="recruit-bench-"))
-    url = f"sqlite:///{folder / 'bench.db'}"
+    if args.postgres:
+        from tests.scale.cvs import scratch_postgres
+
+        with scratch_postgres(args.postgres, "recruit_bench_web") as url:
+            run(args, url, Path(tempfile.mkdtemp(prefix="recruit-bench-")))
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="recruit-bench-"))
+        run(args, f"sqlite:///{folder / 'bench.db'}", folder)
+
+
+def run(args: argparse.Namespace, url: str, folder: Path) -> None:
+    """Build the database at `url`, then time the pages (instance files in `folder`)."""
     upgrade(url)
     app = create_app(
         {
@@ -253,6 +301,10 @@ def main() -> None:
     assert r.status_code == 302, r.status_code
     base = f"/recruiter/openings/{opening_id}"
     client.get(base)  # warm the connection pool and template cache
+    searches(client, base, args.repeat)
+    if args.search_only:
+        app.extensions["recruit.engine"].dispose()
+        return
 
     report("shortlist, default (best 50 of all)", timed(lambda i: client.get(base), args.repeat))
     report(

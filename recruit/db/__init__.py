@@ -64,11 +64,21 @@ def _create_private(path: str | None) -> None:
 def checkpoint(session: Session) -> None:
     """Fold SQLite's write-ahead log into the database and empty it (a no-op elsewhere).
 
-    After an erasure the WAL still holds the erased rows' old pages until a checkpoint.
+    After an erasure the WAL still holds the erased rows' old pages until a checkpoint, and
+    the search index (recruit.db.search) their trigrams until its segments are merged.
     """
     if session.get_bind().dialect.name != "sqlite":
         return
     session.commit()
+    # The search index keeps deleted rows' trigrams in old segments until they are merged:
+    # merge them all, so the erased texts leave the index too (secure_delete zeroes the pages).
+    if session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE name = 'application_search'")
+    ).first():
+        session.execute(
+            text("INSERT INTO application_search (application_search) VALUES ('optimize')")
+        )
+        session.commit()
     session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 

@@ -31,6 +31,7 @@ from recruit.db.models import (
     User,
     parse_id,
 )
+from recruit.db.search import prefilter
 from recruit.services.accounts import audit
 from recruit.services.errors import ServiceError, _l
 
@@ -272,7 +273,11 @@ def search_clauses(query: str, names: Any) -> list[Any]:
     from `stefanescu` on SQLite and PostgreSQL; a phone is one word however it is spaced.
     """
     clauses: list[Any] = []
-    for term in query_terms(query[:200]):
+    terms = query_terms(query[:200])
+    narrowed = prefilter(terms)  # the index's candidates; the LIKEs below decide
+    if narrowed is not None:
+        clauses.append(narrowed)
+    for term in terms:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         in_text = Application.search_text.like(pattern, escape="\\")
         if names is False:

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from recruit.db.models import Base
+from recruit.db.search import not_modelled
 
 config = context.config
 url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
@@ -16,6 +17,8 @@ def run() -> None:
             connection=connection,
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            # The search index's FTS5 table and trigram indexes are no model's.
+            include_name=lambda name, *_: not not_modelled(name),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -34,6 +34,61 @@ def upgrade() -> None:
     op.add_column("candidates", sa.Column("phone_key", sa.String(length=40), nullable=True))
     op.create_index(op.f("ix_candidates_phone_key"), "candidates", ["phone_key"], unique=False)
     _backfill(op.get_bind())
+    _create_index(op.get_bind())
+
+
+# SQLite: an FTS5 table with the trigram tokenizer over the two columns, kept by triggers
+# (recruit.db.search). External content: the texts are stored once, in applications.
+SQLITE_INDEX = [
+    "CREATE VIRTUAL TABLE application_search USING fts5(search_text, search_identity, "
+    "content='applications', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER application_search_insert AFTER INSERT ON applications BEGIN "
+    "INSERT INTO application_search (rowid, search_text, search_identity) "
+    "VALUES (new.id, new.search_text, new.search_identity); END",
+    "CREATE TRIGGER application_search_delete AFTER DELETE ON applications BEGIN "
+    "INSERT INTO application_search (application_search, rowid, search_text, search_identity) "
+    "VALUES ('delete', old.id, old.search_text, old.search_identity); END",
+    "CREATE TRIGGER application_search_update AFTER UPDATE OF search_text, search_identity "
+    "ON applications BEGIN "
+    "INSERT INTO application_search (application_search, rowid, search_text, search_identity) "
+    "VALUES ('delete', old.id, old.search_text, old.search_identity); "
+    "INSERT INTO application_search (rowid, search_text, search_identity) "
+    "VALUES (new.id, new.search_text, new.search_identity); END",
+    "INSERT INTO application_search (application_search) VALUES ('rebuild')",
+]
+# PostgreSQL: trigram GIN indexes answer LIKE '%word%' on each column.
+TRIGRAM_INDEXES = ("search_text", "search_identity")
+
+
+def _create_index(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for statement in SQLITE_INDEX:
+            conn.execute(sa.text(statement))
+        return
+    if conn.dialect.name != "postgresql":
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except sa.exc.DBAPIError:
+        return  # no right to add the extension: searches scan, as they did before
+    for column in TRIGRAM_INDEXES:
+        conn.execute(
+            sa.text(
+                f"CREATE INDEX ix_applications_{column}_trgm ON applications "  # nosec B608
+                f"USING gin ({column} gin_trgm_ops)"
+            )
+        )
+
+
+def _drop_index(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for trigger in ("insert", "delete", "update"):
+            conn.execute(sa.text(f"DROP TRIGGER IF EXISTS application_search_{trigger}"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS application_search"))
+    elif conn.dialect.name == "postgresql":
+        for column in TRIGRAM_INDEXES:
+            conn.execute(sa.text(f"DROP INDEX IF EXISTS ix_applications_{column}_trgm"))
 
 
 def _backfill(conn: sa.Connection) -> None:
@@ -71,6 +126,7 @@ def _backfill(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    _drop_index(op.get_bind())
     op.drop_index(op.f("ix_candidates_phone_key"), table_name="candidates")
     with op.batch_alter_table(
         "candidates", schema=None, table_kwargs={"sqlite_autoincrement": True}

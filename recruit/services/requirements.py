@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from recruit.core.roles import Criterion, ProfileError
 from recruit.core.roles import RequirementProfile as Requirements
 from recruit.core.scoring import (
     CriterionMatrix,
+    RankResult,
     criterion_matrix,
     pack_rows,
     parse_requirements,
@@ -241,6 +242,8 @@ class _Stored:
     document_ids: npt.NDArray[np.int64]
     columns: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]]
     file: Path | None = None
+    # The saved version's ranking, which every preview compares with (by its definition).
+    saved: dict[tuple[Any, ...], RankResult] = field(default_factory=dict)
 
 
 _CACHE: OrderedDict[tuple[Any, ...], _Stored] = OrderedDict()
@@ -490,7 +493,15 @@ def preview(
     saved = parse_requirements(current_profile(session, opening).criteria)
     matrix = _matrix(session, stored, requirements)
     new = rank(matrix, requirements.weights, requirements.must_have)
-    old = rank(_matrix(session, stored, saved), saved.weights, saved.must_have)
+    saved_key = (
+        tuple(c.values_key() for c in saved.criteria),
+        saved.weights,
+        saved.must_have,
+    )
+    old = stored.saved.get(saved_key)
+    if old is None:
+        old = rank(_matrix(session, stored, saved), saved.weights, saved.must_have)
+        stored.saved = {saved_key: old}  # one saved version at a time
     positions = np.full(len(stored.application_ids), -1, dtype=np.int64)
     positions[old.order] = np.arange(len(old.order))
     top = []

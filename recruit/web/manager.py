@@ -66,12 +66,27 @@ def _choices(form: RequirementsForm) -> None:
     lang = str(get_locale() or "en")
     form.add_type.choices = [SelectChoice(k, v) for k, v in TYPE_LABELS.items()]
     for entry in form.criteria:
-        kind = CRITERION_TYPES.get(entry.form.type.data or "")
+        ctype = entry.form.type.data or ""
+        kind = CRITERION_TYPES.get(ctype)
         for p in kind.PARAMS if kind else ():
             if p.kind in ("choice", "multi"):
-                entry.form[p.name].choices = [
-                    SelectChoice(value, _(label)) for value, label in p.options(lang)
-                ]
+                entry.form[p.name].choices = list(_options(ctype, p.name, lang))
+
+
+# A parameter's choices (skills, title families...) come from models/ and the catalogue, both
+# fixed for the life of the process: translated once per language, not on every preview
+# (the sliders send one a keystroke; translating ~500 labels took a third of its time).
+_OPTIONS: dict[tuple[str, str, str], tuple[SelectChoice, ...]] = {}
+
+
+def _options(ctype: str, name: str, lang: str) -> tuple[SelectChoice, ...]:
+    key = (ctype, name, lang)
+    cached = _OPTIONS.get(key)
+    if cached is None:
+        param = next(p for p in CRITERION_TYPES[ctype].PARAMS if p.name == name)
+        cached = tuple(SelectChoice(value, _(label)) for value, label in param.options(lang))
+        _OPTIONS[key] = cached
+    return cached
 
 
 def criteria_from_form(

@@ -12,6 +12,7 @@ from functools import cache
 from spacy.tokens import Span
 
 from recruit.core import dates, europass
+from recruit.core.domains import find_domain_words
 from recruit.core.language_grid import read_grid
 from recruit.core.names import find_name
 from recruit.core.nlp import analyse, load_jsonl
@@ -25,6 +26,7 @@ from recruit.core.profile import (
     LanguageSkill,
     Position,
     Profile,
+    Region,
     Skill,
     Typo,
     cefr_by_rule,
@@ -197,6 +199,8 @@ def extract_profile(
         own_car_evidence=car_evidence,
         typos=tuple(typos),
         words=len(_WORD.findall(text)),
+        regions=tuple(Region(s.kind, s.start, max(s.start, s.end)) for s in sections),
+        cues=find_domain_words(text, pages.starts),
     )
 
 

@@ -117,6 +117,26 @@ class Typo:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A section of the CV by kind (experience, skills, summary ...), from start to end."""
+
+    kind: str
+    start: int  # character offsets in the normalised text
+    end: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A word of a domain of work (banking, sales) where the normalised text names it."""
+
+    domain: str
+    page: int  # 1-based
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Profile:
     language: str | None = None
     name: str | None = None
@@ -136,6 +156,9 @@ class Profile:
     typos: tuple[Typo, ...] = ()
     missing_diacritics: int = 0
     words: int = 0
+    # Where things stand, for skills in context: none in profiles read before version 3.
+    regions: tuple[Region, ...] = ()
+    cues: tuple[Cue, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form: the parse contract's fields plus evidence."""
@@ -217,6 +240,8 @@ class Profile:
             typos=tuple(Typo(**t) for t in data.get("typos") or ()),
             missing_diacritics=int(data.get("missing_diacritics") or 0),
             words=int(data.get("words") or 0),
+            regions=tuple(Region(**r) for r in data.get("regions") or ()),
+            cues=tuple(Cue(**c) for c in data.get("cues") or ()),
         )
 
 

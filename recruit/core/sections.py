@@ -37,6 +37,12 @@ class Section:
         first = self.heading or (self.lines[0] if self.lines else None)
         return first.start if first else 0
 
+    @property
+    def end(self) -> int:
+        """Return where the section ends (its last line, or its heading)."""
+        last = self.lines[-1] if self.lines else self.heading
+        return last.end if last else 0
+
 
 def heading_key(text: str) -> str:
     """Return the comparable form of a heading: folded letters separated by single spaces."""

@@ -103,8 +103,8 @@ def say(value: Any) -> str:
 
 
 def term_label(kind: str, key: str, english: str) -> str:
-    """Return a skill, occupation family, education level or field of study, in the reader's
-    words."""
+    """Return a skill, occupation family, domain of work, education level or field of study,
+    in the reader's words."""
     language = str(get_locale() or "en")
     if kind == "skill":
         from recruit.core.skills import skill_catalog
@@ -116,6 +116,11 @@ def term_label(kind: str, key: str, english: str) -> str:
 
         family = families().get(key)
         return family.label(language) if family else english
+    if kind == "domain":
+        from recruit.core.domains import domains
+
+        domain = domains().get(key)
+        return domain.label(language) if domain else english
     if kind == "field":
         from recruit.core.study import field_labels
 

@@ -9,13 +9,17 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from recruit.core.domains import domains
 from recruit.core.occupations import families
 from recruit.core.profile import (
     CEFR_LEVELS,
     EDUCATION_LEVELS,
+    Cue,
     EducationEntry,
+    Evidence,
     Position,
     Profile,
+    Region,
     Skill,
 )
 from recruit.core.roles import RequirementProfile, parse_requirements
@@ -28,6 +32,8 @@ from tests.core.test_scoring import make_profile
 SKILL_IDS = sorted(skill_catalog())
 FAMILIES = sorted(families())
 FIELDS = sorted(field_labels("en"))
+DOMAINS = sorted(domains())
+REGION_KINDS = ["header", "summary", "skills", "experience", "experience", "other", "education"]
 TITLES = [
     "Sales Associate",
     "Relationship Banker",
@@ -61,7 +67,13 @@ def criteria(draw: st.DrawFn) -> dict[str, object]:
     params: dict[str, object] = {}
     if kind == "skill":
         skills = draw(st.lists(st.sampled_from(SKILL_IDS), min_size=1, max_size=5, unique=True))
-        params = {"skills": skills, "cap": draw(st.integers(1, len(skills)))}
+        params = {
+            "skills": skills,
+            "cap": draw(st.integers(1, len(skills))),
+            "families": draw(st.lists(st.sampled_from(FAMILIES), max_size=3, unique=True)),
+            "partial": draw(st.floats(0, 10)),
+            "context": draw(st.lists(st.sampled_from(DOMAINS), max_size=2, unique=True)),
+        }
     elif kind == "experience_months":
         target = draw(st.integers(1, 120))
         params = {
@@ -135,6 +147,45 @@ def positions(draw: st.DrawFn) -> Position:
 
 
 @st.composite
+def placed(draw: st.DrawFn, profile: Profile) -> Profile:
+    """Return `profile` laid out on a text of 1000 characters: sections, entries, mentions."""
+    cuts = sorted(draw(st.lists(st.integers(1, 999), max_size=6, unique=True)))
+    bounds = list(zip([0, *cuts], [*cuts, 1000], strict=True))
+    regions = tuple(Region(draw(st.sampled_from(REGION_KINDS)), a, b) for a, b in bounds)
+    offsets = st.integers(0, 990)
+
+    def mention(text: str) -> Evidence:
+        start = draw(offsets)
+        return Evidence(1, start, start + draw(st.integers(1, 10)), text)
+
+    positions = tuple(
+        dataclasses.replace(p, evidence=(mention(p.title or "entry"),) if keep else ())
+        for p, keep in zip(
+            profile.experience.positions,
+            draw(st.lists(st.booleans(), min_size=len(profile.experience.positions))),
+            strict=False,
+        )
+    )
+    skills = tuple(
+        dataclasses.replace(s, evidence=tuple(mention(s.id) for _ in range(s.count)))
+        for s in profile.skills
+    )
+    cues = sorted((mention("cue") for _ in range(draw(st.integers(0, 12)))), key=lambda e: e.start)
+    kept, end = [], -1
+    for e in cues:  # cues never overlap, as regex matches do not
+        if e.start >= end:
+            kept.append(Cue(draw(st.sampled_from(DOMAINS)), 1, e.start, e.end, e.text))
+            end = e.end
+    return dataclasses.replace(
+        profile,
+        regions=regions,
+        cues=tuple(kept),
+        skills=skills,
+        experience=dataclasses.replace(profile.experience, positions=positions),
+    )
+
+
+@st.composite
 def profiles(draw: st.DrawFn) -> Profile:
     total = draw(st.integers(0, 400))
     profile = make_profile(
@@ -169,6 +220,8 @@ def profiles(draw: st.DrawFn) -> Profile:
         )
         for lang in profile.languages
     )
+    if draw(st.integers(0, 3)) > 0:
+        profile = draw(placed(profile))
     return dataclasses.replace(
         profile,
         language=draw(st.sampled_from([None, "en", "ro"])),

@@ -312,10 +312,9 @@ def rescore_opening(ctx: TaskContext, opening_id: int) -> int:
         ).all()
         # A JSON column stores None as JSON null, not SQL NULL: filter here, not in SQL.
         documents = [d for d in documents if d.profile]
-        for document in documents:
-            services.score_document(session, document, opening)
+        done = services.score_documents(session, documents, opening)
         session.commit()
-        return len(documents)
+        return done
 
 
 def warm_up() -> None:

@@ -30,6 +30,7 @@ from recruit.services.documents import (
     read_at_once,
     reclaim_dead_leases,
     score_document,
+    score_documents,
     submit_application,
     unreadable,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "read_at_once",
     "reclaim_dead_leases",
     "score_document",
+    "score_documents",
     "submit_application",
     "unreadable",
 ]

@@ -533,6 +533,14 @@ def score_document(session: Session, document: Document, opening: Opening) -> Sc
     return scorer.store()[0]
 
 
+def score_documents(session: Session, documents: Iterable[Document], opening: Opening) -> int:
+    """Score read documents of one opening in one flush (see `_Scorer`); return how many."""
+    scorer = _Scorer(session)
+    for document in documents:
+        scorer.add(document, opening)
+    return len(scorer.store())
+
+
 class _Scorer:
     """Score documents against their openings' current versions, written in one flush.
 

@@ -190,7 +190,7 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
 
 def rescore(session: Session, opening: Opening, cache_dir: Path | None = None) -> int:
     """Score every read application of the opening under its current version; return how many."""
-    from recruit.services.documents import score_document
+    from recruit.services.documents import score_documents
     from recruit.services.review import latest_read_document
 
     version = current_profile(session, opening)
@@ -201,16 +201,14 @@ def rescore(session: Session, opening: Opening, cache_dir: Path | None = None) -
         .where(Application.opening_id == opening.id, Application.scored_document_id.is_not(None))
     )
     if (n or 0) <= EAGER_LIMIT:
-        done = 0
-        for application in session.scalars(
-            select(Application).where(Application.opening_id == opening.id)
-        ):
-            document = latest_read_document(application)
-            if document is not None:
-                score_document(session, document, opening)  # the mirror updates the row
-                done += 1
-        session.flush()
-        return done
+        documents = [
+            document
+            for application in session.scalars(
+                select(Application).where(Application.opening_id == opening.id)
+            )
+            if (document := latest_read_document(application)) is not None
+        ]
+        return score_documents(session, documents, opening)  # with the mirror, one flush
     stored = _stored(session, opening, cache_dir)
     matrix = _matrix(session, stored, requirements)
     result = rank(matrix, requirements.weights, requirements.must_have)

@@ -33,7 +33,20 @@ class Template:
 
 
 class TemplateError(ValueError):
-    """A template uses a placeholder its kind does not have, or is empty or too long."""
+    """A template uses a placeholder its kind does not have, or is empty or too long.
+
+    An English msgid with its params, as ServiceError: the web translates `msgid`.
+    """
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(msgid % params if params else msgid)
+
+
+def _l(text: str) -> str:
+    """Mark `text` for translation; the web says it in the reader's language."""
+    return text
 
 
 @cache
@@ -62,16 +75,21 @@ def status_label(status: str, language: str) -> str:
 def check_template(kind: str, subject: str, body: str) -> None:
     """Raise TemplateError unless the template is non-empty and uses only its placeholders."""
     if not subject.strip() or not body.strip():
-        raise TemplateError("a template needs a subject and a text")
+        raise TemplateError(_l("a template needs a subject and a text"))
     if len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
-        raise TemplateError(f"at most {MAX_SUBJECT} characters of subject, {MAX_BODY:,} of text")
+        raise TemplateError(
+            _l("at most %(subject)s characters of subject, %(body)s of text"),
+            subject=MAX_SUBJECT,
+            body=f"{MAX_BODY:,}",
+        )
     allowed = set(placeholders(kind))
     unknown = sorted({m.group(1) for m in _PLACEHOLDER.finditer(subject + body)} - allowed)
     if unknown:
         names = ", ".join("{" + n + "}" for n in unknown)
         raise TemplateError(
-            f"unknown placeholder(s) {names}; use "
-            + ", ".join("{" + n + "}" for n in placeholders(kind))
+            _l("unknown placeholder(s) %(names)s; use %(known)s"),
+            names=names,
+            known=", ".join("{" + n + "}" for n in placeholders(kind)),
         )
 
 

@@ -197,7 +197,9 @@ def _parse_criterion(item: Any, index: int, source: str) -> Criterion:
     try:
         values = kind.check({p.name: p.parse(item) for p in kind.PARAMS})
     except Invalid as exc:
-        raise fail(str(exc)) from None
+        error = fail(str(exc))
+        error.reason = exc  # what the manager's form says, in the reader's language
+        raise error from None
     return kind(
         id=cid,
         label=label or kind.default_label(values),

@@ -129,7 +129,8 @@ def _profile_errors(exc: ProfileError, kept: list[int]) -> tuple[dict[int, str],
     message = str(exc).split(": ", 1)[-1]
     match = re.match(r"#(\d+)", exc.criterion or "")
     if match and 0 < int(match.group(1)) <= len(kept):
-        return {kept[int(match.group(1)) - 1]: message.split(": ", 1)[-1]}, ""
+        why = error_text(exc.reason) if exc.reason else message.split(": ", 1)[-1]
+        return {kept[int(match.group(1)) - 1]: why}, ""
     return {}, message
 
 

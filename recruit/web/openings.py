@@ -200,7 +200,7 @@ def emails_page(opening_id: int) -> str | Response:
                     session, opening, kind, language, subject.data or "", body.data or "", _actor()
                 )
             except emails.TemplateError as exc:
-                body.errors = [*body.errors, str(exc)]
+                body.errors = [*body.errors, error_text(exc)]
                 failed = True
         if not failed:
             session.commit()

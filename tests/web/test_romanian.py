@@ -278,6 +278,9 @@ class _Reader(HTMLParser):
             self.texts.append(" ".join(data.split()))
 
 
+_ADDRESSES = re.compile(r"\b(?:https?://|/)\S+|\S+@\S+")
+
+
 def english_in(texts: list[str], data: set[str], english_msgids: set[str]) -> list[str]:
     """Return the texts that are English: an untranslated msgid, or English words."""
     bad = []
@@ -285,7 +288,8 @@ def english_in(texts: list[str], data: set[str], english_msgids: set[str]) -> li
         if text in english_msgids:
             bad.append(text)
             continue
-        rest = text
+        # Links and addresses are data (a status link's random token can hold "-to-").
+        rest = _ADDRESSES.sub(" ", text)
         for value in sorted(data, key=len, reverse=True):
             rest = rest.replace(value, " ")
         # Whole words (not "to" in "toți"); abbreviations ("IT", "GDPR") are not words.
@@ -303,6 +307,7 @@ def test_the_english_detector_finds_english():
     assert english_in(["Ana Popescu", "5 luni de vânzări", "are permis"], set(), ids) == []
     assert english_in(["pentru toți", "IT și software", "Notă"], set(), ids) == []
     assert english_in(["The Sales Company"], {"The Sales Company"}, ids) == []
+    assert english_in(["Link: http://x.ro/status/a-to-b, scris la a-be@x.ro"], set(), ids) == []
 
 
 def _english_msgids() -> set[str]:
@@ -590,4 +595,42 @@ def test_a_service_refusal_is_said_in_the_readers_language(world, web):
     code, texts = _read(client, "/admin/users/invite", "post", data=data)
     assert code == 200
     assert "există deja un utilizator cu adresa de e-mail recrutor@example.ro" in texts
+    assert not english_in(texts, world["data"], _english_msgids())
+
+
+def test_a_refused_requirement_is_explained_in_romanian(world, web, session):
+    """The core's reason (a criterion's cap above its skills) reaches the form translated."""
+    from tests.web.test_manager import form_data
+
+    client = web.test_client()
+    f.sign_in(client, world["manager"])
+    _in_romanian(client)
+    o = world["opening"]
+    data = form_data(session, o)
+    skill = next(k for k, v in data.items() if k.endswith("-type") and v == "skill")
+    prefix = skill.removesuffix("type")
+    data |= {"action": "save", prefix + "cap": str(len(data[prefix + "skills"]) + 1)}
+    code, texts = _read(client, f"/manager/openings/{o.id}/requirements", "post", data=data)
+    assert code == 200
+    said = [t for t in texts if "este mai mult decât numărul de competențe alese" in t]
+    assert said, [t for t in texts if "„" in t]
+    assert not english_in(texts, world["data"], _english_msgids())
+    # The same refusal in English where the reader chose English.
+    client.post("/language", data={"lang": "en", "next": "/"})
+    body = client.post(f"/manager/openings/{o.id}/requirements", data=data)
+    assert "is more than the" in body.get_data(as_text=True)
+
+
+def test_an_email_template_refusal_is_romanian(world, web):
+    client = web.test_client()
+    f.sign_in(client, world["recruiter"])
+    _in_romanian(client)
+    o = world["opening"]
+    page = client.get(f"/recruiter/openings/{o.id}/emails").get_data(as_text=True)
+    names = re.findall(r'name="(\w+_body)"', page)
+    assert names
+    data = {n: "Bună ziua, {nimic}." for n in names}
+    data |= {n.removesuffix("body") + "subject": "Subiect" for n in names}
+    code, texts = _read(client, f"/recruiter/openings/{o.id}/emails", "post", data=data)
+    assert any("câmpuri de completat necunoscute: {nimic}" in t for t in texts), texts
     assert not english_in(texts, world["data"], _english_msgids())

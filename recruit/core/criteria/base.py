@@ -106,13 +106,23 @@ class ProfileError(ValueError):
         self.source = source
         self.line = line
         self.criterion = criterion
+        self.reason: Invalid | None = None  # a parameter's refusal, when that is the cause
         where = source if line is None else f"{source}, line {line}"
         what = f"criterion {criterion}: " if criterion else ""
         super().__init__(f"{where}: {what}{message}")
 
 
 class Invalid(Exception):
-    """A parameter value that a criterion type refuses, with why (no location yet)."""
+    """A parameter value that a criterion type refuses, with why (no location yet).
+
+    The why is an English msgid with %(name)s placeholders filled from `params`: `str()` is
+    the English (role files, the CLI, the API); the manager's form translates `msgid`.
+    """
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(msgid % params if params else msgid)
 
 
 Choices = Callable[[str | None], Sequence[tuple[str, str]]]
@@ -152,7 +162,12 @@ class Param:
         if self.kind == "choice":
             allowed = [v for v, _ in self.options()]
             if value not in allowed:
-                raise Invalid(f"'{self.name}' must be one of {', '.join(allowed)} (got {value!r})")
+                raise Invalid(
+                    _l("'%(name)s' must be one of %(allowed)s (got %(value)s)"),
+                    name=self.name,
+                    allowed=", ".join(allowed),
+                    value=repr(value),
+                )
             return str(value)
         if self.kind == "multi":
             return self._multi(value)
@@ -160,10 +175,10 @@ class Param:
             if isinstance(value, str):
                 value = [value]
             if value is None or not isinstance(value, list | tuple):
-                raise Invalid(f"'{self.name}' must be a list")
+                raise Invalid(_l("'%(name)s' must be a list"), name=self.name)
             cleaned = tuple(self.clean(v) if self.clean else v for v in value)
             if len(set(cleaned)) != len(cleaned):
-                raise Invalid(f"'{self.name}' lists a value twice")
+                raise Invalid(_l("'%(name)s' lists a value twice"), name=self.name)
             return cleaned
         return self.clean(value) if self.clean else value
 
@@ -202,9 +217,17 @@ class Param:
     def _int(self, value: Any) -> int:
         low = int(self.low or 0)
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise Invalid(f"'{self.name}' must be a whole number of at least {low}")
+            raise Invalid(
+                _l("'%(name)s' must be a whole number of at least %(low)s"), name=self.name, low=low
+            )
         if self.high is not None and value > self.high:
-            raise Invalid(f"'{self.name}' {value} is out of range {low} to {self.high:g}")
+            raise Invalid(
+                _l("'%(name)s' %(value)s is out of range %(low)s to %(high)s"),
+                name=self.name,
+                value=value,
+                low=low,
+                high=f"{self.high:g}",
+            )
         return value
 
     def _number(self, value: Any) -> float:
@@ -213,11 +236,17 @@ class Param:
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise Invalid(f"'{self.name}' must be a number")
+            raise Invalid(_l("'%(name)s' must be a number"), name=self.name)
         low = -math.inf if self.low is None else self.low
         high = math.inf if self.high is None else self.high
         if not low <= value <= high:
-            raise Invalid(f"'{self.name}' {value:g} is out of range {low:g} to {high:g}")
+            raise Invalid(
+                _l("'%(name)s' %(value)s is out of range %(low)s to %(high)s"),
+                name=self.name,
+                value=f"{value:g}",
+                low=f"{low:g}",
+                high=f"{high:g}",
+            )
         return float(value)
 
     def _multi(self, value: Any) -> tuple[str, ...]:
@@ -231,13 +260,21 @@ class Param:
             or not value
             or not all(isinstance(v, str) for v in value)
         ):
-            raise Invalid(f"'{self.name}' must be a non-empty list of {noun}s")
+            raise Invalid(
+                _l("'%(name)s' must be a non-empty list of %(noun)ss"), name=self.name, noun=noun
+            )
         allowed = {v for v, _ in self.options()}
         unknown = [v for v in value if v not in allowed]
         if unknown:
-            raise Invalid(f"unknown {noun}(s) {', '.join(map(repr, unknown))}")
+            raise Invalid(
+                _l("unknown %(noun)s(s) %(values)s"),
+                noun=noun,
+                values=", ".join(map(repr, unknown)),
+            )
         if len(set(value)) != len(value):
-            raise Invalid(f"'{self.name}' lists a {noun.split()[0]} twice")
+            raise Invalid(
+                _l("'%(name)s' lists a %(noun)s twice"), name=self.name, noun=noun.split()[0]
+            )
         return tuple(value)
 
 

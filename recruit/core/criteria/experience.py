@@ -47,7 +47,11 @@ class ExperienceCriterion(Criterion):
     @classmethod
     def check(cls, values: dict[str, Any]) -> dict[str, Any]:
         if values["minimum"] > values["target"]:
-            raise Invalid(f"'minimum' {values['minimum']} is above 'target' {values['target']}")
+            raise Invalid(
+                _l("'minimum' %(minimum)s is above 'target' %(target)s"),
+                minimum=values["minimum"],
+                target=values["target"],
+            )
         return values
 
     @classmethod

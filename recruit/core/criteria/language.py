@@ -46,7 +46,7 @@ def _rules(language: str | None) -> Sequence[tuple[str, str]]:
 
 def _code(value: Any) -> str:
     if not isinstance(value, str) or len(value) != 2 or not value.isalpha():
-        raise Invalid("'language' must be a two-letter ISO 639-1 code")
+        raise Invalid(_l("'language' must be a two-letter ISO 639-1 code"))
     return value.lower()
 
 

@@ -12,7 +12,7 @@ from recruit.core.profile import Profile
 
 def _category(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > 5:
-        raise Invalid("'category' must be a licence category such as 'B'")
+        raise Invalid(_l("'category' must be a licence category such as 'B'"))
     return value.strip().upper()
 
 

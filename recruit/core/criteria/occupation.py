@@ -31,7 +31,7 @@ def family_options(language: str | None) -> Sequence[tuple[str, str]]:
 
 def _isco(value: Any) -> str:
     if not isinstance(value, str) or not value.isdigit() or not 1 <= len(value) <= 4:
-        raise Invalid("'isco' must list ISCO-08 group codes of 1 to 4 digits, such as '3312'")
+        raise Invalid(_l("'isco' must list ISCO-08 group codes of 1 to 4 digits, such as '3312'"))
     return value
 
 
@@ -116,7 +116,11 @@ class OccupationMonthsCriterion(Criterion):
     @classmethod
     def check(cls, values: dict[str, Any]) -> dict[str, Any]:
         if values["minimum"] > values["target"]:
-            raise Invalid(f"'minimum' {values['minimum']} is above 'target' {values['target']}")
+            raise Invalid(
+                _l("'minimum' %(minimum)s is above 'target' %(target)s"),
+                minimum=values["minimum"],
+                target=values["target"],
+            )
         return values
 
     @classmethod

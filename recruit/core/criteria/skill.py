@@ -149,7 +149,9 @@ class SkillCriterion(Criterion):
     def check(cls, values: dict[str, Any]) -> dict[str, Any]:
         if values["cap"] > len(values["skills"]):
             raise Invalid(
-                f"'cap' {values['cap']} is more than the {len(values['skills'])} skills listed"
+                _l("'cap' %(cap)s is more than the %(n)s skills listed"),
+                cap=values["cap"],
+                n=len(values["skills"]),
             )
         return values
 

@@ -27,7 +27,9 @@ class WrittenAccuracyCriterion(Criterion):
     def check(cls, values: dict[str, Any]) -> dict[str, Any]:
         if values["zero_at"] <= values["full_at"]:
             raise Invalid(
-                f"'zero_at' {values['zero_at']:g} must be above 'full_at' {values['full_at']:g}"
+                _l("'zero_at' %(zero)s must be above 'full_at' %(full)s"),
+                zero=f"{values['zero_at']:g}",
+                full=f"{values['full_at']:g}",
             )
         return values
 

@@ -63,6 +63,19 @@ def parse_id(text: str | None) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+# A private link's token as secrets.token_urlsafe writes it (the column holds up to 64).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def parse_token(text: str | None) -> str | None:
+    """Return `text` if it can be a status token (URL-safe base64, at most 64), else None.
+
+    Anything else names no row, and is never sent to the database: PostgreSQL refuses a
+    NUL in a text comparison, which was a 500 for an anonymous visitor of /status/a%00.
+    """
+    return text if text is not None and _TOKEN.fullmatch(text) else None
+
+
 def as_utc(when: dt.datetime) -> dt.datetime:
     """Return a stored time as timezone-aware UTC (SQLite hands back naive datetimes)."""
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

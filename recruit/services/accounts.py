@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from recruit.core.contacts import normalise_email
 from recruit.core.passwords import MAX_LENGTH, MIN_LENGTH, password_weakness
+from recruit.core.printable import unprintable
 from recruit.db.models import (
     USER_ROLES,
     AuditEvent,
@@ -74,7 +75,9 @@ def create_user(session: Session, email: str, password: str, role: str, name: st
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    email = normalise_email(email)
+    # No address holds a control character (PostgreSQL compares no NUL): nobody's account.
+    user = None if unprintable(email) else session.scalar(select(User).where(User.email == email))
     if user is None or not user.active or len(password) > MAX_LENGTH:
         _hasher.hash(password[:MAX_LENGTH])  # same work either way: timing reveals no account
         return None

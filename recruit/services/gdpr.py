@@ -25,6 +25,7 @@ from recruit.db.models import (
     SiteSetting,
     User,
     as_utc,
+    parse_token,
     utcnow,
 )
 from recruit.services import duplicates
@@ -233,7 +234,7 @@ def purge_task(sessions: sessionmaker[Session], storage: LocalStorage) -> PurgeR
 
 def application_for_token(session: Session, token: str) -> Application | None:
     """Return the application a candidate's status token opens, unless erased."""
-    if not token or len(token) > 64:
+    if parse_token(token) is None:
         return None
     application = session.scalar(select(Application).where(Application.status_token == token))
     if application is None or application.candidate.erased_at is not None:

@@ -30,6 +30,7 @@ from recruit.db.models import (
     Score,
     User,
     parse_id,
+    parse_token,
 )
 from recruit.db.search import prefilter
 from recruit.services.accounts import audit
@@ -703,7 +704,7 @@ def add_note(session: Session, application: Application, body: str, author: User
 
 def find_application(session: Session, token: str) -> Application | None:
     """Return the application with this private status token."""
-    if not token or len(token) > 64:
+    if parse_token(token) is None:
         return None
     return session.scalar(select(Application).where(Application.status_token == token))
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from recruit import services
+from recruit.core.printable import unprintable
 from recruit.db.models import (
     OUTBOX_STATUSES,
     USER_ROLES,
@@ -340,9 +341,15 @@ def purge() -> Response:
 def audit_log() -> str:
     """Read the audit log, newest first, filtered by action or subject."""
     session = db_session()
-    action = request.args.get("action", "")[:60]
-    subject_type = request.args.get("subject_type", "")[:40]
-    subject_id = request.args.get("subject_id", "")[:64]
+    # A filter with control characters is ignored: no event holds one (PostgreSQL compares no NUL).
+    action, subject_type, subject_id = (
+        "" if unprintable(value) else value
+        for value in (
+            request.args.get("action", "")[:60],
+            request.args.get("subject_type", "")[:40],
+            request.args.get("subject_id", "")[:64],
+        )
+    )
     before = parse_id(request.args.get("before"))
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE)
     if action:

@@ -1008,6 +1008,15 @@ def png_bytes(width: int = 64, height: int = 64) -> bytes:
     )
 
 
+def gif_bytes(width: int = 64, height: int = 64) -> bytes:
+    """Return a small valid GIF: a picture type the product does not take as a CV."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (width, height), 200).save(buf, "GIF")
+    return buf.getvalue()
+
+
 def encrypted_pdf(password: str = "secret") -> bytes:
     """Return a CV PDF that needs `password` to open."""
     return render_pdf(sample_cvs()["ro"], "single", encrypt=password)
@@ -1147,3 +1156,85 @@ def slow_pdf(operators: int = 3_000_000) -> bytes:
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         ]
     )
+
+
+# --- pictures of CVs: scans and phone photos, for OCR ------------------------------------
+
+
+def page_image(pdf: bytes, dpi: int, page: int = 0):  # type: ignore[no-untyped-def]
+    """Return page `page` of `pdf` as a grey PIL image rendered at `dpi` (pypdfium2)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return doc[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
+def image_bytes(img, fmt: str = "PNG", quality: int = 90, dpi: int | None = None) -> bytes:  # type: ignore[no-untyped-def]
+    """Return `img` encoded as PNG or JPEG (with its resolution recorded when `dpi` is given)."""
+    buf = io.BytesIO()
+    extra: dict = {"dpi": (dpi, dpi)} if dpi else {}  # type: ignore[type-arg]
+    if fmt == "JPEG":
+        img.convert("RGB").save(buf, "JPEG", quality=quality, **extra)
+    else:
+        img.save(buf, "PNG", **extra)
+    return buf.getvalue()
+
+
+def scanned_pdf(pdf: bytes, dpi: int = 200) -> bytes:
+    """Return `pdf` as a scanner makes it: every page only a picture of itself, no text."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+
+    pages = len(pdfium.PdfDocument(pdf))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for i in range(pages):
+        png = io.BytesIO(image_bytes(page_image(pdf, dpi, i)))
+        c.drawImage(ImageReader(png), 0, 0, PAGE_W, PAGE_H)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def phone_photo(  # type: ignore[no-untyped-def]
+    img,
+    *,
+    angle: float = 3.0,
+    blur: float = 1.0,
+    light: float = 0.35,
+    quality: int = 70,
+    turn: int = 0,
+    seed: int = 0,
+) -> bytes:
+    """Return a phone photo of the page `img`: turned `angle` degrees, blurred, lit unevenly
+    (`light`: how much darker the far corner is), on a grey desk, as a JPEG of `quality`.
+    `turn` (0, 90, 180, 270) photographs it sideways or upside down."""
+    import random
+
+    from PIL import Image, ImageFilter
+
+    rnd = random.Random(seed)
+    page = img.convert("L")
+    margin = page.width // 12
+    desk = Image.new("L", (page.width + 2 * margin, page.height + 2 * margin), 110)
+    desk.paste(page, (margin, margin))
+    photo = desk.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=110)
+    # A lamp on one side: brightness falls off linearly towards the opposite corner.
+    import numpy as np
+
+    w, h = photo.size
+    dx, dy = rnd.choice(((1.0, 0.0), (0.7, 0.7), (-0.7, 0.7), (0.0, -1.0)))
+    ys, xs = np.mgrid[0:h, 0:w]
+    v = dx * xs / w + dy * ys / h
+    v = (v - v.min()) / max(float(v.max() - v.min()), 1e-9)
+    shade = Image.fromarray((255 * (1 - light * v)).astype(np.uint8), "L")
+    photo = Image.composite(photo, Image.new("L", (w, h), 0), shade)
+    photo = photo.filter(ImageFilter.GaussianBlur(blur))
+    noise = Image.effect_noise((w, h), 6)  # sensor grain around mid-grey
+    photo = Image.blend(photo, noise, 0.04)
+    if turn:
+        photo = photo.rotate(turn, expand=True)
+    return image_bytes(photo.convert("RGB"), "JPEG", quality)

@@ -106,7 +106,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "ro.docx": cvgen.render_docx(cvgen.sample_cvs()["ro_plain"]),
         "encrypted.pdf": cvgen.encrypted_pdf(),
         "truncated.pdf": cvgen.truncated_pdf(),
-        "photo.pdf": cvgen.png_bytes(),
+        "photo.pdf": cvgen.gif_bytes(),
         "scan.pdf": cvgen.image_only_pdf(),
         "cv.odt": cvgen.odt_bytes(),
         "chef.pdf": cvgen.render_pdf(CHEF, "single"),
@@ -152,9 +152,13 @@ def test_parse_prints_one_object_per_file_in_input_order(corpus: dict[str, Path]
         "encrypted.pdf": ("error", "encrypted"),
         "truncated.pdf": ("error", "corrupt"),
         "photo.pdf": ("error", "not_a_pdf"),
-        "scan.pdf": ("needs_review", "no_text_layer"),
         "cv.odt": ("error", "unsupported_type"),
     }
+    # A scan is read by OCR where Tesseract is installed (its header lines are small and
+    # blurry: a person checks them), and kept for a person where it is not.
+    scan = by["scan.pdf"]
+    assert scan["status"] == "needs_review", scan
+    assert scan["error"]["code"] in ("ocr_low_confidence", "no_text_layer")
     for name, (status, code) in expected.items():
         assert (by[name]["status"], by[name]["error"]["code"]) == (status, code), name
         assert by[name]["error"]["message"] and by[name]["sha256"]

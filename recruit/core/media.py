@@ -9,11 +9,15 @@ import zlib
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PNG = "image/png"
+JPEG = "image/jpeg"
+# Pictures of a CV (a phone photo of the paper, a scan saved as an image): read by OCR.
+IMAGE_TYPES = frozenset({PNG, JPEG})
 
 # What the product accepts as a CV: the upload form, the API, the bulk import and the reader
 # all ask `cv_media_type`, so a type added here (once the reader can read it) is added
 # everywhere at once.
-CV_MEDIA_TYPES = frozenset({PDF, DOCX})
+CV_MEDIA_TYPES = frozenset({PDF, DOCX}) | IMAGE_TYPES
 
 # The file extension each type is served with. A type missing here (HTML, unknown bytes) is
 # served as a generic download: its own extension would open it in a browser once saved.
@@ -42,12 +46,10 @@ _NAMES = {
         ": in LibreOffice choose File > Export as PDF",
     ),
     "application/rtf": ("RTF", ": open it in your editor and save it as PDF"),
-    "image/png": ("image (PNG)", " exported from your editor, not a photo or scan"),
-    "image/jpeg": ("image (JPEG)", " exported from your editor, not a photo or scan"),
-    "image/gif": ("image (GIF)", " exported from your editor, not a photo or scan"),
-    "image/tiff": ("image (TIFF)", " exported from your editor, not a photo or scan"),
-    "image/webp": ("image (WebP)", " exported from your editor, not a photo or scan"),
-    "image/heic": ("image (HEIC)", " exported from your editor, not a photo or scan"),
+    "image/gif": ("image (GIF)", ", or the photo saved as JPEG"),
+    "image/tiff": ("image (TIFF)", ", or the photo saved as JPEG"),
+    "image/webp": ("image (WebP)", ", or the photo saved as JPEG"),
+    "image/heic": ("image (HEIC)", ", or the photo saved as JPEG"),
     "text/html": ("web page (HTML)", ": print the page to PDF"),
     "text/plain": ("plain text", ""),
     "application/zip": ("ZIP archive", ": send the CV itself, not an archive"),

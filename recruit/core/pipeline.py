@@ -29,7 +29,11 @@ class Analysis:
 
 def analyse(data: bytes, filename: str = "", *, limits: Limits | None = None) -> Analysis:
     """Read a CV file and extract its profile, typos included."""
-    read = read_document(data, filename, limits=limits)
+    return analyse_read(read_document(data, filename, limits=limits))
+
+
+def analyse_read(read: ReadResult) -> Analysis:
+    """Extract the profile, typos included, of a CV already read."""
     if not read.text.strip():
         return Analysis(read, None)
     report = find_typos(read.text, read.language, read.page_starts)

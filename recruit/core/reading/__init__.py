@@ -1,10 +1,12 @@
-"""Read a CV (PDF or DOCX bytes) into normalised text in reading order, or say why not.
+"""Read a CV (PDF, DOCX, or a PNG/JPEG picture of one, by OCR) into normalised text in
+reading order, or say why not.
 
 `read_document` never raises for bad input: every failure is a `ReadResult` whose
 `DocumentError` carries a code (see ARCHITECTURE.md) and a message for the candidate.
 
 One job per module: `media` (core) says what the bytes are, `sandbox` runs the parse in a
-child with hard limits, `pdf` and `docx` parse, `assembly` builds the text and its geometry.
+child with hard limits, `pdf` and `docx` parse, `ocr` reads pictures of pages (scans, phone
+photos), `assembly` builds the text and its geometry.
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ from recruit.core.contacts import (
     merge_links,
     values,
 )
-from recruit.core.media import CV_MEDIA_TYPES, DOCX, PDF, describe, sniff_media_type
+from recruit.core.media import (
+    CV_MEDIA_TYPES,
+    DOCX,
+    IMAGE_TYPES,
+    PDF,
+    describe,
+    sniff_media_type,
+)
+from recruit.core.reading.ocr import LOW_CONFIDENCE
 from recruit.core.reading.result import (
     ERROR_CODES,
     MESSAGES,
@@ -95,24 +105,34 @@ def _finish(sha: str, media: str, f: dict[str, Any]) -> ReadResult:
         cid_count=f.get("cid", 0),
         replacement_count=f.get("fffd", 0),
         ocr=f.get("ocr", False),
+        ocr_confidence=f.get("ocr_confidence"),
         page_sizes=f.get("page_sizes", ()),
         spans=f.get("spans", ()),
         embedded_files=f.get("embedded_files", ()),
         images=f.get("images", ()),
     )
-    if f.get("no_text"):
-        msg = MESSAGES["no_text_layer"]
-        msg += (
-            " We read it with OCR; a recruiter will check the text."
-            if result.ocr
-            else " (Automatic text recognition, OCR, is not installed here.)"
-        )
+    if result.ocr and (result.ocr_confidence or 0.0) < LOW_CONFIDENCE:
+        msg = MESSAGES["ocr_low_confidence"].format(what=_picture(media))
+        error = DocumentError("ocr_low_confidence", msg)
+        result = replace(result, status="needs_review", error=error)
+    elif f.get("no_text") and not result.ocr:
+        msg = MESSAGES["no_text_layer"] + _NO_OCR
         result = replace(result, status="needs_review", error=DocumentError("no_text_layer", msg))
     return result
 
 
+_NO_OCR = " (Automatic text recognition, OCR, is not installed here.)"
+
+
+def _picture(media: str | None) -> str:
+    return "scanned PDF" if media == PDF else "picture"
+
+
 def _error(sha: str, media: str | None, code: str, **fmt: Any) -> ReadResult:
-    message = fmt.pop("message", None) or MESSAGES[code].format(**fmt)
+    if code == "no_text_layer" and media in IMAGE_TYPES:
+        # A picture of a CV where OCR is not installed: kept for a person to read.
+        fmt["message"] = _NO_OCR_PICTURE
+    message = fmt.pop("message", None) or MESSAGES[code].format(what=_picture(media), **fmt)
     status = "needs_review" if code == "no_text_layer" else "error"
     return ReadResult(
         status=status,
@@ -141,6 +161,10 @@ def _refusal(media: str | None, filename: str, *, empty: bool) -> DocumentError 
     )
 
 
+_NO_OCR_PICTURE = (
+    "This is a picture of a CV, and automatic text recognition (OCR) is not installed here, "
+    "so a recruiter will read it. A PDF exported from your editor reads best."
+)
 _EMPTY = "This file is empty (0 bytes), perhaps the upload failed. Please upload your CV again."
 
 

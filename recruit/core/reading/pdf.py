@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 import zlib
-from dataclasses import replace
 from typing import Any
 
 import pdfplumber
@@ -29,6 +24,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from recruit.core import layout
 from recruit.core.normalise import is_bullet
+from recruit.core.reading import ocr
 from recruit.core.reading.assembly import build_text
 from recruit.core.reading.result import Box, EmbeddedFile, Limits, Timeout
 
@@ -51,23 +47,18 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
             return {"error": "corrupt"}
         if len(pages) > limits.max_pages:
             return {"error": "too_many_pages", "pages": len(pages), "limit": limits.max_pages}
-        fields = _read_pages(pdf, pages, deadline)
+        fields = _read_pages(pdf, pages, deadline, data)
         fields["doc_date"] = _pdf_date(pdf.metadata)
         fields["embedded_files"] = embedded_files(pdf.doc, limits.max_embedded_bytes)
     alnum = sum(ch.isalnum() for ch in fields["text"])
-    garbage = fields["cid"] + fields["fffd"]
-    if alnum < 40 * len(pages) or garbage > alnum:
+    if fields.get("ocr") and alnum < ocr.MIN_ALNUM:
+        return {"error": "no_text", "pages": len(pages)}  # OCR found nothing: no CV to invent
+    if alnum < 40 * len(pages) or fields["cid"] + fields["fffd"] > alnum:
         fields["no_text"] = True
-        ocred = _ocr(data, deadline)
-        if ocred is not None:
-            ocr_fields = parse_pdf(ocred, replace(limits, timeout_s=deadline - time.monotonic()))
-            if "error" not in ocr_fields:
-                ocr_fields.update(no_text=True, ocr=True, embedded_files=fields["embedded_files"])
-                return ocr_fields
     return fields
 
 
-def _read_pages(pdf: Any, pages: list[Any], deadline: float) -> dict[str, Any]:
+def _read_pages(pdf: Any, pages: list[Any], deadline: float, data: bytes) -> dict[str, Any]:
     """Order the characters of every page into text; collect link targets and image boxes."""
     device = _CharDevice(pdf.rsrcmgr)
     device.deadline = deadline
@@ -76,11 +67,19 @@ def _read_pages(pdf: Any, pages: list[Any], deadline: float) -> dict[str, Any]:
     sizes: list[tuple[float, float]] = []
     images: list[Box] = []
     uris: dict[str, None] = {}
+    scanned: list[int] = []  # pages read by OCR
+    confidences: list[float] = []
     for pno, page in enumerate(pages, start=1):
         if time.monotonic() > deadline:
             raise Timeout
         interp.process_page(page.page_obj)
         words = layout.build_words(device.chars)
+        if _scanned(device) and ocr.available():
+            # A picture of a page and (next to) no text: a scan. Its words come from OCR.
+            scan = ocr.read_page(_render(data, pno - 1), ocr.RENDER_DPI, deadline)
+            words, device.images = scan.words, []
+            confidences.extend(scan.confidences)
+            scanned.append(pno)
         seg_pages.append(layout.build_segments(words, is_bullet) if words else [])
         sizes.append((round(device.width, 2), round(device.height, 2)))
         images.extend((pno, *box) for box in device.images)
@@ -88,11 +87,50 @@ def _read_pages(pdf: Any, pages: list[Any], deadline: float) -> dict[str, Any]:
     seg_pages = layout.drop_running_lines(seg_pages, [h for _, h in sizes])
     ordered = [layout.page_order(segs) for segs in seg_pages]
     fields = build_text(ordered)
+    if scanned:
+        fields["ocr"] = True
+        fields["ocr_pages"] = tuple(scanned)
+        fields["ocr_confidence"] = (
+            round(sum(confidences) / len(confidences), 1) if confidences else 0.0
+        )
     fields["pages"] = len(pages)
     fields["page_sizes"] = tuple(sizes)
     fields["images"] = tuple(images)
     fields["uris"] = tuple(uris)
     return fields
+
+
+# A page is a scan when pictures cover this share of it and its text layer holds fewer
+# letters and digits than `_SCAN_ALNUM` (a scanner's stamp, a page number).
+_SCAN_COVER = 0.3
+_SCAN_ALNUM = 40
+
+
+def _scanned(device: _CharDevice) -> bool:
+    """Tell whether the page just processed is a picture of text, or text we cannot decode."""
+    alnum = sum(ch[0].isalnum() for ch in device.chars)
+    garbage = sum(ch[0].startswith("(cid:") or ch[0] == "\ufffd" for ch in device.chars)
+    if garbage > max(alnum, _SCAN_ALNUM):
+        return True  # glyphs without Unicode (a font with no map): only their picture reads
+    if alnum >= _SCAN_ALNUM or not device.images:
+        return False
+    area = sum((x1 - x0) * (bottom - top) for x0, top, x1, bottom in device.images)
+    return area >= _SCAN_COVER * device.width * device.height
+
+
+def _render(data: bytes, index: int) -> Any:
+    """Return page `index` as a grey PIL image at `ocr.RENDER_DPI` (pdfium, as pdfplumber)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        page = doc[index]
+        try:
+            return page.render(scale=ocr.RENDER_DPI / 72, grayscale=True).to_pil()
+        finally:
+            page.close()
+    finally:
+        doc.close()
 
 
 def _link_targets(page: Any) -> list[str]:
@@ -102,28 +140,6 @@ def _link_targets(page: Any) -> list[str]:
     except Exception:  # noqa: BLE001 - a malformed annotation must not cost the CV its text
         return []
     return [link["uri"].strip() for link in links if isinstance(link.get("uri"), str)]
-
-
-def _ocr(data: bytes, deadline: float) -> bytes | None:
-    """OCR a scanned PDF with ocrmypdf (Romanian + English) when it is installed."""
-    exe = shutil.which("ocrmypdf")
-    if exe is None or shutil.which("tesseract") is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        src, dst = os.path.join(tmp, "in.pdf"), os.path.join(tmp, "out.pdf")
-        with open(src, "wb") as f:
-            f.write(data)
-        try:
-            subprocess.run(
-                [exe, "-q", "-l", "ron+eng", "--skip-text", src, dst],
-                timeout=max(1.0, deadline - time.monotonic()),
-                check=True,
-                capture_output=True,
-            )
-            with open(dst, "rb") as f:
-                return f.read()
-        except (subprocess.SubprocessError, OSError):
-            return None
 
 
 def _pdf_date(metadata: dict[str, Any]) -> datetime.date | None:

@@ -8,14 +8,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 MESSAGES = {
-    "not_a_pdf": "This file is not a PDF or DOCX, whatever its name says{what}. "
-    "Please upload your CV as a PDF (or DOCX) exported from your editor.",
+    "not_a_pdf": "This file is not a PDF, DOCX or photo (JPEG, PNG), whatever its name "
+    "says{what}. Please upload your CV as a PDF (or DOCX) exported from your editor.",
     "encrypted": "This PDF is protected by a password, so we cannot read it. "
     "Please upload a copy without a password.",
     "corrupt": "This file is damaged or incomplete (perhaps the upload was cut off), so we "
     "cannot read it. Please export your CV again and upload the new file.",
     "no_text_layer": "This PDF is a scanned image with no text we can read. Please upload the "
     "PDF exported from your editor (Word, Google Docs, Europass).",
+    "no_text": "We found no text in this {what}: it looks blank, or too dark or blurred to "
+    "read. Please upload the PDF exported from your editor, or a sharp, well-lit photo of "
+    "the whole page.",
+    "ocr_low_confidence": "We read this {what} with text recognition (OCR), but parts of it "
+    "were hard to make out; a recruiter will check the text. A PDF exported from your editor "
+    "reads best.",
     "too_large": "This file is larger than the {limit} MB limit. Please upload a smaller PDF "
     "(export it again without large pictures).",
     "too_many_pages": "This document has {pages} pages; we accept at most {limit}. "
@@ -37,6 +43,8 @@ ERROR_CODES = frozenset(
         "too_many_pages",
         "timeout",
         "unsupported_type",
+        "no_text",  # OCR found no text on a picture or a scan: no CV is made up
+        "ocr_low_confidence",  # read by OCR, but unsure of its words: a person checks
     }
 )
 
@@ -90,7 +98,8 @@ class ReadResult:
     handles: tuple[str, ...] = ()  # "@name", "skype:name": see core/contacts.py
     cid_count: int = 0  # glyphs with no Unicode mapping, dropped from the text
     replacement_count: int = 0  # U+FFFD characters, dropped from the text
-    ocr: bool = False  # the text came from OCR
+    ocr: bool = False  # the text (of some pages) came from OCR ("read by OCR")
+    ocr_confidence: float | None = None  # mean word confidence of the OCR, 0-100
     page_sizes: tuple[tuple[float, float], ...] = ()  # (width, height) in points, PDF only
     spans: tuple[Span, ...] = field(default=(), repr=False)
     embedded_files: tuple[EmbeddedFile, ...] = field(default=(), repr=False)  # PDF only

@@ -28,7 +28,7 @@ except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
 from recruit.core.lifeline import close_in_child, watch_parent
-from recruit.core.media import DOCX, PDF
+from recruit.core.media import DOCX, IMAGE_TYPES, PDF
 from recruit.core.reading.result import TOO_COMPLEX, Limits, Timeout
 
 Parser = Callable[[bytes, Limits], dict[str, Any]]
@@ -44,6 +44,10 @@ def parser(media: str) -> Parser:
         from recruit.core.reading.docx import parse_docx
 
         return parse_docx
+    if media in IMAGE_TYPES:
+        from recruit.core.reading.ocr import parse_image
+
+        return parse_image
     raise ValueError(f"no parser for {media}")
 
 

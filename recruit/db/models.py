@@ -342,6 +342,8 @@ class Document(Base):
     pages: Mapped[int | None] = mapped_column(Integer, default=None)
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     text: Mapped[str | None] = mapped_column(Text, default=None)
+    # Read by text recognition (a photo, a scan): its mean word confidence, 0-100; else None.
+    ocr_confidence: Mapped[float | None] = mapped_column(Float, default=None)
     profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     extractor_version: Mapped[str | None] = mapped_column(String(40), default=None)
     # Task state lives here so a restart resumes queued and interrupted work.

@@ -480,6 +480,7 @@ def process_documents(
             document.pages = read.pages
             document.language = read.language
             document.text = read.text or None
+            document.ocr_confidence = read.ocr_confidence if read.ocr else None
             document.profile = outcome.profile.to_dict() if outcome.profile else None
             document.extractor_version = EXTRACTOR_VERSION
             error = read.error

@@ -1,7 +1,8 @@
 """Bulk import of a recruiter's folder (or zip) of CVs into an opening.
 
 What a file is comes from its bytes (`media.cv_media_type`, as for the upload form), never
-from its name: a PDF saved as `.txt` is imported, a photo named `.pdf` is not. Each file is
+from its name: a PDF saved as `.txt` is imported, and so is a photo of a CV (JPEG, PNG, read
+by OCR) whatever it is called, while a GIF named `.pdf` is not. Each file is
 stored first, then recorded as a queued document of its own application. Files
 are deduplicated by the sha256 of their bytes, so running the same import again resumes an
 interrupted one: what was recorded is skipped, what was not is added.

@@ -505,7 +505,7 @@ def upload(form: dict[str, Any], opening_id: int) -> dict[str, Any]:
     file = form["file"]
     data = file.read()
     if cv_media_type(data) is None:
-        _bad("the file is not a PDF or DOCX", file="not a PDF or DOCX")
+        _bad("the file is not a PDF, DOCX, JPEG or PNG", file="not a PDF, DOCX, JPEG or PNG")
     try:
         submission = services.submit_application(
             db_session(),

@@ -82,7 +82,10 @@ class CvFile:
             raise ValidationError(_l("The file is empty."))
         if cv_media_type(data) is None:
             raise ValidationError(
-                _l("This file is not a PDF or a Word (.docx) document. Please choose another.")
+                _l(
+                    "This file is not a PDF, a Word (.docx) document or a photo of your CV "
+                    "(JPEG, PNG). Please choose another."
+                )
             )
 
 
@@ -111,7 +114,7 @@ class ApplyForm(FlaskForm):
         ],
     )
     cv = FileField(
-        _l("Your CV (PDF or Word .docx)"),
+        _l("Your CV (PDF, Word .docx or a photo)"),
         validators=[FileRequired(_l("Please choose your CV file.")), CvFile()],
     )
     consent = BooleanField(
@@ -122,7 +125,7 @@ class ApplyForm(FlaskForm):
 
 class VersionForm(FlaskForm):
     cv = FileField(
-        _l("Your CV (PDF or Word .docx)"),
+        _l("Your CV (PDF, Word .docx or a photo)"),
         validators=[FileRequired(_l("Please choose your CV file.")), CvFile()],
     )
 

@@ -468,6 +468,14 @@ REVIEW_REASONS = {
         "the editor."
     ),
     "ocr": _l("Scanned picture read by text recognition (OCR): check the text against the file."),
+    "ocr_low_confidence": _l(
+        "Read by text recognition (OCR), but unsure of many words (a blurred or dark photo): "
+        "check the text against the original file."
+    ),
+    "no_text": _l(
+        "A picture or scan where text recognition (OCR) found no text (blank, dark or "
+        "blurred): open the original, or ask for the PDF exported from the editor."
+    ),
     "encrypted": _l("Protected by a password: ask the candidate for a copy without one."),
     "not_a_pdf": _l(
         "Not a CV document, whatever its name says: ask for the CV as a PDF or Word file."

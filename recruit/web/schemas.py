@@ -340,7 +340,10 @@ class ApplicationDetailSchema(ApplicationSchema):
 class UploadSchema(Strict):
     """A CV received outside the site, sent as multipart/form-data."""
 
-    file = FileUpload(required=True, metadata={"description": "the CV, PDF or DOCX"})
+    file = FileUpload(
+        required=True,
+        metadata={"description": "the CV: PDF, DOCX, or a JPEG/PNG photo (read by OCR)"},
+    )
     name = Text(required=True, validate=validate.Length(1, 200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
     phone = Text(load_default="", validate=validate.Length(max=40))

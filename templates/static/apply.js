@@ -18,10 +18,12 @@
   }
 
   // The same marks the server's sniffer (recruit/core/media.py) starts from: "%PDF-" in the
-  // first kilobyte, or a zip package (a .docx; the server looks inside it).
+  // first kilobyte, a zip package (a .docx; the server looks inside it), or a PNG or JPEG
+  // picture (a photo of a paper CV, read by OCR).
   function looksLikeCv(bytes) {
     var head = String.fromCharCode.apply(null, bytes);
-    return head.indexOf("%PDF-") >= 0 || head.indexOf("PK\u0003\u0004") === 0;
+    return head.indexOf("%PDF-") >= 0 || head.indexOf("PK\u0003\u0004") === 0 ||
+      head.indexOf("\u0089PNG") === 0 || head.indexOf("\u00ff\u00d8\u00ff") === 0;
   }
 
   function check() {

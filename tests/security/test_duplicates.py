@@ -210,7 +210,7 @@ def test_the_status_link_takes_another_file_for_its_own_application(web, world, 
         data={"cv": (io.BytesIO(b"plain text"), "cv.pdf")},
         content_type="multipart/form-data",
     )
-    assert refused.status_code == 200 and "not a PDF or a Word" in refused.text
+    assert refused.status_code == 200 and "not a PDF, a Word" in refused.text
     assert client.get("/status/not-a-token/cv").status_code == 404
     assert session.scalar(select(func.count()).select_from(Application)) == 2
 

@@ -18,14 +18,14 @@ def test_the_browser_refuses_a_large_or_wrong_file_before_sending_it(
     big = tmp_path / "cv.pdf"
     big.write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
     photo = tmp_path / "photo.pdf"
-    photo.write_bytes(cvgen.png_bytes())
+    photo.write_bytes(cvgen.gif_bytes())
     page.goto(f"{server}/openings/{o.id}/apply")
     page.get_by_label("Full name").fill("Ana Popescu")
     page.get_by_label("Your CV").set_input_files(str(big))
     page.get_by_text("This file is larger than 1 MB").wait_for()
     assert page.get_by_label("Your CV").input_value() == ""  # not sent
     page.get_by_label("Your CV").set_input_files(str(photo))
-    page.get_by_text("This file is not a PDF or a Word (.docx) document").wait_for()
+    page.get_by_text("This file is not a PDF, a Word (.docx) document or a photo").wait_for()
     page.get_by_role("button", name="Send my application").click()
     # Nothing was sent: the form stays, with the name typed.
     assert page.get_by_label("Full name").input_value() == "Ana Popescu"

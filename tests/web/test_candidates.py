@@ -76,7 +76,7 @@ def test_bad_input_is_rejected_next_to_the_field_and_kept(wclient, session):
     body = r.get_data(as_text=True)
     assert r.status_code == 200
     assert "does not look like an e-mail" in body
-    assert "not a PDF or a Word" in body  # judged by the bytes, whatever the name says
+    assert "not a PDF, a Word" in body  # judged by the bytes, whatever the name says
     assert "only consider your application with your consent" in body
     assert 'value="Ana Popescu"' in body and 'value="not-an-email"' in body
     assert 'aria-invalid="true"' in body
@@ -104,7 +104,7 @@ def test_a_zip_that_is_not_a_word_file_is_refused(wclient, session):
         data=form(cv=(io.BytesIO(buffer.getvalue()), "cv.docx")),
         content_type="multipart/form-data",
     )
-    assert "not a PDF or a Word" in r.get_data(as_text=True)
+    assert "not a PDF, a Word" in r.get_data(as_text=True)
 
 
 def test_closed_or_unknown_openings_take_no_applications(wclient, session):

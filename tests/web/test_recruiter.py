@@ -194,6 +194,21 @@ def test_needs_review_list_shows_the_reason(wclient, session):
     assert "no_text_layer" not in body and "Scanned PDF." not in body
 
 
+def test_a_cv_read_by_ocr_says_so_with_its_confidence(wclient, session):
+    recruiter, o, strong, *_ = setup(session)
+    doc = strong.documents[-1]
+    doc.ocr_confidence = 91.6
+    session.commit()
+    f.sign_in(wclient, recruiter)
+    body = wclient.get(f"/recruiter/applications/{strong.id}").get_data(as_text=True)
+    assert "read by text recognition (OCR), 92% confidence" in body
+    doc.status, doc.error_code = "needs_review", "ocr_low_confidence"
+    doc.ocr_confidence = 48.0
+    session.commit()
+    body = wclient.get(f"/recruiter/applications/{strong.id}").get_data(as_text=True)
+    assert "unsure of many words" in body and "48% confidence" in body
+
+
 def test_blind_review_hides_names_text_and_file(wclient, session):
     recruiter, o, strong, *_ = setup(session, blind=True)
     f.sign_in(wclient, recruiter)

@@ -32,6 +32,7 @@ from recruit.core.reading.result import TOO_COMPLEX, Limits, Timeout
 LANGUAGES = "ron+eng"
 # A PDF page without text is rendered at this resolution for Tesseract (its sweet spot).
 RENDER_DPI = 300
+MAX_RENDER_SIDE = 5000  # pixels: an A3 page at 300 dpi
 # A photo's long side is brought to about an A4 page at 300 dpi: larger only costs time,
 # smaller (a thumbnail) reads better enlarged to it.
 TARGET_LONG_SIDE = 3300
@@ -319,8 +320,14 @@ def _place_line(
         own = min(lettered) if lettered else baseline
         base = own if own < baseline - _OWN_BASELINE * size else baseline
         bottom = base + _DESCENT * size
-        for text, box, conf in cell:
-            words.append(layout.Word(text, box[0], box[2], bottom - size, bottom, size))
+        # Tesseract saw these words as one line of text: the layout pass must not cut it
+        # where its gaps are wide (a justified line, a letter-spaced heading), as it keeps a
+        # letter-spaced run of a PDF together. The id is unique on the page.
+        run = len(words) + 1
+        for k, (text, box, conf) in enumerate(cell):
+            if text == "|" and k + 1 < len(cell) and cell[k + 1][0][:1].islower():
+                text = "I"  # a capital I read as a bar: "| enjoy", "| am"
+            words.append(layout.Word(text, box[0], box[2], bottom - size, bottom, size, run))
             confs.append(conf)
 
 

@@ -76,7 +76,7 @@ def _read_pages(pdf: Any, pages: list[Any], deadline: float, data: bytes) -> dic
         words = layout.build_words(device.chars)
         if _scanned(device) and ocr.available():
             # A picture of a page and (next to) no text: a scan. Its words come from OCR.
-            scan = ocr.read_page(_render(data, pno - 1), ocr.RENDER_DPI, deadline)
+            scan = ocr.read_page(*_render(data, pno - 1), deadline)
             words, device.images = scan.words, []
             confidences.extend(scan.confidences)
             scanned.append(pno)
@@ -118,15 +118,22 @@ def _scanned(device: _CharDevice) -> bool:
     return area >= _SCAN_COVER * device.width * device.height
 
 
-def _render(data: bytes, index: int) -> Any:
-    """Return page `index` as a grey PIL image at `ocr.RENDER_DPI` (pdfium, as pdfplumber)."""
+def _render(data: bytes, index: int) -> tuple[Any, float]:
+    """Return page `index` as a grey PIL image (pdfium, as pdfplumber) and its resolution.
+
+    `ocr.RENDER_DPI`, or less on a page so large that its picture would pass
+    `ocr.MAX_RENDER_SIDE` pixels (a hostile page of 200 inches would take gigabytes).
+    """
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
     try:
         page = doc[index]
         try:
-            return page.render(scale=ocr.RENDER_DPI / 72, grayscale=True).to_pil()
+            longest = max(page.get_size()) or 1.0
+            scale = min(ocr.RENDER_DPI / 72, ocr.MAX_RENDER_SIDE / longest)
+            image = page.render(scale=scale, grayscale=True).to_pil()
+            return image, scale * 72
         finally:
             page.close()
     finally:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.sqltypes import NullType
 from sqlalchemy.sql.visitors import InternalTraversal
 
 FTS_TABLE = "application_search"
@@ -33,7 +34,9 @@ def not_modelled(name: str | None) -> bool:
 class _Prefilter(ColumnElement[bool]):
     """Rows whose search texts hold every word (SQLite's FTS5 table); true elsewhere."""
 
-    type = Boolean()
+    # Untyped: a Boolean expression would be compared with "= 1" on SQLite, which keeps the
+    # planner from using the IN list (it scanned the table).
+    type = NullType()
     inherit_cache = True
     _traverse_internals = [("match", InternalTraversal.dp_clauseelement)]
 

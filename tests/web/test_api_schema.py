@@ -2,7 +2,8 @@
 
 Each operation of the OpenAPI document is called with generated input (schemathesis'
 examples, coverage and fuzzing phases, valid and invalid input) through real HTTP, signed in
-as staff with a session cookie and the CSRF header, on the suite's database (SQLite, or
+as each staff role (admin, recruiter, hiring manager) with a session cookie and the CSRF
+header, on the suite's database (SQLite, or
 PostgreSQL with RECRUIT_TEST_DATABASE_URL). Every answer must be no server error, a documented
 status and content type, and match its documented schema. Path ids are half the time those of
 real rows, so the operations reach their data, not only their 404.
@@ -116,7 +117,11 @@ def world(database_url, tmp_path_factory):
             review.add_note(session, application, "Sună-l luni.", recruiter)
         session.commit()
         KNOWN.update(opening_id=[a.id, b.id], application_id=[x.id for x in apps])
-        emails = {"admin": admin.email, "recruiter": recruiter.email}
+        emails = {
+            "admin": admin.email,
+            "recruiter": recruiter.email,
+            "hiring_manager": manager.email,
+        }
     with live_server(app) as url:
         yield url, emails
     KNOWN.clear()
@@ -152,6 +157,12 @@ def recruiter(world):
     return world[0], *_sign_in(world[0], world[1]["recruiter"])
 
 
+@pytest.fixture(scope="module")
+def manager(world):
+    """A hiring manager of both openings: requirements and previews are theirs, not statuses."""
+    return world[0], *_sign_in(world[0], world[1]["hiring_manager"])
+
+
 def _call(case, caller) -> None:
     base, http, csrf = caller
     case.call_and_validate(
@@ -171,6 +182,13 @@ def test_every_operation_answers_an_admin_as_documented(case, admin):
 @BOUNDED
 def test_every_operation_answers_a_recruiter_as_documented(case, recruiter):
     _call(case, recruiter)
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@BOUNDED
+def test_every_operation_answers_a_hiring_manager_as_documented(case, manager):
+    _call(case, manager)
 
 
 def test_the_live_server_serves_the_document_tested(world):

@@ -102,6 +102,12 @@ def say(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def say_text(value: str) -> str:
+    """Return a Say (or a plain msgid) in the reader's language."""
+    to_json = getattr(value, "to_json", None)
+    return say(to_json()) if callable(to_json) else gettext(value)
+
+
 def term_label(kind: str, key: str, english: str) -> str:
     """Return a skill, occupation family, domain of work, education level or field of study,
     in the reader's words."""

@@ -30,7 +30,7 @@ from recruit.services import ServiceError, current_profile, requirements, review
 from recruit.services.requirements import CRITERION_TYPES, ProfileError
 from recruit.web.app import db_session
 from recruit.web.forms import RequirementsForm
-from recruit.web.i18n import error_text
+from recruit.web.i18n import error_text, say_text
 from recruit.web.permissions import (
     candidate_view,
     opening_or_404,
@@ -220,7 +220,7 @@ def _new_criterion(ctype: str) -> dict[str, Any]:
     kind = CRITERION_TYPES[ctype]
     values = kind.new_values()
     parsed = kind.check({p.name: p.parse(values) for p in kind.PARAMS})
-    return {"label": _(kind.default_label(parsed)), **values}
+    return {"label": say_text(kind.default_label(parsed)), **values}
 
 
 @bp.post("/openings/<int:opening_id>/preview")

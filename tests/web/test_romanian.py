@@ -9,6 +9,7 @@ screen reader speaks), failing on text that is still English.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -634,3 +635,30 @@ def test_an_email_template_refusal_is_romanian(world, web):
     code, texts = _read(client, f"/recruiter/openings/{o.id}/emails", "post", data=data)
     assert any("câmpuri de completat necunoscute: {nimic}" in t for t in texts), texts
     assert not english_in(texts, world["data"], _english_msgids())
+
+
+def test_a_new_criterion_is_labelled_in_romanian(world, web, session):
+    """A criterion the manager adds starts with a label in the manager's language."""
+    from recruit.core.criteria import CRITERION_TYPES
+    from tests.web.test_manager import form_data
+
+    client = web.test_client()
+    f.sign_in(client, world["manager"])
+    _in_romanian(client)
+    o = world["opening"]
+    english = _english_msgids()
+    labels = {}
+    for ctype in sorted(CRITERION_TYPES):
+        data = form_data(session, o) | {"action": "add", "add_type": ctype}
+        body = client.post(f"/manager/openings/{o.id}/requirements", data=data)
+        inputs = {
+            m.group("name"): html.unescape(m.group("value"))
+            for tag in re.findall(r"<input[^>]*>", body.text)
+            if (m := re.search(r'name="(?P<name>[^"]+)"[^>]*value="(?P<value>[^"]*)"', tag))
+        }
+        entry = next(k for k, v in inputs.items() if k.endswith("-id") and v == f"{ctype}_1")
+        labels[ctype] = inputs[entry.removesuffix("id") + "label"]
+    assert all(labels.values()), labels
+    bad = english_in(list(labels.values()), set(), english)
+    assert not bad, labels
+    assert labels["licence"] == "Permis de conducere B"

@@ -66,7 +66,11 @@ class EducationCriterion(Criterion):
 
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
-        return f"Education: {values['level'].replace('_', '-')} or above"
+        level = values["level"]
+        return Say(
+            _l("Education: %(level)s or above"),
+            level=Term("level", level, level.replace("_", "-")),
+        )
 
     @classmethod
     def new_values(cls) -> dict[str, Any]:

@@ -94,7 +94,11 @@ class LanguageCriterion(Criterion):
 
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
-        return f"Language {values['language']} {values['level']}"
+        return Say(
+            _l("Language %(language)s %(level)s"),
+            language=values["language"],
+            level=values["level"],
+        )
 
     @classmethod
     def new_values(cls) -> dict[str, Any]:

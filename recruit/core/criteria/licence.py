@@ -29,7 +29,7 @@ class LicenceCriterion(Criterion):
 
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
-        return f"Driving licence {values['category']}"
+        return Say(_l("Driving licence %(category)s"), category=values["category"])
 
     def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
         held = [cat.strip().upper() for cat in profile.driving_licence]

@@ -126,7 +126,10 @@ class OccupationMonthsCriterion(Criterion):
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
         names = families()
-        return "Experience as " + " / ".join(names[f].en for f in values["families"][:3])
+        return Say(
+            _l("Experience as %(families)s"),
+            families=[_family(names, f) for f in values["families"][:3]],
+        )
 
     @classmethod
     def new_values(cls) -> dict[str, Any]:
@@ -200,7 +203,10 @@ class RecentTitleCriterion(Criterion):
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
         names = families()
-        return "Latest job: " + " / ".join(names[f].en for f in values["families"][:3])
+        return Say(
+            _l("Latest job: %(families)s"),
+            families=[_family(names, f) for f in values["families"][:3]],
+        )
 
     @classmethod
     def new_values(cls) -> dict[str, Any]:

@@ -158,7 +158,10 @@ class SkillCriterion(Criterion):
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
         catalog = skill_catalog()
-        return " / ".join(catalog[s].en for s in values["skills"][:3])
+        return Say(
+            _l("%(skills)s"),
+            skills=[Term("skill", s, catalog[s].en) for s in values["skills"][:3]],
+        )
 
     @classmethod
     def new_values(cls) -> dict[str, Any]:

@@ -6,14 +6,16 @@ import json
 
 import pytest
 
-from recruit.core.criteria import RecentTitleCriterion
+from recruit.core.criteria import DomainWordsCriterion, RecentTitleCriterion
 from recruit.core.profile import (
+    Cue,
     Education,
     EducationEntry,
     Experience,
     LanguageSkill,
     Position,
     Profile,
+    Region,
     Skill,
 )
 from recruit.core.roles import (
@@ -146,6 +148,9 @@ def test_dict_input_names_the_criterion_without_a_line() -> None:
         ({"type": "skill", "skills": []}, "non-empty list"),
         ({"type": "skill", "skills": ["crm", "crm"]}, "twice"),
         ({"type": "skill", "skills": ["crm"], "cap": 2}, "'cap' 2 is more than"),
+        ({"type": "skill", "skills": ["crm"], "context": ["cooking"]}, "unknown domain"),
+        ({"type": "domain_words", "domains": []}, "non-empty list"),
+        ({"type": "domain_words", "domains": ["banking"], "target": 0}, "'target' must be"),
         ({"type": "experience_months", "target": 0}, "'target' must be"),
         ({"type": "experience_months", "target": 12, "minimum": 24}, "above 'target'"),
         ({"type": "experience_months", "kind": "retail"}, "'kind' must be one of"),
@@ -165,7 +170,14 @@ def test_type_specific_validation(criterion: dict[str, object], message: str) ->
 
 def test_every_criterion_type_round_trips() -> None:
     examples = {
-        "skill": {"skills": ["crm", "sap"], "cap": 2},
+        "skill": {
+            "skills": ["crm", "sap"],
+            "cap": 2,
+            "families": ["sales"],
+            "partial": 2.5,
+            "context": ["sales", "banking"],
+        },
+        "domain_words": {"domains": ["banking"], "target": 12},
         "experience_months": {"kind": "sales", "target": 24, "minimum": 6},
         "education_at_least": {"level": "master"},
         "language_at_least": {"language": "de", "level": "A2", "partial": 2.5},
@@ -232,6 +244,14 @@ def test_a_candidate_who_fits_outranks_a_chef(role_id: str) -> None:
         driving_licence=("B",),
         own_car=True,
         words=600,
+        # Their duties speak of the role's domains as often as the role asks.
+        regions=(Region("experience", 0, 10_000),),
+        cues=tuple(
+            Cue(c.domains[0], 1, 10 * i, 10 * i + 5, "words")
+            for c in role.criteria
+            if isinstance(c, DomainWordsCriterion)
+            for i in range(c.target)
+        ),
     )
     chef = Profile(
         skills=(Skill("teamwork", "teamwork", 2), Skill("organisation", "organisation", 1)),

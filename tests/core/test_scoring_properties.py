@@ -61,6 +61,7 @@ def criteria(draw: st.DrawFn) -> dict[str, object]:
                 "written_accuracy",
                 "occupation_months",
                 "recent_title",
+                "domain_words",
             ]
         )
     )
@@ -111,6 +112,11 @@ def criteria(draw: st.DrawFn) -> dict[str, object]:
                 "minimum": draw(st.integers(0, target)),
                 "half_life": draw(st.sampled_from([0, 1, 12, 60])),
             }
+    elif kind == "domain_words":
+        params = {
+            "domains": draw(st.lists(st.sampled_from(DOMAINS), min_size=1, unique=True)),
+            "target": draw(st.integers(1, 30)),
+        }
     elif kind == "written_accuracy":
         full_at = draw(st.floats(0, 10))
         params = {"full_at": full_at, "zero_at": full_at + draw(st.floats(0.5, 20))}

@@ -142,6 +142,36 @@ def test_domain_words_are_found_folded_and_near_only_within_the_window() -> None
     assert find_domain_words("banchete, gestionar depozit, checking inventory") == ()
 
 
+def test_domain_words_count_in_jobs_and_summary_not_in_skills_or_education() -> None:
+    text = "Teller at a bank branch\nSkills: loans\nEducation: Banking and Finance\n"
+    profile = Profile(
+        regions=(
+            Region("experience", 0, 23),
+            Region("skills", 24, 37),
+            Region("education", 38, len(text)),
+        ),
+        cues=find_domain_words(text),
+    )
+    requirements = parse_requirements(
+        {
+            "id": "t",
+            "criteria": [
+                {
+                    "id": "w",
+                    "type": "domain_words",
+                    "domains": ["banking"],
+                    "target": 4,
+                    "weight": 5,
+                }
+            ],
+        }
+    )
+    (result,) = score(profile, requirements).criteria
+    assert (result.points, result.passed) == (7.5, True)  # teller, bank, branch: 3 of 4
+    assert result.evidence == ("3 words of Banking and credit: 'teller', 'bank', 'branch'",)
+    assert [s.text for s in result.spans] == ["Teller", "bank", "branch"]
+
+
 def _cv(headline: str, title: str, employer: str, duties: list[str], skills: str) -> bytes:
     return render_pdf(
         CvDocument(

@@ -18,6 +18,7 @@ from recruit.core.criteria.base import (
     said,
     units,
 )
+from recruit.core.criteria.domain import DomainWordsCriterion
 from recruit.core.criteria.education import EducationCriterion
 from recruit.core.criteria.experience import ExperienceCriterion
 from recruit.core.criteria.language import LanguageCriterion
@@ -32,6 +33,7 @@ CRITERION_TYPES: dict[str, type[Criterion]] = {
         OccupationMonthsCriterion,
         RecentTitleCriterion,
         SkillCriterion,
+        DomainWordsCriterion,
         ExperienceCriterion,
         EducationCriterion,
         LanguageCriterion,
@@ -48,6 +50,7 @@ __all__ = [
     "NOT_FOUND",
     "POINT_UNITS",
     "Criterion",
+    "DomainWordsCriterion",
     "Say",
     "Term",
     "said",

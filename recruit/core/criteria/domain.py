@@ -1,0 +1,90 @@
+"""Domain of work: how much a CV's jobs and summary speak of banking, of sales ..."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from recruit.core.criteria.base import Criterion, Outcome, Param, Say, Term, _l, units
+from recruit.core.criteria.skill import region_at
+from recruit.core.domains import domain_options, domains
+from recruit.core.profile import Cue, Evidence, Profile
+
+# What a person did and says about themselves; not what they studied or list as keywords.
+_COUNTED = frozenset({"experience", "summary", "header", "desired"})
+_SHOWN = 8  # distinct words quoted in the evidence line
+
+
+def counted_words(profile: Profile, wanted: tuple[str, ...]) -> list[Cue]:
+    """Return the words of the `wanted` domains in the CV's jobs, summary and headline."""
+    out = []
+    for cue in profile.cues:
+        if cue.domain in wanted:
+            region = region_at(profile, cue.start)
+            if region is None or region.kind in _COUNTED:
+                out.append(cue)
+    return out
+
+
+@dataclass(frozen=True)
+class DomainWordsCriterion(Criterion):
+    """Words of a domain of work (banking, sales) in the jobs and summary: full at `target`.
+
+    A recruiter's first read: a teller's or a loan officer's duties are full of bank, loan,
+    deposit and branch; a chef's or a pilot's hardly ever name them.
+    """
+
+    type: ClassVar[str] = "domain_words"
+    title: ClassVar[str] = _l("Words of a domain of work")
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param(
+            "domains",
+            "multi",
+            _l("Domains"),
+            choices=domain_options,
+            noun="domain",
+            hint=_l("Words of these domains in the jobs, the summary and the headline count."),
+        ),
+        Param("target", "int", _l("Words for full points"), default=10, low=1, high=500),
+    )
+    domains: tuple[str, ...] = ()
+    target: int = 10
+
+    @classmethod
+    def default_label(cls, values: Mapping[str, Any]) -> str:
+        named = domains()
+        return "Work in " + " / ".join(named[d].en.lower() for d in values["domains"][:3])
+
+    @classmethod
+    def new_values(cls) -> dict[str, Any]:
+        return {"domains": ["sales"], "target": 10}
+
+    def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
+        words = counted_words(profile, self.domains)
+        points = units(min(len(words), self.target), self.target)
+        passed = bool(words)
+        if not explain:
+            return Outcome(points, passed)
+        named = domains()
+        terms = [Term("domain", d, named[d].en) for d in self.domains]
+        distinct = list(dict.fromkeys(" ".join(c.text.lower().split()) for c in words))
+        evidence: tuple[str, ...] = ()
+        if words:
+            shown = ", ".join(f"'{w}'" for w in distinct[:_SHOWN])
+            evidence = (
+                Say(
+                    _l("%(count)s words of %(domains)s: %(words)s"),
+                    count=len(words),
+                    domains=terms,
+                    words=shown + (", …" if len(distinct) > _SHOWN else ""),
+                ),
+            )
+        spans = tuple(Evidence(c.page, c.start, c.end, c.text) for c in words)
+        explanation = Say(
+            _l("%(count)s words of %(domains)s in jobs and summary, full points at %(target)s"),
+            count=len(words),
+            domains=terms,
+            target=self.target,
+        )
+        return Outcome(points, passed, evidence, spans, explanation)

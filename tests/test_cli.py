@@ -159,6 +159,8 @@ def test_parse_prints_one_object_per_file_in_input_order(corpus: dict[str, Path]
     scan = by["scan.pdf"]
     assert scan["status"] == "needs_review", scan
     assert scan["error"]["code"] in ("ocr_low_confidence", "no_text_layer")
+    assert (scan["ocr_confidence"] is None) == (scan["error"]["code"] == "no_text_layer")
+    assert by["ro.pdf"]["ocr_confidence"] is None
     for name, (status, code) in expected.items():
         assert (by[name]["status"], by[name]["error"]["code"]) == (status, code), name
         assert by[name]["error"]["message"] and by[name]["sha256"]

@@ -70,6 +70,8 @@ def parse_record(file: str, analysis: Analysis, *, with_text: bool = False) -> d
         "sha256": read.sha256,
         "pages": read.pages,
         "language": read.language,
+        # Read by text recognition (a photo, a scan): its mean word confidence 0-100, else null.
+        "ocr_confidence": read.ocr_confidence if read.ocr else None,
     }
     p = analysis.profile.to_dict() if analysis.profile else Profile().to_dict()
     exp, edu = p["experience"], p["education"]

@@ -140,14 +140,14 @@ def test_unsure_ocr_goes_to_review() -> None:
     pdf = cvgen.render_pdf(DOCS["en"], "single")
     smeared = cvgen.page_image(pdf, 150).filter(ImageFilter.GaussianBlur(2.6))
     result = read_document(cvgen.image_bytes(smeared, "JPEG", quality=40), "cv.jpg")
+    # Blurred past reading (a shaken phone): Tesseract guesses, and says it is unsure (46 here).
     assert result.ocr and result.ocr_confidence is not None
-    if result.ocr_confidence < ocr_module.LOW_CONFIDENCE:
-        assert result.status == "needs_review" and result.error is not None
-        assert result.error.code == "ocr_low_confidence" and result.text
-    else:
-        assert result.status == "ok"
-    # The rule itself, on both sides of the line, whatever this picture gave.
-    assert ocr_module.LOW_CONFIDENCE == 75.0
+    assert result.ocr_confidence < ocr_module.LOW_CONFIDENCE
+    assert result.status == "needs_review" and result.error is not None
+    assert (
+        result.error.code == "ocr_low_confidence" and "recruiter will check" in result.error.message
+    )
+    assert result.text  # kept for the recruiter, who sees why it needs a look
 
 
 def test_without_tesseract_the_picture_is_kept_for_a_person(

@@ -133,9 +133,16 @@ READ_AT_ONCE_SECONDS = 2.0
 def read_at_once(
     data: bytes, filename: str, *, max_bytes: int, seconds: float = READ_AT_ONCE_SECONDS
 ) -> ReadResult | None:
-    """Read a CV within `seconds` (in the reader's child); None when that was not enough."""
+    """Read a CV within `seconds` (in the reader's child); None when that was not enough.
+
+    A photo of a CV is not tried: OCR takes 2-3 s of a core (bench/ocr.py), so the attempt
+    would only cost the candidate `seconds` and the server a core before the worker reads it.
+    """
+    from recruit.core.media import IMAGE_TYPES, sniff_media_type
     from recruit.core.reading import Limits, read_document
 
+    if sniff_media_type(data) in IMAGE_TYPES and len(data) <= max_bytes:
+        return None
     read = read_document(data, filename, limits=Limits(max_bytes=max_bytes, timeout_s=seconds))
     if read.error is not None and read.error.code == "timeout":
         return None  # the worker has the full deadline

@@ -72,3 +72,22 @@ def test_recruit_import_takes_photos_and_scans(tmp_path, session, storage):
         assert "ana.popescu@example.ro" in (document.profile or {}).get("emails", [])
     media = set(session.scalars(select(Document.media_type)))
     assert media == {"image/jpeg", "application/pdf"}
+
+
+def test_the_apply_form_does_not_wait_for_ocr(monkeypatch):
+    import recruit.core.reading as reading
+
+    calls: list[str] = []
+    real = reading.read_document
+    monkeypatch.setattr(
+        reading,
+        "read_document",
+        lambda data, name="", **kw: calls.append(name) or real(data, name, **kw),
+    )
+    photo = _photo()
+    assert services.read_at_once(photo, "IMG_2041.jpg", max_bytes=10 * 1024 * 1024) is None
+    assert calls == []  # left to the worker, untried
+    # Too big a photo is still refused at once, by the reader's size check.
+    refused = services.read_at_once(photo, "IMG_2041.jpg", max_bytes=len(photo) - 1)
+    assert refused is not None and refused.error and refused.error.code == "too_large"
+    assert calls == ["IMG_2041.jpg"]

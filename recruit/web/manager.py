@@ -317,7 +317,22 @@ def versions(opening_id: int) -> str:
         history=history,
         authors=authors,
         field_label=lambda change: _field_label(types.get(change.criterion, ""), change.field),
+        field_value=lambda change, value: _field_value(
+            types.get(change.criterion, ""), change.field, value
+        ),
     )
+
+
+def _field_value(ctype: str, name: str, value: Any) -> Any:
+    """Return a changed value as the form shows it: a choice (a skill, a family) by its label."""
+    kind = CRITERION_TYPES.get(ctype)
+    param = next((p for p in kind.PARAMS if p.name == name), None) if kind else None
+    if param is None or param.kind not in ("choice", "multi"):
+        return value
+    named = {c.value: str(c.label) for c in _options(ctype, name, str(get_locale() or "en"))}
+    if isinstance(value, list):
+        return [named.get(v, v) for v in value]
+    return named.get(value, value) if isinstance(value, str) else value
 
 
 # What a version's diff calls the fields every criterion has.

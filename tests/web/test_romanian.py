@@ -456,6 +456,10 @@ def test_every_page_is_romanian(world, web, session):
     # A second requirements version (a diff to show), a status e-mail, a preview.
     changed = form_data(session, o)
     changed["criteria-0-weight"] = "1"
+    # A list of skills changed too: the diff names them as the form does, not by id.
+    listed = next(k for k, v in changed.items() if k.endswith("-skills") and len(v) > 2)
+    dropped = changed[listed][-1]
+    changed[listed] = changed[listed][:-1]
     manager = clients["manager"]
     assert manager.post(f"/manager/openings/{o.id}/requirements", data=changed).status_code < 400
     a = world["apps"][0]
@@ -479,6 +483,11 @@ def test_every_page_is_romanian(world, web, session):
     if bad := english_in([preview.get_json()["summary"]], data, english):
         found["preview"] = bad
     assert seen > 500
+    from recruit.core.skills import skill_catalog
+
+    _, history = _read(clients["manager"], f"/manager/openings/{o.id}/versions")
+    assert not any(dropped in t for t in history)
+    assert any(skill_catalog()[dropped].label("ro") in t for t in history)
     # Every page there is was read: a new one fails here until it is added above.
     pages = {
         r.endpoint

@@ -54,7 +54,10 @@ class DomainWordsCriterion(Criterion):
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
         named = domains()
-        return "Work in " + " / ".join(named[d].en.lower() for d in values["domains"][:3])
+        return Say(
+            _l("Work in %(domains)s"),
+            domains=[Term("domain", d, named[d].en.lower()) for d in values["domains"][:3]],
+        )
 
     @classmethod
     def new_values(cls) -> dict[str, Any]:

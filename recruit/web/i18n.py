@@ -93,8 +93,14 @@ def say(value: Any) -> str:
     """Return a line of evidence or an explanation (the core's `Say` JSON) in the reader's
     language; a plain string (a score stored before explanations carried their msgid) as is."""
     if isinstance(value, dict) and "msgid" in value:
+        msgid = str(value["msgid"])
         args = {k: say(v) for k, v in (value.get("args") or {}).items()}
-        return gettext(value["msgid"], **args) if args else gettext(value["msgid"])
+        try:
+            return gettext(msgid, **args) if args else gettext(msgid)
+        except (KeyError, ValueError, TypeError):
+            # A msgid that lost a placeholder (masked under blind review, say): its words,
+            # with the arguments after them, rather than a failed page.
+            return " ".join([msgid, *args.values()])
     if isinstance(value, dict) and "term" in value:
         return term_label(value["term"], value.get("id", ""), value.get("text", ""))
     if isinstance(value, list):

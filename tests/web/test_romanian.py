@@ -671,3 +671,22 @@ def test_a_new_criterion_is_labelled_in_romanian(world, web, session):
     bad = english_in(list(labels.values()), set(), english)
     assert not bad, labels
     assert labels["licence"] == "Permis de conducere B"
+
+
+def test_say_renders_in_the_readers_language_and_never_fails(web):
+    from recruit.core.criteria import Say, Term
+    from recruit.web.i18n import say
+
+    line = Say(
+        "%(found)s of %(asked)s skills found (full points at %(cap)s): %(names)s",
+        found=1,
+        asked=2,
+        cap=1,
+        names=[Term("skill", "negotiation", "Negotiation")],
+    )
+    assert str(line) == "1 of 2 skills found (full points at 1): Negotiation"
+    with web.test_request_context(headers={"Accept-Language": "ro"}):
+        assert say(line.to_json()) == "competențe găsite: 1 din 2 (punctaj maxim la 1): Negociere"
+        assert say("plain text") == "plain text"
+        broken = {"msgid": "█████ %(", "args": {"x": "y"}}
+        assert say(broken) == "█████ %( y"

@@ -566,6 +566,10 @@ def candidate_detail(
             score_row = score_document(session, document, opening)
     shown = shown_document(application)
     breakdown = redactor.value(score_row.breakdown) if score_row else []
+    if score_row:
+        # Criteria's labels and the explanations' msgids and named terms are the opening's and
+        # the program's words, never the candidate's: masked, they could not be translated.
+        breakdown = _keep_own_words(breakdown, score_row.breakdown)
     profile = redactor.profile(shown.profile if shown else None) or {}
     segments: list[Segment] = []
     if shown is not None and shown.text:
@@ -576,6 +580,23 @@ def candidate_detail(
     return CandidateDetail(
         application, shown, score_row, version.version, segments, profile, breakdown
     )
+
+
+_OWN_WORDS = ("label", "msgid", "term", "id", "type")
+
+
+def _keep_own_words(masked: Any, original: Any) -> Any:
+    """Return `masked` with the keys of _OWN_WORDS put back from `original`, at every depth."""
+    if isinstance(masked, list) and isinstance(original, list) and len(masked) == len(original):
+        return [_keep_own_words(m, o) for m, o in zip(masked, original, strict=True)]
+    if isinstance(masked, dict) and isinstance(original, dict):
+        return {
+            k: original[k]
+            if k in _OWN_WORDS and k in original and isinstance(original[k], str)
+            else _keep_own_words(v, original.get(k))
+            for k, v in masked.items()
+        }
+    return masked
 
 
 def highlight(

@@ -333,6 +333,8 @@ def world(web, session) -> dict[str, Any]:
     _, invite = services.invite_user(session, "nou@example.ro", "recruiter", "Dan Nou")
     o = f.opening(session, recruiter, manager, admin, title="Agent vânzări B2B")
     closed = f.opening(session, recruiter, manager, admin, title="Consultant vânzări")
+    blind = f.opening(session, recruiter, admin, title="Agent vânzări anonim", blind=True)
+    hidden = f.read_application(session, blind, "Dana Stan", {"negotiation": "negociere"})
     a = f.read_application(
         session, o, "Ana Popescu", {"negotiation": "negociere", "crm": "CRM"}, typo=True
     )
@@ -351,6 +353,7 @@ def world(web, session) -> dict[str, Any]:
         "manager": manager,
         "opening": o,
         "closed": closed,
+        "blind": (blind, hidden),
         "apps": (a, b, c),
         "invite": invite,
         "data": {
@@ -360,6 +363,7 @@ def world(web, session) -> dict[str, Any]:
             "Dan Nou",
             "Agent vânzări B2B",
             "Consultant vânzări",
+            "Agent vânzări anonim",
             "Ana Popescu",
             "Bogdan Ionescu",
             "Cristina Marin",
@@ -409,6 +413,8 @@ def _pages(world: dict[str, Any]) -> Iterator[tuple[str | None, str, int]]:
         f"/recruiter/applications/{a.id}",
         f"/recruiter/applications/{b.id}",
         f"/recruiter/applications/{c.id}",
+        f"/recruiter/openings/{world['blind'][0].id}",
+        f"/recruiter/applications/{world['blind'][1].id}",
         "/recruiter/needs-review",
         "/recruiter/talent-pool",
         "/recruiter/talent-pool?q=popescu",

@@ -396,6 +396,7 @@ def _pages(world: dict[str, Any]) -> Iterator[tuple[str | None, str, int]]:
         f"/openings/{o}/apply",
         f"/status/{a.status_token}",
         f"/status/{a.status_token}/cv",
+        f"/status/{c.status_token}",  # a CV that could not be read, told to its sender
         "/privacy/",
         "/privacy/versions/2026-11",
         "/link/" + "x" * 43,
@@ -584,16 +585,23 @@ def test_emails_to_a_romanian_candidate_are_romanian(world, web, session):
 
 
 def test_a_document_left_unread_is_explained_in_romanian(world, web, session):
+    """Every reason a CV is left for a person, in the recruiters' list and to its sender."""
+    from recruit.web.recruiter import REVIEW_REASONS
+
     client = web.test_client()
     f.sign_in(client, world["recruiter"])
     _in_romanian(client)
-    for code in ("encrypted", "not_a_pdf", "no_text_layer", "corrupt", "timeout", "mystery"):
+    candidate = web.test_client()
+    _in_romanian(candidate)
+    token = world["apps"][2].status_token
+    for code in (*REVIEW_REASONS, "mystery"):
         doc = session.scalars(select(Document).where(Document.status == "needs_review")).one()
         doc.error_code = code
         session.commit()
-        _, texts = _read(client, "/recruiter/needs-review")
-        assert not english_in(texts, world["data"], _english_msgids()), (code, texts)
-        assert code not in " ".join(texts)
+        for reader, url in ((client, "/recruiter/needs-review"), (candidate, f"/status/{token}")):
+            _, texts = _read(reader, url)
+            assert not english_in(texts, world["data"], _english_msgids()), (code, url, texts)
+            assert code not in " ".join(texts), (code, url)
 
 
 def test_a_service_refusal_is_said_in_the_readers_language(world, web):

@@ -56,6 +56,7 @@ def row(
     notes: int,
     statuses: dict[str, Any],
     education: dict[str, Any],
+    criteria: dict[str, str] | None = None,
 ) -> list[Any]:
     """Return one application's typed cells; blind review hides who the candidate is."""
     shown = candidate_view(application)
@@ -66,7 +67,10 @@ def row(
         "phone": shown.phone,
         "status": str(statuses.get(application.status, application.status)),
         "score": None if application.score is None else round(application.score, 1),
-        "knockouts": application.knockouts.replace(",", ", "),
+        # The must-haves missed, by their labels (the reader's language), not their ids.
+        "knockouts": "; ".join(
+            (criteria or {}).get(k, k) for k in application.knockouts.split(",") if k
+        ),
         "headline": shown.headline,
         "sales_months": application.sales_months,
         "education": str(education.get(application.education, application.education or "")),

@@ -223,8 +223,9 @@ def _export_rows(opening: Opening) -> tuple[Iterator[list[Any]], review.Shortlis
     flt = filter_from_args(request.args, opening)
     statuses = {k: str(v) for k, v in STATUS_LABELS.items()}
     education = {k: str(v) for k, v in EDUCATION_LABELS.items()}
+    criteria = _criterion_labels(opening)
     rows = (
-        exports.row(rank, application, notes, statuses, education)
+        exports.row(rank, application, notes, statuses, education, criteria)
         for rank, application, notes in review.export_rows(db_session(), opening, flt)
     )
     return rows, flt

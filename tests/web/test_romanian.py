@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from recruit import services
 from recruit.db.models import Document, OutboxMessage
-from recruit.services import openings, review
+from recruit.services import openings, requirements, review
 from tests.web import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -551,7 +551,7 @@ def test_error_pages_are_styled_and_romanian(web, session, code):
     assert not bad, bad
 
 
-def test_exports_have_romanian_headers(world, web):
+def test_exports_have_romanian_headers(world, web, session):
     client = web.test_client()
     f.sign_in(client, world["recruiter"])
     _in_romanian(client)
@@ -566,6 +566,21 @@ def test_exports_have_romanian_headers(world, web):
     assert len(header) > 5 and header == xheader
     assert not english_in(header, set(), english), header
     assert not any("_" in h for h in header), header
+    # The cells too: statuses, education, the must-haves missed (by label, not id).
+    opening = world["opening"]
+    criteria = dict(requirements.versions(session, opening)[0].criteria)
+    criteria["criteria"] = [
+        {**c, "must_have": True} if c["type"] == "licence" else c for c in criteria["criteria"]
+    ]
+    requirements.save_version(session, opening, criteria, world["manager"], "Permis obligatoriu")
+    session.commit()
+    knocked = client.get(f"/recruiter/openings/{o}/export.csv?view=knocked_out").text
+    rows = list(csv.reader(io.StringIO(knocked.lstrip("\ufeff")), delimiter=";"))[1:]
+    assert rows
+    missed = header.index(next(h for h in header if h.lower().startswith("cerin")))
+    assert all(r[missed] and "_" not in r[missed] for r in rows), [r[missed] for r in rows]
+    for r in rows:
+        assert not english_in([c for c in r if c], world["data"], english), r
 
 
 def test_emails_to_a_romanian_candidate_are_romanian(world, web, session):

@@ -40,6 +40,7 @@ class _Vocabulary:
     domains: dict[str, Domain]
     regex: re.Pattern[str]
     groups: dict[str, str]  # regex group name -> domain id
+    weak: dict[str, re.Pattern[str]]  # domain id -> its words that count only beside another
 
 
 @cache
@@ -47,21 +48,29 @@ def _vocabulary() -> _Vocabulary:
     data = json.loads(models_path("lexicons", "domains.json").read_text(encoding="utf-8"))
     domains = {d["id"]: Domain(d["id"], d["en"], d["ro"]) for d in data["domains"]}
     groups: dict[str, str] = {}
-    parts = []
+    # Words a prefix would catch that are no domain's come first, so they are matched and dropped.
+    excluded = [w for d in data["domains"] for w in d.get("not", [])]
+    parts = [f"(?P<no>{_alternatives(excluded)})"] if excluded else []
+    weak = {}
     for d in data["domains"]:
-        words = sorted({fold(w) for w in d["words"]}, key=lambda w: (-len(w), w))
-        alternatives = "|".join(
-            "[^a-z0-9]+".join(
-                re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else "") for t in w.split()
-            )
-            for w in words
-        )
         name = f"d{len(groups)}"
         groups[name] = d["id"]
-        parts.append(f"(?P<{name}>{alternatives})")
+        parts.append(f"(?P<{name}>{_alternatives(d['words'])})")
+        if d.get("weak"):
+            weak[d["id"]] = re.compile(_alternatives(d["weak"]))
     # One alternation per domain; a word of two domains goes to the first listed.
     regex = re.compile(rf"(?<![a-z0-9])(?:{'|'.join(parts)})(?![a-z0-9])")
-    return _Vocabulary(domains, regex, groups)
+    return _Vocabulary(domains, regex, groups, weak)
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    """Return a regex alternation of folded words, longest first ('*' = any ending)."""
+    return "|".join(
+        "[^a-z0-9]+".join(
+            re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else "") for t in w.split()
+        )
+        for w in sorted({fold(w) for w in words}, key=lambda w: (-len(w), w))
+    )
 
 
 def domains() -> dict[str, Domain]:
@@ -75,19 +84,37 @@ def domain_options(language: str | None) -> Sequence[tuple[str, str]]:
 
 
 def find_domain_words(text: str, page_starts: Sequence[int] = (0,)) -> tuple[Cue, ...]:
-    """Return where each domain's words stand in `text` (offsets in `text`), in order."""
+    """Return where each domain's words stand in `text` (offsets in `text`), in order.
+
+    A weak word (a "branch", a "credit card") is kept only with another word of its domain
+    within WINDOW characters: a bank's branch, not a logistics branch or a chef's card payments.
+    """
     vocabulary = _vocabulary()
     # fold() keeps one character for one, so offsets in the folded text are the text's.
     folded = fold(text, lower=True)
-    return tuple(
-        Cue(
-            vocabulary.groups[m.lastgroup or ""],
-            max(1, bisect.bisect_right(page_starts, m.start())),
-            m.start(),
-            m.end(),
-            text[m.start() : m.end()],
+    found = [
+        (
+            Cue(
+                vocabulary.groups[m.lastgroup],
+                max(1, bisect.bisect_right(page_starts, m.start())),
+                m.start(),
+                m.end(),
+                text[m.start() : m.end()],
+            ),
+            m.group(),
         )
         for m in vocabulary.regex.finditer(folded)
+        if m.lastgroup in vocabulary.groups
+    ]
+    weak = [
+        cue.domain in vocabulary.weak and vocabulary.weak[cue.domain].fullmatch(word) is not None
+        for cue, word in found
+    ]
+    strong = [cue for (cue, _), w in zip(found, weak, strict=True) if not w]
+    return tuple(
+        cue
+        for (cue, _), w in zip(found, weak, strict=True)
+        if not w or near(strong, (cue.domain,), cue.start, cue.end) is not None
     )
 
 

@@ -232,3 +232,18 @@ def test_a_teller_and_a_chef_on_the_bank_role_from_real_pdfs() -> None:
         assert (criterion.points, criterion.passed) == (0, False), cid
         assert all(line.startswith(NO_CONTEXT) for line in criterion.evidence), cid
     assert score(teller, role).total > score(chef, role).total + 30
+
+
+def test_weak_banking_words_count_only_beside_another_banking_word() -> None:
+
+    def words(text: str) -> list[str]:
+        return [c.text for c in find_domain_words(text)]
+
+    assert words("Branch Logistics Manager for a regional warehouse") == []
+    assert words("Accepted cash and credit card payments at the register") == []
+    assert words("Earned 12 college credits in accounting") == []
+    assert words("Filed bankruptcy petitions and prepared depositions") == []
+    assert words("Bank Branch Manager") == ["Bank", "Branch"]
+    assert words("Processed loans and credit card applications") == ["loans", "credit card"]
+    # The window is about one line: a branch far from any banking word does not count.
+    assert words("Opened the bank account." + " " * 200 + "Ran the branch.") == ["bank"]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from redis import Redis
-from rq import Queue, Retry, SimpleWorker
+from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.job import Job, JobStatus
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,7 @@ from recruit.tasks import (
     on_queued,
     purge_loop,
     reclaim_dead_leases,
+    reread_batch,
     rescore_opening,
     warm_up,
 )
@@ -80,6 +81,9 @@ class TaskQueue:
         # commit must not hang for the system's minutes (the sweep enqueues it later).
         redis = connection or Redis.from_url(qs.redis_url, socket_connect_timeout=2)
         self.rq = Queue(qs.name, connection=redis)
+        # Reading again what an older extractor read: a worker takes it only when the main
+        # queue is empty, so new CVs never wait behind it.
+        self.low = Queue(f"{qs.name}-low", connection=redis)
 
     def enqueue_documents(
         self, documents: Iterable[tuple[int, int]], *, batch: int | None = None
@@ -125,6 +129,24 @@ class TaskQueue:
             rescore_opening_job, opening_id, job_timeout=self.settings.job_timeout, retry=RETRY
         )
 
+    def enqueue_reread(self, jobs: int = 1, *, among: list[int] | None = None) -> list[Job]:
+        """Enqueue `jobs` low-priority jobs that each read again a small batch (`among`: these
+        documents, on the main queue: someone asked for them now)."""
+        if among is not None:
+            return [
+                self.rq.enqueue(
+                    reread_documents_job,
+                    among[i : i + BATCH],
+                    job_timeout=self.settings.job_timeout,
+                    retry=RETRY,
+                )
+                for i in range(0, len(among), BATCH)
+            ]
+        return [
+            self.low.enqueue(reread_next_job, job_timeout=self.settings.job_timeout, retry=RETRY)
+            for _ in range(jobs)
+        ]
+
 
 def install(sessions: sessionmaker[Session], queue: TaskQueue) -> None:
     """Enqueue every document created as queued through `sessions`, right after its commit.
@@ -139,8 +161,17 @@ def install(sessions: sessionmaker[Session], queue: TaskQueue) -> None:
     on_queued(sessions, enqueue)
 
 
-def sweep(ctx: TaskContext, queue: TaskQueue, *, grace: float = 30.0, limit: int = 1000) -> int:
-    """Re-enqueue documents that no live job will read: expired leases, lost enqueues."""
+def sweep(
+    ctx: TaskContext,
+    queue: TaskQueue,
+    *,
+    grace: float = 30.0,
+    limit: int = 1000,
+    reread: bool | None = None,
+) -> int:
+    """Re-enqueue documents that no live job will read: expired leases, lost enqueues; and
+    when nothing waits on the low queue, start reading again what an older extractor read."""
+    reread = ctx.reread if reread is None else reread
     now = utcnow()
     with ctx.sessions() as session:
         rows = session.execute(
@@ -155,6 +186,8 @@ def sweep(ctx: TaskContext, queue: TaskQueue, *, grace: float = 30.0, limit: int
             .order_by(Document.id)
             .limit(limit)
         ).all()
+    if reread and queue.low.count == 0:
+        _sweep_rereads(ctx, queue)
     if not rows:
         return 0
     ids = [queue.job_id(doc_id, attempts) for doc_id, attempts in rows]
@@ -167,6 +200,21 @@ def sweep(ctx: TaskContext, queue: TaskQueue, *, grace: float = 30.0, limit: int
     if missing:
         log.info("sweep: re-enqueued %d documents", len(missing))
     return queue.enqueue_documents(missing, batch=1)
+
+
+# Low-priority jobs the sweep starts when documents wait to be read again; each one that
+# finds a full batch enqueues its successor, so the catching up goes on between sweeps.
+REREAD_JOBS = 2
+
+
+def _sweep_rereads(ctx: TaskContext, queue: TaskQueue) -> None:
+    from recruit.services.documents import stale_documents
+
+    with ctx.sessions() as session:
+        waiting = len(stale_documents(session))
+    if waiting:
+        log.info("sweep: %d documents wait to be read again", waiting)
+        queue.enqueue_reread(REREAD_JOBS)
 
 
 # --- inside a worker process -------------------------------------------------------------
@@ -194,6 +242,26 @@ def read_document_job(document_id: int) -> str | None:
 def read_documents_job(document_ids: list[int]) -> dict[int, str]:
     """RQ job: claim what is left to read of these documents, read them, one commit."""
     return claim_and_read_many(worker_context(), document_ids)
+
+
+def reread_next_job() -> dict[int, str]:
+    """RQ job (low queue): read again a small batch an older extractor read; enqueue the
+    next one when the batch was full (more are likely waiting)."""
+    from recruit.tasks import REREAD_BATCH
+
+    ctx = worker_context()
+    results = reread_batch(ctx, REREAD_BATCH)
+    job = get_current_job()
+    if len(results) >= REREAD_BATCH and ctx.reread and job is not None:
+        Queue(job.origin, connection=job.connection).enqueue(
+            reread_next_job, job_timeout=job.timeout, retry=RETRY
+        )
+    return results
+
+
+def reread_documents_job(document_ids: list[int], force: bool = False) -> dict[int, str]:
+    """RQ job: read these documents again now (`recruit reread`)."""
+    return reread_batch(worker_context(), len(document_ids), among=document_ids, force=force)
 
 
 def rescore_opening_job(opening_id: int) -> int:
@@ -224,7 +292,7 @@ def run_worker(ctx: TaskContext, qs: QueueSettings, *, burst: bool = False) -> N
     bind_forks()
     try:
         # SimpleWorker reads in this process: no fork per job, so the warm pipelines stay.
-        worker = SimpleWorker([queue.rq], connection=queue.rq.connection)
+        worker = SimpleWorker([queue.rq, queue.low], connection=queue.rq.connection)
         worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
     finally:
         stop.set()

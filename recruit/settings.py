@@ -33,6 +33,8 @@ class Settings:
     # A staff session ends after this long without a request, and this long after sign-in.
     session_idle_minutes: int = 60
     session_max_hours: int = 12
+    # Read again in the background what an older extractor read (RECRUIT_REREAD=off: never).
+    reread: bool = True
 
     @classmethod
     def from_env(
@@ -57,9 +59,11 @@ class Settings:
             apply_limit=parse_rate(env.get("RECRUIT_APPLY_LIMIT") or "10/hour"),
             session_idle_minutes=int(env.get("RECRUIT_SESSION_IDLE_MINUTES") or 60),
             session_max_hours=int(env.get("RECRUIT_SESSION_MAX_HOURS") or 12),
+            reread=(env.get("RECRUIT_REREAD") or "on").strip().lower() not in OFF,
         )
 
 
+OFF = {"off", "0", "false", "no"}
 _PERIODS = {"minute": 60, "hour": 3600, "day": 86400}
 
 

@@ -23,7 +23,14 @@ from recruit.backoff import TRANSIENT_ERRORS, Backoff
 from recruit.db import make_engine, make_sessionmaker
 from recruit.db.models import Application, Document, Opening
 from recruit.mailer import Mailer, make_mailer
-from recruit.services.documents import LEASE, claim_documents, release_document
+from recruit.services.documents import (
+    LEASE,
+    claim_documents,
+    claim_rereads,
+    release_document,
+    release_rereads,
+    reread_documents,
+)
 from recruit.settings import Settings
 from recruit.storage import Storage, make_storage
 
@@ -38,6 +45,8 @@ class TaskContext:
     # Who sends the outbox's e-mails, and as whom (None: this process sends none).
     mailer: Mailer | None = None
     mail_from: str = "recruit <recruit@localhost>"
+    # Read again, when idle, what an older extractor read (RECRUIT_REREAD).
+    reread: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings, *, lease: dt.timedelta = LEASE) -> TaskContext:
@@ -49,6 +58,7 @@ class TaskContext:
             lease,
             make_mailer(settings.smtp_url, settings.outbox_folder),
             settings.mail_from,
+            settings.reread,
         )
 
 
@@ -176,6 +186,15 @@ def serve_documents(
         if document_id is None:
             if closed is not None and closed.is_set():
                 return
+            # Idle: read again a few documents an older extractor read, then look for new
+            # uploads first again (a fresh CV never waits behind the catching up).
+            if ctx.reread:
+                try:
+                    if reread_batch(ctx, REREAD_BATCH):
+                        continue
+                except Exception as exc:
+                    stop.wait(backoff.failed(exc))
+                    continue
             if wakeup is not None:
                 wakeup.wait(idle_sleep)
             else:
@@ -290,6 +309,41 @@ def run_batch(ctx: TaskContext, batch: int) -> list[int]:
     if claimed:
         read_documents(ctx, claimed)
     return claimed
+
+
+# Documents read again per claim: small, so a new upload waits at most this many readings.
+REREAD_BATCH = 2
+
+
+def reread_batch(
+    ctx: TaskContext,
+    batch: int = REREAD_BATCH,
+    *,
+    among: Sequence[int] | None = None,
+    force: bool = False,
+) -> dict[int, str]:
+    """Claim up to `batch` documents an older extractor read (`among`: only these; `force`:
+    read ones of any version), read them again, store them in one commit; return
+    {id: "reread" | "failed" | "skipped"} (empty when none is left)."""
+    with ctx.sessions() as session:
+        claimed = claim_rereads(session, batch, among=among, force=force, lease=ctx.lease)
+    if not claimed:
+        return {}
+    for document_id in claimed:
+        log.info("task start reread document=%d", document_id)
+    with ctx.sessions() as session:
+        try:
+            results = reread_documents(session, ctx.storage, claimed)
+        except Exception:
+            session.rollback()
+            try:
+                release_rereads(session, claimed)
+            except TRANSIENT_ERRORS:  # still away: the leases run out
+                log.warning("documents %s: could not release, their leases will expire", claimed)
+            raise
+    for document_id, outcome in results.items():
+        log.info("task done reread document=%d outcome=%s", document_id, outcome)
+    return results
 
 
 def rescore_opening(ctx: TaskContext, opening_id: int) -> int:

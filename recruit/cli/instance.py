@@ -335,6 +335,7 @@ def _task_context(app: Flask) -> Any:
         lease,
         app.extensions["recruit.mailer"],
         settings.mail_from,
+        settings.reread,
     )
 
 
@@ -525,6 +526,80 @@ def _print_summary(report: Any, summary: Any) -> None:
         click.echo(f"  skipped      {file}: {reason}")
 
 
+@click.command("reread")
+@click.option("--opening", "opening_id", type=int, default=None, help="Only this opening's CVs.")
+@click.option("--all", "everything", is_flag=True, help="Every read CV, of any version.")
+@with_appcontext
+def reread(opening_id: int | None, everything: bool) -> None:
+    """Read again, now, the CVs an older extractor read (--all: every read CV); JSON summary.
+
+    With Redis the workers read them (this waits, Ctrl-C stops waiting); else this process.
+    Status, notes and history stay; profile, text and score are replaced.
+    """
+    import time
+
+    from recruit.db.models import Opening
+    from recruit.services.documents import stale_documents
+    from recruit.tasks import reread_batch
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = _settings()
+    sessions = app.extensions["recruit.sessions"]
+    with sessions() as session:
+        if opening_id is not None and session.get(Opening, opening_id) is None:
+            raise click.UsageError(f"no opening {opening_id}")
+        ids = stale_documents(session, opening_id=opening_id, force=everything)
+    click.echo(f"{len(ids)} CVs to read again", err=True)
+    counts = {"reread": 0, "failed": 0, "skipped": 0}
+    queued = bool(settings.redis_url) and not everything and bool(ids)
+    if queued:
+        from recruit.queue import QueueSettings, TaskQueue
+
+        TaskQueue(QueueSettings.from_env(settings.redis_url or "")).enqueue_reread(among=ids)
+        click.echo("waiting for `recruit worker` processes; Ctrl-C stops waiting", err=True)
+        try:
+            with _progress(len(ids), "reading again") as bar:
+                left = len(ids)
+                while left:
+                    time.sleep(0.5)
+                    with sessions() as session:
+                        now = len(set(ids) & set(stale_documents(session)))
+                    bar.update(left - now)
+                    left = now
+        except KeyboardInterrupt:
+            click.echo("stopped waiting; the workers go on", err=True)
+        with sessions() as session:
+            counts.update(_reread_outcomes(session, ids))
+    else:
+        ctx = _task_context(app)
+        with _progress(len(ids), "reading again") as bar:
+            for start in range(0, len(ids), 8):
+                chunk = ids[start : start + 8]
+                results = reread_batch(ctx, len(chunk), among=chunk, force=everything)
+                for outcome in results.values():
+                    counts[outcome] += 1
+                counts["skipped"] += len(chunk) - len(results)  # taken by a worker meanwhile
+                bar.update(len(chunk))
+    _emit({"documents": len(ids), **counts, "queued": queued})
+
+
+def _reread_outcomes(session: Any, ids: list[int]) -> dict[str, int]:
+    """Count, among `ids`, the documents read again, failed again, and still waiting."""
+    from recruit.core.pipeline import EXTRACTOR_VERSION
+    from recruit.db.models import Document
+    from recruit.services.documents import REREAD_FAILED, stale
+
+    counts = {"reread": 0, "failed": 0, "waiting": 0}
+    for version in session.scalars(select(Document.extractor_version).where(Document.id.in_(ids))):
+        if version == EXTRACTOR_VERSION:
+            counts["reread"] += 1
+        elif (version or "").endswith(REREAD_FAILED + EXTRACTOR_VERSION):
+            counts["failed"] += 1
+        elif stale(version):
+            counts["waiting"] += 1
+    return counts
+
+
 @click.command("purge")
 @with_appcontext
 def purge() -> None:
@@ -535,7 +610,17 @@ def purge() -> None:
     click.echo(f"purged {report.candidates} candidates, deleted {report.files} files", err=True)
 
 
-APP_COMMANDS = (db_group, create_user, demo, opening_group, worker, serve, import_cvs, purge)
+APP_COMMANDS = (
+    db_group,
+    create_user,
+    demo,
+    opening_group,
+    worker,
+    serve,
+    import_cvs,
+    reread,
+    purge,
+)
 
 
 def _create_app() -> Flask:

@@ -616,3 +616,211 @@ def fail_document(session: Session, document_id: int) -> Document:
     _finish(document, "error", "corrupt", UNREADABLE)
     session.commit()
     return document
+
+
+# --- reading again what an older extractor read ---------------------------------------------
+
+# Statuses a re-read keeps: the document was read, and a person may already be working on it.
+REREAD_STATUSES = ("ok", "needs_review")
+# A re-read that failed is written "<old>!<current>": it keeps the old reading, is not tried
+# again by this version, and is tried again by the next one.
+REREAD_FAILED = "!"
+
+
+def stale(version: str | None, current: str | None = None) -> bool:
+    """Tell whether a document read by extractor `version` waits to be read again by `current`.
+
+    Older means another version than the current one (versions only go up), unless the
+    current one already tried and failed (`REREAD_FAILED`).
+    """
+    from recruit.core.pipeline import EXTRACTOR_VERSION
+
+    current = current or EXTRACTOR_VERSION
+    if version == current:
+        return False
+    return not (version or "").endswith(REREAD_FAILED + current)
+
+
+def _rereadable(now: dt.datetime, *, force: bool = False) -> ColumnElement[bool]:
+    from recruit.core.pipeline import EXTRACTOR_VERSION
+
+    condition = (
+        Document.status.in_(REREAD_STATUSES)
+        & (Document.storage_key != "")
+        & (Document.lease_until.is_(None) | (Document.lease_until < now))
+    )
+    if force:
+        return condition
+    return condition & or_(
+        Document.extractor_version.is_(None),
+        (Document.extractor_version != EXTRACTOR_VERSION)
+        & Document.extractor_version.not_like(f"%{REREAD_FAILED}{EXTRACTOR_VERSION}"),
+    )
+
+
+def stale_documents(
+    session: Session, *, opening_id: int | None = None, force: bool = False
+) -> list[int]:
+    """Return the ids of read documents to read again (`force`: every read one), in id order."""
+    query = select(Document.id).where(_rereadable(utcnow(), force=force))
+    if opening_id is not None:
+        query = query.join(Application, Document.application_id == Application.id).where(
+            Application.opening_id == opening_id
+        )
+    return list(session.scalars(query.order_by(Document.id)))
+
+
+def claim_rereads(
+    session: Session,
+    limit: int,
+    *,
+    among: Iterable[int] | None = None,
+    force: bool = False,
+    now: dt.datetime | None = None,
+    lease: dt.timedelta = LEASE,
+) -> list[int]:
+    """Claim up to `limit` documents to read again (`among`: only these); commit; return them.
+
+    The claim is a lease on the row, as for a first reading, but the status stays: the
+    candidate stays on the shortlist with the old reading until the new one replaces it.
+    """
+    now = now or utcnow()
+    query = select(Document.id).where(_rereadable(now, force=force))
+    if among is not None:
+        query = query.where(Document.id.in_(sorted(set(among))))
+    candidates = list(
+        session.scalars(
+            query.order_by(Document.id).limit(max(1, limit)).with_for_update(skip_locked=True)
+        )
+    )
+    if not candidates:
+        session.commit()
+        return []
+    claimed = list(
+        session.scalars(
+            update(Document)
+            .where(Document.id.in_(candidates), _rereadable(now, force=force))
+            .values(lease_until=now + lease, **_holder())
+            .returning(Document.id)
+        )
+    )
+    session.commit()
+    return sorted(claimed)
+
+
+def release_rereads(session: Session, document_ids: Iterable[int]) -> None:
+    """Hand back re-read claims after a transient failure (the old reading stays)."""
+    session.execute(
+        update(Document)
+        .where(Document.id.in_(list(document_ids)), Document.status.in_(REREAD_STATUSES))
+        .values(**_NO_HOLDER)
+    )
+    session.commit()
+
+
+def reread_documents(
+    session: Session, storage: LocalStorage, document_ids: Sequence[int]
+) -> dict[int, str]:
+    """Read claimed documents again with the current extractor; commit; return each outcome.
+
+    "reread": the profile, text, language and pages are replaced and the candidate scored
+    again; the status, its reason, the notes and the history stay (nothing is audited: this
+    is the program catching up, not a person acting). "failed": the file no longer reads
+    (or the reader crashed): everything stays as it was, marked so this version does not
+    try again. A transient failure (storage away) raises; the caller releases the claims.
+    """
+    from recruit.core.pipeline import EXTRACTOR_VERSION, Analysis, analyse
+
+    ids = sorted(set(document_ids))
+    sources = session.execute(
+        select(Document.id, Document.storage_key, Document.original_filename)
+        .where(Document.id.in_(ids))
+        .order_by(Document.id)
+    ).all()
+    session.rollback()  # no snapshot or lock held while reading
+    outcomes: dict[int, Analysis | str] = {}
+    for doc_id, key, filename in sources:
+        try:
+            data = storage.get(key)  # StorageUnavailable is transient: it propagates
+        except (FileNotFoundError, ValueError):
+            log.warning("document %s: its file is gone, it keeps its old reading", doc_id)
+            outcomes[doc_id] = "missing"
+            continue
+        try:
+            outcomes[doc_id] = analyse(data, filename)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            log.exception("reading document %s again failed", doc_id)
+            outcomes[doc_id] = "crashed"
+    documents = list(
+        session.scalars(
+            select(Document)
+            .where(Document.id.in_(list(outcomes)))
+            .options(joinedload(Document.application).joinedload(Application.candidate))
+            .order_by(Document.id)
+        )
+    )
+    results: dict[int, str] = {}
+    scorer = _Scorer(session)
+    with session.no_autoflush:
+        for document in documents:
+            outcome = outcomes[document.id]
+            for column, value in _NO_HOLDER.items():
+                setattr(document, column, value)
+            if document.status not in REREAD_STATUSES:
+                results[document.id] = "skipped"  # erased or withdrawn meanwhile
+                continue
+            read = outcome.read if isinstance(outcome, Analysis) else None
+            if read is None or read.status == "error" or outcome.profile is None:  # type: ignore[union-attr]
+                reason = read.error.code if read is not None and read.error else str(outcome)
+                log.warning("document %s: reading it again failed (%s)", document.id, reason)
+                old = (document.extractor_version or "").split(REREAD_FAILED)[0]
+                document.extractor_version = f"{old}{REREAD_FAILED}{EXTRACTOR_VERSION}"[:40]
+                results[document.id] = "failed"
+                continue
+            assert isinstance(outcome, Analysis)
+            document.media_type = read.media_type or document.media_type
+            document.pages = read.pages
+            document.language = read.language
+            document.text = read.text or None
+            document.ocr_confidence = read.ocr_confidence if read.ocr else None
+            document.profile = outcome.profile.to_dict() if outcome.profile else None
+            document.extractor_version = EXTRACTOR_VERSION
+            results[document.id] = "reread"
+            if document.profile is not None and document.application is not None:
+                fill_contacts(document.application.candidate, document.profile, document.language)
+                scorer.add(document)
+    scorer.store()
+    session.commit()
+    return results
+
+
+def outdated(version: str | None) -> str | None:
+    """Say how a read document's reading stands: "waiting" (an older extractor read it, it
+    is being read again), "failed" (reading it again failed: the old reading stays), None."""
+    if (version or "").endswith(REREAD_FAILED + _current()):
+        return "failed"
+    return "waiting" if stale(version) else None
+
+
+def outdated_applications(session: Session, application_ids: Iterable[int]) -> dict[int, str]:
+    """Return {application id: `outdated` state} for the applications whose newest read
+    document an older extractor read (a shortlist page's rows, in one query)."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    newest: dict[int, str | None] = {}
+    for app_id, version in session.execute(
+        select(Document.application_id, Document.extractor_version)
+        .where(Document.application_id.in_(ids), Document.status.in_(REREAD_STATUSES))
+        .order_by(Document.id)
+    ):
+        newest[app_id] = version  # the last one wins: the newest read document
+    return {app_id: state for app_id, v in newest.items() if (state := outdated(v))}
+
+
+def _current() -> str:
+    from recruit.core.pipeline import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION

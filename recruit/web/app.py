@@ -128,6 +128,7 @@ def start_worker(app: Flask) -> None:
         app.extensions["recruit.storage"],
         mailer=app.extensions["recruit.mailer"],
         mail_from=settings.mail_from,
+        reread=settings.reread,
     )
     runner = LocalRunner(ctx, threads=settings.worker_threads)
     runner.start()

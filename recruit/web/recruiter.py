@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 
 from recruit.db.models import APPLICATION_STATUSES, Application, Opening, parse_id
 from recruit.services import ServiceError, duplicates, outbox, review, talent
+from recruit.services.documents import outdated, outdated_applications
 from recruit.services.openings import accepts_applications, current_profile
 from recruit.web import exports
 from recruit.web.app import db_session, storage
@@ -145,6 +146,8 @@ def shortlist(opening_id: int) -> str:
         list_args=flt.params(after=""),
         page=page,
         related=duplicates.related(db_session(), [a.id for a in page.rows]),
+        outdated=outdated_applications(db_session(), [a.id for a in page.rows]),
+        outdated_labels=_outdated_labels(),
         bulk=bulk,
         acts=may_act(),
         # Plain strings: lazy ones would be translated again on each of the 50 rows.
@@ -279,7 +282,8 @@ def _list_args(opening: Opening) -> tuple[review.ShortlistFilter, dict[str, Any]
 
 def _candidate_page(application: Application, note_form: NoteForm) -> str:
     """Render the candidate page (shared by the page and a note form sent back with errors)."""
-    view = candidate_view(application, review.shown_document(application))
+    shown = review.shown_document(application)
+    view = candidate_view(application, shown)
     detail = review.candidate_detail(db_session(), application, view.redactor, label_text)
     status_form = StatusForm(status=application.status)
     status_form.status.choices = _status_choices()
@@ -312,7 +316,18 @@ def _candidate_page(application: Application, note_form: NoteForm) -> str:
         education=EDUCATION_LABELS,
         reason=review_reason,
         document_states=DOCUMENT_STATES,
+        outdated=outdated,
+        reading=outdated(shown.extractor_version) if shown and shown.profile else None,
+        outdated_labels=_outdated_labels(),
     )
+
+
+def _outdated_labels() -> dict[str, str]:
+    """What a reading by an earlier extractor version is called, by `outdated` state."""
+    return {
+        "waiting": _("read by an earlier version; being read again"),
+        "failed": _("read by an earlier version; reading it again failed, that reading stays"),
+    }
 
 
 @bp.post("/applications/<int:application_id>/status")

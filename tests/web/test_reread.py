@@ -6,11 +6,14 @@ PostgreSQL with RECRUIT_TEST_DATABASE_URL)."""
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 
 import pytest
 from sqlalchemy import func, select
 
+from recruit.backoff import Backoff
 from recruit.core.pipeline import EXTRACTOR_VERSION
 from recruit.db.models import Application, AuditEvent, Document, Note, Score
 from recruit.services.documents import outdated, stale, stale_documents
@@ -133,14 +136,10 @@ def test_reread_off_leaves_it_alone(app, session, storage) -> None:
     ctx = TaskContext(
         app.extensions["recruit.sessions"], app.extensions["recruit.storage"], reread=False
     )
-    import threading
-
-    from recruit.backoff import Backoff
-
     stop = threading.Event()
     thread = threading.Thread(
         target=serve_documents,
-        args=(ctx, stop, Backoff("t", __import__("logging").getLogger()), 0.05),
+        args=(ctx, stop, Backoff("test", logging.getLogger(__name__)), 0.05),
         kwargs={"wakeup": Wakeup()},
     )
     thread.start()
@@ -225,9 +224,9 @@ def test_the_sweep_feeds_a_low_queue_read_after_new_documents(
 
     recruit.queue._context = ctx
     try:
-        SimpleWorker(
-            [task_queue.rq, task_queue.low], connection=task_queue.rq.connection
-        ).work(burst=True)
+        SimpleWorker([task_queue.rq, task_queue.low], connection=task_queue.rq.connection).work(
+            burst=True
+        )
     finally:
         recruit.queue._context = None
     assert low <= 2
@@ -246,7 +245,8 @@ def test_pages_say_it_is_being_read_again(web, session, storage, wclient) -> Non
         ("ro", "citit de o versiune anterioară; este citit din nou"),
     ):
         headers = {"Accept-Language": lang}
-        page = wclient.get(f"/recruiter/applications/{app_id}", headers=headers).get_data(as_text=True)
+        url = f"/recruiter/applications/{app_id}"
+        page = wclient.get(url, headers=headers).get_data(as_text=True)
         assert words in page, lang
         listing = wclient.get(
             f"/recruiter/openings/{application.opening_id}", headers=headers

@@ -211,9 +211,9 @@ def _sweep_rereads(ctx: TaskContext, queue: TaskQueue) -> None:
     from recruit.services.documents import stale_documents
 
     with ctx.sessions() as session:
-        waiting = len(stale_documents(session))
+        waiting = stale_documents(session, limit=1)  # whether any: not a count of thousands
     if waiting:
-        log.info("sweep: %d documents wait to be read again", waiting)
+        log.info("sweep: documents wait to be read again; %d jobs on the low queue", REREAD_JOBS)
         queue.enqueue_reread(REREAD_JOBS)
 
 

@@ -659,10 +659,15 @@ def _rereadable(now: dt.datetime, *, force: bool = False) -> ColumnElement[bool]
 
 
 def stale_documents(
-    session: Session, *, opening_id: int | None = None, force: bool = False
+    session: Session,
+    *,
+    opening_id: int | None = None,
+    force: bool = False,
+    limit: int | None = None,
 ) -> list[int]:
-    """Return the ids of read documents to read again (`force`: every read one), in id order."""
-    query = select(Document.id).where(_rereadable(utcnow(), force=force))
+    """Return the ids of read documents to read again (`force`: every read one), in id order
+    (`limit`: the first ones only)."""
+    query = select(Document.id).where(_rereadable(utcnow(), force=force)).limit(limit)
     if opening_id is not None:
         query = query.join(Application, Document.application_id == Application.id).where(
             Application.opening_id == opening_id

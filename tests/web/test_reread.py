@@ -232,6 +232,17 @@ def test_the_sweep_feeds_a_low_queue_read_after_new_documents(
     assert low <= 2
     _assert_reread(before, _state(session, *ids))
     assert not sweep(ctx, task_queue, reread=True) and task_queue.low.count == 0
+    # `recruit reread` with Redis: jobs of these documents on the main queue.
+    session.get(Document, ids[1]).extractor_version = "2"
+    session.commit()
+    task_queue.enqueue_reread(among=[ids[1]])
+    assert task_queue.rq.count == 1
+    recruit.queue._context = ctx
+    try:
+        SimpleWorker([task_queue.rq], connection=task_queue.rq.connection).work(burst=True)
+    finally:
+        recruit.queue._context = None
+    assert _state(session, *ids)["version"] == EXTRACTOR_VERSION
 
 
 def test_pages_say_it_is_being_read_again(web, session, storage, wclient) -> None:

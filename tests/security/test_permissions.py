@@ -57,6 +57,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("recruiter.dashboard", "GET"): STAFF,
     ("recruiter.progress", "GET"): STAFF,
     ("recruiter.review_list", "GET"): RECRUITERS,
+    ("recruiter.talent_pool", "GET"): RECRUITERS,  # each sees only their openings' people
     ("recruiter.opening_review", "GET"): RECRUITER_OF_A,
     ("recruiter.shortlist", "GET"): MEMBER_OF_A,
     ("recruiter.bulk", "POST"): RECRUITER_OF_A,
@@ -88,6 +89,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("api.openapi", "GET"): EVERYONE,
     ("api.csrf_token", "GET"): STAFF,
     ("api.openings", "GET"): STAFF,
+    ("api.search", "GET"): RECRUITERS,
     ("api.create_opening", "POST"): RECRUITERS,
     ("api.update_opening", "PATCH"): RECRUITER_OF_A,
     ("api.close_opening", "POST"): RECRUITER_OF_A,

@@ -77,5 +77,5 @@ def test_candidate_exports_then_erases_their_data(app, session, storage, server,
         assert personal not in text, personal
     session.expire_all()
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "candidate.erased"))
-    page.goto(f"{server}/status/{token}")
-    assert "404" in page.title() or "Not Found" in page.content()
+    gone = page.goto(f"{server}/status/{token}")
+    assert gone is not None and gone.status == 404

@@ -9,6 +9,7 @@ import secrets
 import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +34,9 @@ from recruit.services.errors import ServiceError, _l
 from recruit.services.openings import accepts_applications, current_profile
 from recruit.services.review import mirror_score
 from recruit.storage import LocalStorage
+
+if TYPE_CHECKING:
+    from recruit.core.pipeline import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -429,6 +433,48 @@ def process_document(session: Session, storage: LocalStorage, document_id: int) 
     return process_documents(session, storage, [document_id])[0]
 
 
+def _analyse_files(
+    storage: LocalStorage, sources: Iterable[Sequence[Any]], *, again: bool
+) -> dict[int, Analysis | str]:
+    """Analyse each (document id, storage key, file name): its Analysis, or why there is none.
+
+    "crashed" when the reader failed in this process; reading `again`, "missing" when the
+    file is gone (the old reading stays). A transient failure (storage away) propagates.
+    """
+    from recruit.core.pipeline import analyse
+
+    outcomes: dict[int, Analysis | str] = {}
+    for doc_id, key, filename in sources:
+        try:
+            data = storage.get(key)  # StorageUnavailable is transient: it propagates
+        except (FileNotFoundError, ValueError):
+            if not again:
+                raise
+            log.warning("document %s: its file is gone, it keeps its old reading", doc_id)
+            outcomes[doc_id] = "missing"
+            continue
+        try:
+            outcomes[doc_id] = analyse(data, filename)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            log.exception("reading document %s%s failed", doc_id, " again" if again else "")
+            outcomes[doc_id] = "crashed"
+    return outcomes
+
+
+def _with_owners(session: Session, ids: Iterable[int]) -> list[Document]:
+    """Load these documents with their applications and candidates, in one query."""
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.id.in_(list(ids)))
+            .options(joinedload(Document.application).joinedload(Application.candidate))
+            .order_by(Document.id)
+        )
+    )
+
+
 def process_documents(
     session: Session, storage: LocalStorage, document_ids: Sequence[int]
 ) -> list[Document]:
@@ -441,7 +487,7 @@ def process_documents(
     in-process is marked for a person; a transient failure (storage away) raises, and the
     caller hands the claims back.
     """
-    from recruit.core.pipeline import EXTRACTOR_VERSION, Analysis, analyse
+    from recruit.core.pipeline import EXTRACTOR_VERSION
 
     ids = sorted(set(document_ids))
     sources = session.execute(
@@ -450,33 +496,19 @@ def process_documents(
         .order_by(Document.id)
     ).all()
     session.rollback()  # no snapshot or lock held while reading
-    outcomes: dict[int, Analysis | str] = {}
-    for doc_id, key, filename, attempts in sources:
-        if attempts > MAX_ATTEMPTS:
-            outcomes[doc_id] = "attempts"
-            continue
-        data = storage.get(key)  # StorageUnavailable is transient: it propagates
-        try:
-            outcomes[doc_id] = analyse(data, filename)
-        except TRANSIENT_ERRORS:
-            raise
-        except Exception:
-            log.exception("reading document %s failed", doc_id)
-            outcomes[doc_id] = "crashed"
-    documents = list(
-        session.scalars(
-            select(Document)
-            .where(Document.id.in_(list(outcomes)))
-            .options(joinedload(Document.application).joinedload(Application.candidate))
-            .order_by(Document.id)
-        )
+    # It died with its worker this many times: stop retrying, tell a person.
+    outcomes: dict[int, Analysis | str] = {
+        doc_id: "attempts" for doc_id, _, _, attempts in sources if attempts > MAX_ATTEMPTS
+    }
+    outcomes |= _analyse_files(
+        storage, [row[:3] for row in sources if row[0] not in outcomes], again=False
     )
+    documents = _with_owners(session, outcomes)
     scorer = _Scorer(session)
     with session.no_autoflush:
         for document in documents:
             outcome = outcomes[document.id]
             if outcome == "attempts":
-                # It died with its worker this many times: stop retrying, tell a person.
                 _finish(document, "error", "timeout", REPEATED_FAILURE)
                 continue
             if isinstance(outcome, str):
@@ -734,7 +766,7 @@ def reread_documents(
     (or the reader crashed): everything stays as it was, marked so this version does not
     try again. A transient failure (storage away) raises; the caller releases the claims.
     """
-    from recruit.core.pipeline import EXTRACTOR_VERSION, Analysis, analyse
+    from recruit.core.pipeline import EXTRACTOR_VERSION, Analysis
 
     ids = sorted(set(document_ids))
     sources = session.execute(
@@ -743,29 +775,8 @@ def reread_documents(
         .order_by(Document.id)
     ).all()
     session.rollback()  # no snapshot or lock held while reading
-    outcomes: dict[int, Analysis | str] = {}
-    for doc_id, key, filename in sources:
-        try:
-            data = storage.get(key)  # StorageUnavailable is transient: it propagates
-        except (FileNotFoundError, ValueError):
-            log.warning("document %s: its file is gone, it keeps its old reading", doc_id)
-            outcomes[doc_id] = "missing"
-            continue
-        try:
-            outcomes[doc_id] = analyse(data, filename)
-        except TRANSIENT_ERRORS:
-            raise
-        except Exception:
-            log.exception("reading document %s again failed", doc_id)
-            outcomes[doc_id] = "crashed"
-    documents = list(
-        session.scalars(
-            select(Document)
-            .where(Document.id.in_(list(outcomes)))
-            .options(joinedload(Document.application).joinedload(Application.candidate))
-            .order_by(Document.id)
-        )
-    )
+    outcomes = _analyse_files(storage, sources, again=True)
+    documents = _with_owners(session, outcomes)
     results: dict[int, str] = {}
     scorer = _Scorer(session)
     with session.no_autoflush:

@@ -16,6 +16,7 @@ from recruit.core.domains import find_domain_words
 from recruit.core.language_grid import read_grid
 from recruit.core.names import find_name
 from recruit.core.nlp import analyse, load_jsonl
+from recruit.core.occupations import classify_title
 from recruit.core.profile import (
     CEFR_CODE,
     EDUCATION_LEVELS,
@@ -538,12 +539,54 @@ def _title_score(part: str) -> int:
     return _score(part, lex.title) - _score(part, lex.employer)
 
 
+# A rank alone before a comma: "Director, Business Development", "Manager, Inside Sales".
+_RANKS = frozenset(
+    [
+        "director",
+        "manager",
+        "head",
+        "lead",
+        "vice",
+        "president",
+        "vp",
+        "chief",
+        "senior",
+        "junior",
+        "assistant",
+        "associate",
+        "deputy",
+        "regional",
+        "area",
+        "national",
+        "global",
+        "executive",
+        "partner",
+        "supervisor",
+    ]
+)
+
+
+def _rank_and_function(parts: Sequence[str]) -> list[str]:
+    # "Director, Business Development": one title, the comma between the rank and the field
+    # of work, not a title and an employer. The field names an occupation, not an employer.
+    lex = _lexicons()
+    if (
+        len(parts) >= 2
+        and set(fold(parts[0], lower=True).split()) <= _RANKS
+        and not _score(parts[1], lex.employer)
+        and classify_title(parts[1])
+    ):
+        return [f"{parts[0]}, {parts[1]}", *parts[2:]]
+    return list(parts)
+
+
 def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
     lex = _lexicons()
     title_words = lex.title
     employer_words = lex.employer
     score = _score
 
+    parts = _rank_and_function(parts)
     candidates = list(parts[:3])
     if not candidates:
         return None, None

@@ -18,7 +18,7 @@ from recruit.core.reading import Limits, ReadResult, read_document
 from recruit.core.typos import find_typos
 
 # Bump when reading or extraction changes what a stored profile holds.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from recruit.core.extraction import extract_profile
+from recruit.core.extraction import _title_and_employer, extract_profile
 
 DOC_DATE = datetime.date(2024, 6, 15)
 
@@ -114,3 +114,20 @@ def test_a_wrapped_skill_is_no_heading() -> None:
         "Experience\n2019 - 2021 Sales Agent, Altex\nListening\nskills\n2016 - 2019 Cashier, Lidl\n"
     )
     assert [p[0] for p in _positions(text)] == ["Sales Agent", "Cashier"]
+
+
+def test_a_rank_before_a_comma_and_a_field_of_work_is_one_title() -> None:
+    assert _title_and_employer(["Director", "Business Development"]) == (
+        "Director, Business Development",
+        None,
+    )
+    assert _title_and_employer(["Director", "Business Development", "Company Name"]) == (
+        "Director, Business Development",
+        "Company Name",
+    )
+    # An employer after the comma stays the employer.
+    assert _title_and_employer(["Director", "Company Name"]) == ("Director", "Company Name")
+    assert _title_and_employer(["Sales Manager", "Company Name"]) == (
+        "Sales Manager",
+        "Company Name",
+    )

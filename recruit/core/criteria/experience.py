@@ -14,6 +14,18 @@ def _kinds(language: str | None) -> Sequence[tuple[str, str]]:
     return (("sales", _l("Sales")), ("total", _l("Any work")))
 
 
+def months_explanation(amount: Any, target: Any, minimum: Any) -> Say:
+    """Say how many months were found against the criterion's target and minimum."""
+    if minimum:
+        return Say(
+            _l("%(amount)s; full points at %(target)s, none below %(minimum)s"),
+            amount=amount,
+            target=target,
+            minimum=minimum,
+        )
+    return Say(_l("%(amount)s; full points at %(target)s"), amount=amount, target=target)
+
+
 def describe_position(p: Position) -> Say:
     """Return a position as one evidence line: "'title, employer' (start to end, page N)"."""
     what = ", ".join(x for x in (p.title, p.employer) if x) or Say(_l("position"))
@@ -79,15 +91,5 @@ class ExperienceCriterion(Criterion):
             amount = Say(_l("%(months)s months of experience"), months=months)
         if months and not evidence:
             evidence.append(amount)
-        if self.minimum:
-            explanation = Say(
-                _l("%(amount)s; full points at %(target)s, none below %(minimum)s"),
-                amount=amount,
-                target=self.target,
-                minimum=self.minimum,
-            )
-        else:
-            explanation = Say(
-                _l("%(amount)s; full points at %(target)s"), amount=amount, target=self.target
-            )
+        explanation = months_explanation(amount, self.target, self.minimum)
         return Outcome(points, passed, tuple(evidence), tuple(spans), explanation)

@@ -18,7 +18,7 @@ from recruit.core.criteria.base import (
     _l,
     units,
 )
-from recruit.core.criteria.experience import describe_position
+from recruit.core.criteria.experience import describe_position, months_explanation
 from recruit.core.occupations import TitleMatch, families, title_matches
 from recruit.core.profile import Position, Profile
 
@@ -165,17 +165,7 @@ class OccupationMonthsCriterion(Criterion):
             families=_families(self),
             half=self.half_life,
         )
-        if self.minimum:
-            explanation = Say(
-                _l("%(amount)s; full points at %(target)s, none below %(minimum)s"),
-                amount=amount,
-                target=self.target,
-                minimum=self.minimum,
-            )
-        else:
-            explanation = Say(
-                _l("%(amount)s; full points at %(target)s"), amount=amount, target=self.target
-            )
+        explanation = months_explanation(amount, self.target, self.minimum)
         return Outcome(points, passed, evidence, spans_of, explanation)
 
 

@@ -210,9 +210,13 @@ REREAD_JOBS = 2
 def _sweep_rereads(ctx: TaskContext, queue: TaskQueue) -> None:
     from recruit.services.documents import stale_documents
 
+    if ctx.reread_quiet.active():
+        return
     with ctx.sessions() as session:
         waiting = stale_documents(session, limit=1)  # whether any: not a count of thousands
-    if waiting:
+    if not waiting:
+        ctx.reread_quiet.begin()
+    else:
         log.info("sweep: documents wait to be read again; %d jobs on the low queue", REREAD_JOBS)
         queue.enqueue_reread(REREAD_JOBS)
 

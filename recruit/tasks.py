@@ -11,8 +11,9 @@ import datetime as dt
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, inspect, select
@@ -37,6 +38,28 @@ from recruit.storage import Storage, make_storage
 log = logging.getLogger(__name__)
 
 
+class QuietSpell:
+    """Until when a process need not look for documents an older extractor read.
+
+    Once a look finds none, none appears while this code runs (what is read gets the
+    current version), so looking every few seconds would only scan the documents table
+    again; a while later it looks anyway, for a claim a dead worker held.
+    """
+
+    SECONDS = 600.0
+
+    def __init__(self) -> None:
+        self._until = 0.0
+
+    def active(self) -> bool:
+        """Whether the last look found nothing, recently."""
+        return time.monotonic() < self._until
+
+    def begin(self) -> None:
+        """Record that a look found nothing."""
+        self._until = time.monotonic() + self.SECONDS
+
+
 @dataclass(frozen=True)
 class TaskContext:
     sessions: sessionmaker[Session]
@@ -47,6 +70,7 @@ class TaskContext:
     mail_from: str = "recruit <recruit@localhost>"
     # Read again, when idle, what an older extractor read (RECRUIT_REREAD).
     reread: bool = True
+    reread_quiet: QuietSpell = field(default_factory=QuietSpell, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, lease: dt.timedelta = LEASE) -> TaskContext:
@@ -325,9 +349,14 @@ def reread_batch(
     """Claim up to `batch` documents an older extractor read (`among`: only these; `force`:
     read ones of any version), read them again, store them in one commit; return
     {id: "reread" | "failed" | "skipped"} (empty when none is left)."""
+    looking_for_any = among is None and not force
+    if looking_for_any and ctx.reread_quiet.active():
+        return {}
     with ctx.sessions() as session:
         claimed = claim_rereads(session, batch, among=among, force=force, lease=ctx.lease)
     if not claimed:
+        if looking_for_any:
+            ctx.reread_quiet.begin()
         return {}
     for document_id in claimed:
         log.info("task start reread document=%d", document_id)

@@ -266,3 +266,15 @@ def test_pages_say_it_is_being_read_again(web, session, storage, wclient) -> Non
     assert reread_batch(_ctx(web)) == {doc_id: "reread"}
     page = wclient.get(f"/recruiter/applications/{app_id}").get_data(as_text=True)
     assert "data-outdated" not in page
+
+
+def test_after_finding_none_an_idle_process_stops_looking_for_a_while(app, session, storage):
+    # Between deployments nothing becomes stale, so an idle worker must not scan the
+    # documents table every few seconds for ever; it looks again after the quiet spell.
+    ctx = _ctx(app)
+    assert reread_batch(ctx) == {}
+    assert ctx.reread_quiet.active()
+    ids = _stale_candidate(session, storage, tiny_pdf(CV_LINES))
+    assert reread_batch(ctx) == {}  # quiet: it did not look
+    assert reread_batch(ctx, among=[ids[1]]) == {ids[1]: "reread"}  # asked for: it reads
+    assert not _ctx(app).reread_quiet.active()  # a new process looks at once

@@ -463,6 +463,20 @@ def _analyse_files(
     return outcomes
 
 
+def _store_reading(document: Document, analysis: Analysis) -> None:
+    """Put what reading found on the document: text, profile, and the reader's version."""
+    from recruit.core.pipeline import EXTRACTOR_VERSION
+
+    read = analysis.read
+    document.media_type = read.media_type or document.media_type or ""
+    document.pages = read.pages
+    document.language = read.language
+    document.text = read.text or None
+    document.ocr_confidence = read.ocr_confidence if read.ocr else None
+    document.profile = analysis.profile.to_dict() if analysis.profile else None
+    document.extractor_version = EXTRACTOR_VERSION
+
+
 def _with_owners(session: Session, ids: Iterable[int]) -> list[Document]:
     """Load these documents with their applications and candidates, in one query."""
     return list(
@@ -487,7 +501,6 @@ def process_documents(
     in-process is marked for a person; a transient failure (storage away) raises, and the
     caller hands the claims back.
     """
-    from recruit.core.pipeline import EXTRACTOR_VERSION
 
     ids = sorted(set(document_ids))
     sources = session.execute(
@@ -515,13 +528,7 @@ def process_documents(
                 _finish(document, "error", "corrupt", UNREADABLE)
                 continue
             read = outcome.read
-            document.media_type = read.media_type or ""
-            document.pages = read.pages
-            document.language = read.language
-            document.text = read.text or None
-            document.ocr_confidence = read.ocr_confidence if read.ocr else None
-            document.profile = outcome.profile.to_dict() if outcome.profile else None
-            document.extractor_version = EXTRACTOR_VERSION
+            _store_reading(document, outcome)
             error = read.error
             _finish(document, read.status, error and error.code, error and error.message)
             if document.profile is not None and document.application is not None:
@@ -796,13 +803,7 @@ def reread_documents(
                 results[document.id] = "failed"
                 continue
             assert isinstance(outcome, Analysis)
-            document.media_type = read.media_type or document.media_type
-            document.pages = read.pages
-            document.language = read.language
-            document.text = read.text or None
-            document.ocr_confidence = read.ocr_confidence if read.ocr else None
-            document.profile = outcome.profile.to_dict() if outcome.profile else None
-            document.extractor_version = EXTRACTOR_VERSION
+            _store_reading(document, outcome)
             results[document.id] = "reread"
             if document.profile is not None and document.application is not None:
                 fill_contacts(document.application.candidate, document.profile, document.language)

@@ -44,6 +44,18 @@ from recruit.core.printable import unprintable
 from recruit.db.models import CURRENCIES, EMPLOYMENT_TYPES, MAX_ID, USER_ROLES
 
 
+def _phone_field() -> TelField:
+    """A phone as people type it (+40 722 123 456, 0722-123-456), optional."""
+    return TelField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^\+?[0-9 ()./-]{6,40}$", message=_l("Use digits, spaces and + only.")),
+        ],
+    )
+
+
 class SignInForm(FlaskForm):
     # No shape check: a wrong address fails like a wrong password, and needs no extra package.
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -105,14 +117,7 @@ class ApplyForm(FlaskForm):
             Regexp(EMAIL_SHAPE, message=_l("This does not look like an e-mail address.")),
         ],
     )
-    phone = TelField(
-        _l("Phone"),
-        validators=[
-            Optional(),
-            Length(max=40),
-            Regexp(r"^\+?[0-9 ()./-]{6,40}$", message=_l("Use digits, spaces and + only.")),
-        ],
-    )
+    phone = _phone_field()
     cv = FileField(
         _l("Your CV (PDF, Word .docx or a photo)"),
         validators=[FileRequired(_l("Please choose your CV file.")), CvFile()],
@@ -235,14 +240,7 @@ class ContactForm(FlaskForm):
             Regexp(EMAIL_SHAPE, message=_l("This does not look like an e-mail address.")),
         ],
     )
-    phone = TelField(
-        _l("Phone"),
-        validators=[
-            Optional(),
-            Length(max=40),
-            Regexp(r"^\+?[0-9 ()./-]{6,40}$", message=_l("Use digits, spaces and + only.")),
-        ],
-    )
+    phone = _phone_field()
 
 
 class NoteForm(FlaskForm):

@@ -120,12 +120,24 @@ def profile_for(
     return profile
 
 
+# read_application's e-mail unless one is given: a new address from the first name.
+GENERATED = "generated"
+
+
 def read_application(
-    session: Session, o: Opening, name: str, skills: dict[str, str], **kw: Any
+    session: Session,
+    o: Opening,
+    name: str,
+    skills: dict[str, str],
+    *,
+    email: str | None = GENERATED,
+    phone: str | None = "+40722123456",
+    **kw: Any,
 ) -> Application:
     """Create a candidate whose CV was read (no PDF): a document with a profile, scored."""
-    email = f"{name.split()[0].lower()}-{secrets.token_hex(2)}@example.com"
-    candidate = Candidate(name=name, email=email, phone="+40722123456")
+    if email == GENERATED:
+        email = f"{name.split()[0].lower()}-{secrets.token_hex(2)}@example.com"
+    candidate = Candidate(name=name, email=email, phone=phone)
     session.add(candidate)
     session.flush()
     application = Application(

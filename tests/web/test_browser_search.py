@@ -3,9 +3,7 @@ diacritics, finds the person with their applications to two openings, opens the 
 
 from __future__ import annotations
 
-import secrets
-
-from recruit.db.models import Application, Candidate
+from recruit.db.models import Application
 from tests.browser import marks, shot
 from tests.web import factories as f
 
@@ -13,16 +11,8 @@ pytestmark = marks
 
 
 def applicant(session, o, name: str, email: str, phone: str | None) -> Application:
-    candidate = Candidate(name=name, email=email, phone=phone)
-    session.add(candidate)
-    session.flush()
-    application = Application(
-        candidate_id=candidate.id, opening_id=o.id, status_token=secrets.token_urlsafe(32)
-    )
-    session.add(application)
-    session.flush()
-    f.add_read_document(session, application, {"negotiation": "negociere", "crm": "CRM"})
-    return application
+    skills = {"negotiation": "negociere", "crm": "CRM"}
+    return f.read_application(session, o, name, skills, email=email, phone=phone)
 
 
 def test_find_a_diacritic_name_in_the_talent_pool_and_open_the_candidate(

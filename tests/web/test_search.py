@@ -4,11 +4,9 @@ RECRUIT_TEST_DATABASE_URL); blind review and membership hold on every one of the
 
 from __future__ import annotations
 
-import secrets
-
 from recruit import services
 from recruit.db import upgrade
-from recruit.db.models import Application, Candidate, Opening
+from recruit.db.models import Opening
 from recruit.services import review
 from tests.web import factories as f
 
@@ -17,16 +15,8 @@ SKILLS = {"negotiation": "negociere", "crm": "CRM"}
 
 def applicant(session, o: Opening, name: str, email: str | None, phone: str | None, **kw):
     """A read, scored application of a new candidate with these contacts (as typed)."""
-    candidate = Candidate(name=name, email=email, phone=phone)
-    session.add(candidate)
-    session.flush()
-    application = Application(
-        candidate_id=candidate.id, opening_id=o.id, status_token=secrets.token_urlsafe(32)
-    )
-    session.add(application)
-    session.flush()
-    f.add_read_document(session, application, kw.pop("skills", SKILLS), **kw)
-    return application
+    skills = kw.pop("skills", SKILLS)
+    return f.read_application(session, o, name, skills, email=email, phone=phone, **kw)
 
 
 def people(session):

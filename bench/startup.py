@@ -6,6 +6,8 @@ Each command runs once to warm the OS file cache (and, the first time ever, to b
 on-disk cache of recruit.core.cache), then `--runs` times; the median and the maximum of the
 wall time are printed with the CPU time the process used (user + system, its children
 included), which the other work on a shared machine disturbs less than the wall time.
+The one-file `parse` also runs without its read-ahead (the file read in the process, after
+spaCy's import, not in a fork beside it), in the same run.
 Floors measured in the same run, each a fresh interpreter: `python -c pass` and
 `python -c "import spacy"`, which `recruit parse` cannot go under while it uses spaCy.
 Then once each, with an empty cache folder: what the first start of an installation costs.
@@ -34,6 +36,14 @@ from tests.cvgen import render_pdf, sample_cvs  # noqa: E402
 
 SHARED_CVS = ROOT.parent / "shared" / "data" / "cvs"
 RECRUIT = [sys.executable, "-m", "recruit.cli"]
+# The same command without os.fork: recruit.core.readahead then reads the file in this process,
+# after spaCy's import, as before the read-ahead (what a machine with no free core gets).
+WITHOUT_READ_AHEAD = [
+    sys.executable,
+    "-c",
+    "import os, runpy, sys; del os.fork; sys.argv[0] = 'recruit'; "
+    "runpy.run_module('recruit.cli', run_name='__main__')",
+]
 
 
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -110,6 +120,13 @@ def main() -> None:
                 env,
                 args.runs,
                 "(target <= 1.0 s)",
+            )
+        for path in [generated, *real]:
+            measure(
+                f"  same, {'real' if path in real else 'generated'}, read after spaCy's import",
+                [*WITHOUT_READ_AHEAD, "parse", str(path)],
+                env,
+                args.runs,
             )
         if args.baseline_rev:
             base = export(args.baseline_rev, Path(tmp) / "baseline")

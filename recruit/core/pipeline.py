@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -14,7 +13,7 @@ from typing import Any
 from recruit.core import europass
 from recruit.core.extraction import extract_profile
 from recruit.core.profile import CEFR_SKILLS, Profile
-from recruit.core.reading import Limits, ReadResult, read_document
+from recruit.core.reading import Limits, ReadResult, read_document, read_path
 from recruit.core.typos import find_typos
 
 # Bump when reading or extraction changes what a stored profile holds.
@@ -139,21 +138,8 @@ def _read_facts(read: ReadResult) -> dict[str, Any]:
 
 
 def analyse_path(path: str, limits: Limits | None = None) -> Analysis:
-    """Analyse the file at `path`; a file over the size limit is hashed but never loaded whole."""
-    limits = limits or Limits()
-    digest = hashlib.sha256()
-    head = bytearray()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            if len(head) <= limits.max_bytes:
-                head += chunk
-    analysis = analyse(bytes(head), os.path.basename(path), limits=limits)
-    if analysis.read.sha256 != digest.hexdigest():  # only when the file was cut at the limit
-        analysis = Analysis(
-            dataclasses.replace(analysis.read, sha256=digest.hexdigest()), analysis.profile
-        )
-    return analysis
+    """Analyse the file at `path` (see `read_path`)."""
+    return analyse_read(read_path(path, limits))
 
 
 def _warm_worker() -> None:

@@ -12,6 +12,7 @@ photos), `assembly` builds the text and its geometry.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -57,6 +58,7 @@ __all__ = [
     "ReadResult",
     "Span",
     "read_document",
+    "read_path",
     "type_error",
 ]
 
@@ -76,6 +78,22 @@ def read_document(data: bytes, filename: str = "", *, limits: Limits | None = No
         code = fields.pop("error")
         return _error(sha, media, code, **fields)
     return _finish(sha, media, fields)
+
+
+def read_path(path: str, limits: Limits | None = None) -> ReadResult:
+    """Read the file at `path`; a file over the size limit is hashed but never loaded whole."""
+    limits = limits or Limits()
+    digest = hashlib.sha256()
+    head = bytearray()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            if len(head) <= limits.max_bytes:
+                head += chunk
+    read = read_document(bytes(head), os.path.basename(path), limits=limits)
+    if read.sha256 != digest.hexdigest():  # only when the file was cut at the limit
+        read = replace(read, sha256=digest.hexdigest())
+    return read
 
 
 def type_error(data: bytes, filename: str = "") -> DocumentError | None:

@@ -392,10 +392,17 @@ def _trim_detached(
     sides = []
     for side in (left, right):
         start, end = 0, len(side)
+        # Where this side's lines start while the other side runs beside them.
+        edge = min((s.x0 for s in side if top - 1 <= s.top < bottom), default=side[0].x0)
         for i in range(1, len(side)):
             a, b = side[i - 1], side[i]
             gap = (b.top - a.bottom) / a.size
             if b.top >= bottom and gap > (_DETACHED_NEAR_TEXT if text_after else _DETACHED):
+                end = i
+                break
+            if b.top >= bottom and text_after and b.x0 < edge - 2 * _ALIGN_PT:
+                # A two-column list of skills, then "Experience" at the margin: a line that
+                # starts left of the column, past the other side's end, is the text after.
                 end = i
                 break
             if a.bottom <= top and gap > (_DETACHED_NEAR_TEXT if text_before else _DETACHED):

@@ -191,3 +191,23 @@ def test_short_cell_centred_beside_a_tall_one_does_not_swallow_what_follows() ->
     words = _read(rows)
     assert words.index("Experience") > words.index("number", words.index("11") - 2)
     assert words[-3:] == ["of", "all", "plants."]
+
+
+def test_two_column_skill_list_ends_where_the_margin_text_starts() -> None:
+    # Resume builders indent a two-column list of qualifications; "Experience" and the first
+    # dates then sit at the margin, short enough to look like more of the left column.
+    left = ["Critical thinking", "Eye for detail", "Verbal communication"]
+    right = ["Territory growth", "Business development", "Strategic planning"]
+    rows: list[Row] = [(40, 780, "Core Qualifications", "l", 11, False)]
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        rows += [(66, 766 - 12 * i, a, "l", 11, False), (220, 766 - 12 * i, b, "l", 11, False)]
+    rows += [
+        (40, 717, "Experience", "l", 11, False),
+        (40, 705, "10/2015 to Current", "l", 11, False),
+        (40, 693, "Product Specialist Company Name City , State", "l", 11, False),
+        (66, 681, "Checked in vendors and verified the prices of every shelf", "l", 11, False),
+    ]
+    words = _read(rows)
+    assert words.index("Experience") > words.index("planning")
+    after = words.index("Current") + 1
+    assert words[after : after + 2] == ["Product", "Specialist"]

@@ -168,6 +168,23 @@ def _date_ranges(text: str, doc_date: datetime.date) -> tuple[DateRange, ...]:
     return tuple(sorted(ranges, key=lambda r: r.start_char))
 
 
+_LONE = re.compile(rf"(?P<date>{_MONTH_DATE})(?![\w/.-])")
+
+
+def lone_month(text: str, doc_date: datetime.date) -> DateRange | None:
+    """Find one month-precise date opening `text` and no range: "January 2014 Company Name".
+
+    A job written with a single date lasted that month, as far as the CV tells.
+    """
+    if find_date_ranges(text, doc_date):
+        return None
+    found = _LONE.match(fold(text))
+    parsed = _parse(found["date"], is_end=False) if found else None
+    if found is None or parsed is None or parsed[0] > (doc_date.year, doc_date.month):
+        return None
+    return DateRange(parsed[0], parsed[0], False, found.start(), found.end())
+
+
 def _index(month: tuple[int, int]) -> int:
     return month[0] * 12 + month[1] - 1
 

@@ -379,7 +379,8 @@ def _dates_entry(line: Line, when: dates.DateRange) -> bool:
     return len(line.text.split()) <= 14 and not (when.year_only and before[-1:].islower())
 
 
-def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
+def _blocks(lines: Sequence[Line], today: datetime.date, *, lone: bool = False) -> list[_Block]:
+    # `lone`: a line opening with a single month ("January 2014 Company Name") is an entry too.
     lines = _join_wrapped_dates(lines, today)
     anchors: list[tuple[int, dates.DateRange]] = []
     for index, line in enumerate(lines):
@@ -387,6 +388,10 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         numbered = _NUMBERED.match(line.text)
         text = " " * numbered.end() + line.text[numbered.end() :] if numbered else line.text
         found = [r for r in dates.find_date_ranges(text, today) if _dates_entry(line, r)]
+        if not found and lone and (single := dates.lone_month(line.text, today)):
+            rest = line.text[single.end_char :].strip(" |,;:-–—")
+            if not rest or _is_header_line(Line(0, len(rest), rest)):
+                found = [single]  # not "September 2010 delivered the monthly reports"
         if found:
             anchors.append((index, found[0]))
     # "Account Manager" / "February 2013 to Current Company Name": a title alone above a
@@ -397,7 +402,7 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         if index > (anchors[k - 1][0] + 1 if k else 0)
         and _title_above(lines[index - 1], lines[index], when)
     }
-    blocks = []
+    blocks: list[_Block] = []
     width = max((len(line.text) for line in lines), default=0)
     for k, (index, when) in enumerate(anchors):
         line = lines[index]
@@ -440,7 +445,9 @@ def _blocks(lines: Sequence[Line], today: datetime.date) -> list[_Block]:
         if len(header) == 1 and not _split_parts("  |  ".join(texts)):
             # Dates under the title and employer.
             above = [lines[i] for i in range(max(floor, index - 2), index)]
-            above = [a for a in above if _is_header_line(a)]
+            # Not the previous entry's title and employer, written under its own dates.
+            taken = {h.start for h in blocks[-1].header} if blocks else set()
+            above = [a for a in above if _is_header_line(a) and a.start not in taken]
             header = above + header
             texts = [a.text for a in above] + texts
         parts = _split_parts("  |  ".join(_without_place(t) for t in texts))
@@ -667,7 +674,7 @@ def _is_sales(title: str | None, description: str) -> bool:
 def _positions(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> list[Position]:
     positions = []
     for section in sections:
-        for block in _blocks(section.lines, today):
+        for block in _blocks(section.lines, today, lone=True):
             title, employer = _title_and_employer(block.parts)
             evidence = [pages.line(h) for h in block.header]
             fields = _entry_fields(block)

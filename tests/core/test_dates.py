@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from recruit.core import dates
 from recruit.core.dates import find_date_ranges, month_str, months_between, total_months
 
 DOC_DATE = datetime.date(2024, 6, 15)
@@ -128,3 +129,16 @@ def test_months_stop_at_the_document_date_and_are_never_negative() -> None:
     assert total_months([((2025, 1), (2025, 3))], (2024, 6)) == 0
     assert total_months([((2025, 1), (2024, 3))]) == 0  # start after end: nothing, not less
     assert total_months([((2024, 1), (2030, 12)), ((2025, 1), (2025, 3))], (2024, 6)) == 6
+
+
+def test_a_lone_month_opens_a_line_and_is_no_range() -> None:
+    today = datetime.date(2024, 6, 1)
+    found = dates.lone_month("January 2014 Company Name", today)
+    assert found is not None
+    assert (found.start, found.end, found.current) == ((2014, 1), (2014, 1), False)
+    assert dates.lone_month("03/2012 Northern Depot", today).start == (2012, 3)  # type: ignore[union-attr]
+    assert dates.lone_month("Ian. 2019 Altex", today).start == (2019, 1)  # type: ignore[union-attr]
+    assert dates.lone_month("January 2014 - March 2015 Company", today) is None  # a range
+    assert dates.lone_month("2014 Company Name", today) is None  # a bare year says too little
+    assert dates.lone_month("Company Name January 2014", today) is None
+    assert dates.lone_month("July 2030 Company", today) is None  # after the document's date

@@ -131,3 +131,17 @@ def test_a_rank_before_a_comma_and_a_field_of_work_is_one_title() -> None:
         "Sales Manager",
         "Company Name",
     )
+
+
+def test_a_job_with_one_date_lasted_that_month() -> None:
+    text = (
+        "Experience\nSales\nJanuary 2014 Company Name City , State\nInformed customers.\n"
+        "Warehouse Clerk\nMarch 2012 Northern Depot\nLoaded the vans.\n"
+    )
+    assert _positions(text) == [
+        ("Sales", "Company Name", "2014-01", "2014-01"),
+        ("Warehouse Clerk", "Northern Depot", "2012-03", "2012-03"),
+    ]
+    # A dated sentence in a job's duties is no job; a range on the line wins over its start.
+    text = "Experience\nSales Agent, 2016 - 2019\nSeptember 2017 promoted to the key accounts.\n"
+    assert _positions(text) == [("Sales Agent", None, "2016-01", "2019-12")]

@@ -22,6 +22,7 @@ reader rejects is scored as an empty profile.
 Matching rules (fold = lowercase without diacritics; "agree" below):
 - name: folded, whitespace-collapsed names equal. A name predicted where the label is null is
   a false positive.
+- headline (shared-64 only): the title at the top of the resume; the title rule below.
 - e-mail: lowercased addresses equal. phone: the digits of one end with the digits of the other
   (at least 7), so "+1 555..." and "(555) ..." agree.
 - position count: per CV, predicted within one of the labelled count (right = tp, wrong = fp+fn).
@@ -97,6 +98,7 @@ FIELDS = (
 # The fields of the side-by-side table, in print order.
 SET_FIELDS = (
     "name",
+    "headline",
     "emails",
     "phones",
     "position_count",
@@ -228,6 +230,7 @@ def _from_shared(label: dict[str, Any]) -> dict[str, Any]:
     if in_progress:
         level = level.removesuffix("_in_progress")
     return {
+        "headline": label["headline"],
         "positions": [
             (p["title"], p["employer"], p["start"], p["end"]) for p in label["positions"]
         ],
@@ -349,6 +352,9 @@ def score_cv(
     if "name" in want:
         wanted, named = _key(want["name"]), _key(profile.name)
         _count(counts["name"], [wanted] if wanted else [], [named] if named else [], str.__eq__)
+    if "headline" in want:
+        wanted, said = want["headline"], profile.headline
+        _count(counts["headline"], [wanted] if wanted else [], [said] if said else [], _text_agrees)
     if "emails" in want:
         got_emails = [e.lower() for e in profile.emails]
         _count(counts["emails"], [e.lower() for e in want["emails"]], got_emails, str.__eq__)

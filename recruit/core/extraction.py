@@ -14,7 +14,7 @@ from spacy.tokens import Span
 from recruit.core import dates, europass
 from recruit.core.domains import find_domain_words
 from recruit.core.language_grid import read_grid
-from recruit.core.names import find_name
+from recruit.core.names import find_headline, find_name
 from recruit.core.nlp import analyse, load_jsonl
 from recruit.core.occupations import classify_title
 from recruit.core.profile import (
@@ -170,6 +170,7 @@ def extract_profile(
     flat = text.replace("\n", " ")
     doc = analyse(flat, language or "en", [(t.start, t.end, t.suggestion) for t in typos])
     name = find_name(sections)
+    headline = find_headline(sections, name)
     licence, licence_evidence = _licence(text, pages)
     own_car, car_evidence = _own_car(text, pages)
     experience = _experience(sections, today, pages)
@@ -190,6 +191,8 @@ def extract_profile(
         language=language,
         name=" ".join(part.text for part in name) or None,
         name_evidence=tuple(pages.line(part) for part in name),
+        headline=headline.text if headline else None,
+        headline_evidence=(pages.line(headline),) if headline else (),
         skills=_skills(doc.spans["skills"], language, pages),
         experience=experience,
         education=education,

@@ -1,4 +1,4 @@
-"""The candidate's name: from a "Nume:" label, the personal section or the first lines."""
+"""The candidate's name and headline: from labels, the personal section or the first lines."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from recruit.core.nlp import load_jsonl
+from recruit.core.occupations import classify_title
 from recruit.core.sections import Line, Section, classify_heading, heading_key, label_value
 from recruit.core.text import fold
 
@@ -15,6 +16,8 @@ _SPLIT = re.compile(r"\s+[|•·–—-]\s+|\s{3,}|,\s*|\t")
 _LABEL_SPLIT = re.compile(r"\s*[:：]\s*")
 _FORBIDDEN = re.compile(r"[\d@/\\:;|#&+=<>()\[\]{}_*%$€]|www\.|https?")
 _HEADER_LINES = 6
+# An address, an e-mail, a phone or a link: no headline, whatever job words it holds.
+_CONTACT = re.compile(r"@|www\.|https?:|\d{3}")
 # Titles written before a name in Romanian and English CVs ("Ing. Ion Pop", "Dr. Ana Ene").
 _HONORIFIC = re.compile(r"(?i)(?:dr|ing|ec|prof|av|jr|mr|mrs|ms)\.\s+")
 _INITIAL_END = re.compile(r"(?:^|\s)\w\.$")
@@ -124,3 +127,36 @@ def find_name(sections: Sequence[Section]) -> tuple[Line, ...]:
             if candidate:
                 return (candidate,)
     return ()
+
+
+def find_headline(sections: Sequence[Section], name: Sequence[Line] = ()) -> Line | None:
+    """Return the job title the candidate gives themselves, or None.
+
+    The Europass "Job applied for" / "Locul de muncă vizat" field, else a job title among the
+    first lines above any heading ("SALES ASSOCIATE", "Ana Pop | Account Manager").
+    """
+    for section in sections:
+        if section.kind == "desired" and section.lines:
+            line = section.lines[0]
+            return line if classify_title(line.text) else None
+    named = {(part.start, part.end) for part in name}
+    for section in sections:
+        if section.kind != "header":
+            continue
+        for line in section.lines[:_HEADER_LINES]:
+            cuts = list(_SPLIT.finditer(line.text))
+            starts = [0, *(cut.end() for cut in cuts)]
+            ends = [*(cut.start() for cut in cuts), len(line.text)]
+            for start, end in zip(starts, ends, strict=True):
+                text = line.text[start:end].strip()
+                at = line.start + line.text.index(text, start) if text else line.start
+                part = Line(at, at + len(text), text)
+                if (
+                    text
+                    and (part.start, part.end) not in named
+                    and len(text.split()) <= 8
+                    and not _CONTACT.search(text)
+                    and classify_title(text)
+                ):
+                    return part
+    return None

@@ -17,7 +17,7 @@ from recruit.core.reading import Limits, ReadResult, read_document, read_path
 from recruit.core.typos import find_typos
 
 # Bump when reading or extraction changes what a stored profile holds.
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,8 @@ def parse_record(file: str, analysis: Analysis, *, with_text: bool = False) -> d
     exp, edu = p["experience"], p["education"]
     record.update(
         name=p["name"],
+        # The job title the CV gives its author at its top, or the job applied for: or null.
+        headline=p["headline"],
         emails=list(read.emails),
         phones=list(read.phones),
         links=list(read.links),

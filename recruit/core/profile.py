@@ -141,6 +141,9 @@ class Profile:
     language: str | None = None
     name: str | None = None
     name_evidence: tuple[Evidence, ...] = ()
+    # The job title the CV gives its author at the top, or the job applied for.
+    headline: str | None = None
+    headline_evidence: tuple[Evidence, ...] = ()
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
@@ -192,6 +195,8 @@ class Profile:
             language=data.get("language"),
             name=data.get("name"),
             name_evidence=ev(data.get("name_evidence")),
+            headline=data.get("headline"),
+            headline_evidence=ev(data.get("headline_evidence")),
             emails=tuple(data.get("emails") or ()),
             phones=tuple(data.get("phones") or ()),
             links=tuple(data.get("links") or ()),

@@ -680,6 +680,28 @@ def test_a_title_before_the_name_is_not_part_of_it(extract: Extract) -> None:
     assert profile.name_evidence[0].start == text.index("Ana Ene")
 
 
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        ("SALES ASSOCIATE\nSummary\nFriendly and reliable.\n", "SALES ASSOCIATE"),
+        ("Ana Ene | Key Account Manager\nana@example.ro\nExperience\n", "Key Account Manager"),
+        ("Maria Pop\nConsilier bancar\n0722 111 222\nExperiență\n", "Consilier bancar"),
+        ("Curriculum Vitae\nLocul de muncă vizat Manager de cont\nExperiență\n", "Manager de cont"),
+        ("Curriculum Vitae\nMaria Pop\nStr. Vânzătorilor 12\nExperiență\n", None),
+        ("Curriculum Vitae\nMaria Pop\nsales@example.ro\nExperience\n", None),
+        ("Maria Pop\nExperience\nSales Associate, 2019 - 2021\n", None),
+    ],
+)
+def test_the_headline_is_the_title_at_the_top_or_the_job_applied_for(
+    extract: Extract, text: str, headline: str | None
+) -> None:
+    profile = extract(text)
+    assert profile.headline == headline
+    if headline:
+        (evidence,) = profile.headline_evidence
+        assert text[evidence.start : evidence.end] == headline
+
+
 def test_europass_name_beside_its_heading(extract: Extract) -> None:
     text = "Curriculum Vitae\nINFORMAȚII PERSONALE Popescu Ana-Maria\nStrada Mare 1, Iași\n"
     profile = extract(text)

@@ -94,6 +94,24 @@ def test_recent_title_reads_the_latest_position_whatever_the_order():
     assert only(crit, make_profile()).evidence == ("not found",)
 
 
+def test_the_headline_stands_for_a_latest_title_never_read_and_counts_half_beside_another():
+    crit = {"type": "recent_title", "families": ["banking"]}
+    untitled = (dataclasses.replace(BANKER[0], title=None), BANKER[1])
+    said = make_profile(positions=untitled)
+    said = dataclasses.replace(said, headline="PERSONAL BANKER")
+    result = only(crit, said)
+    assert result.points == 10 and result.passed
+    assert result.evidence[0] == "headline 'PERSONAL BANKER'"
+    assert "no title was read for the latest job" in result.explanation
+    chef = dataclasses.replace(make_profile(positions=CHEF), headline="Personal Banker")
+    result = only(crit, chef)
+    assert result.points == 5 and not result.passed
+    assert "(half points)" in result.explanation
+    assert only(crit, dataclasses.replace(make_profile(), headline="Teller")).points == 10
+    chef = dataclasses.replace(make_profile(positions=CHEF), headline="Chef")
+    assert only(crit, chef).points == 0
+
+
 @pytest.mark.parametrize(
     ("line", "fields"),
     [

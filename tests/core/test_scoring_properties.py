@@ -231,6 +231,7 @@ def profiles(draw: st.DrawFn) -> Profile:
     return dataclasses.replace(
         profile,
         language=draw(st.sampled_from([None, "en", "ro"])),
+        headline=draw(st.none() | st.sampled_from(TITLES)),
         education=dataclasses.replace(
             profile.education, entries=profile.education.entries + entries
         ),

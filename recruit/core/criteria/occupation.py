@@ -182,7 +182,11 @@ def latest_position(profile: Profile) -> Position | None:
 
 @dataclass(frozen=True)
 class RecentTitleCriterion(Criterion):
-    """The latest position's title is in one of the families asked."""
+    """The latest position's title is in one of the families asked.
+
+    The CV's headline (the title at its top, or the job applied for) stands for that title
+    when none was read for the latest position; beside another title it counts half.
+    """
 
     type: ClassVar[str] = "recent_title"
     title: ClassVar[str] = _l("Latest job title")
@@ -205,10 +209,14 @@ class RecentTitleCriterion(Criterion):
     def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
         latest = latest_position(profile)
         found = _matches(self, latest) if latest else ()
-        passed = bool(found)
-        points = FULL if passed else 0
+        untitled = latest is None or latest.title is None
+        headline = () if found else title_matches(profile.headline, self.families, self.isco)
+        passed = bool(found) or bool(headline and untitled)
+        points = FULL if passed else units(1, 2) if headline else 0
         if not explain:
             return Outcome(points, passed)
+        if headline:
+            return self._headline_outcome(profile, latest, points, passed)
         if latest is None:
             return Outcome(points, passed, (), (), Say(_l("no positions found")))
         evidence = (_why(latest, found) if found else describe_position(latest),)
@@ -219,3 +227,20 @@ class RecentTitleCriterion(Criterion):
             families=_families(self),
         )
         return Outcome(points, passed, evidence, latest.evidence, explanation)
+
+    def _headline_outcome(
+        self, profile: Profile, latest: Position | None, points: int, passed: bool
+    ) -> Outcome:
+        said = Say(_l("headline '%(headline)s'"), headline=profile.headline or "")
+        evidence: tuple[Any, ...] = (said,)
+        spans = profile.headline_evidence
+        if latest is not None:
+            evidence += (describe_position(latest),)
+            spans += latest.evidence
+        explanation = Say(
+            _l("the CV's headline is in %(families)s and no title was read for the latest job")
+            if passed
+            else _l("the CV's headline is in %(families)s, not the latest job title (half points)"),
+            families=_families(self),
+        )
+        return Outcome(points, passed, evidence, spans, explanation)

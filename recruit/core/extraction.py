@@ -445,7 +445,11 @@ def _blocks(lines: Sequence[Line], today: datetime.date, *, lone: bool = False) 
                 break
             header.append(nxt)
             cursor += 1
-        if len(header) == 1 and not _split_parts("  |  ".join(texts)):
+        head = _head_before_place(lines[index + 1]) if index + 1 < limit else None
+        if len(header) == 1 and not _split_parts("  |  ".join(texts)) and head is not None:
+            header.append(head)
+            texts.append(head.text)
+        elif len(header) == 1 and not _split_parts("  |  ".join(texts)):
             # Dates under the title and employer.
             above = [lines[i] for i in range(max(floor, index - 2), index)]
             # Not the previous entry's title and employer, written under its own dates.
@@ -458,6 +462,17 @@ def _blocks(lines: Sequence[Line], today: datetime.date, *, lone: bool = False) 
         body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)
         blocks.append(_Block(when, tuple(header), tuple(parts), body))
     return blocks
+
+
+def _head_before_place(line: Line) -> Line | None:
+    # "Sales Coordinator Company Name City , State Able to operate the forklift.": a wide
+    # layout runs the duties on after the entry's place; what comes before it names the job.
+    found = _places().search(line.text)
+    if found is None or _is_header_line(line):
+        return None
+    text = line.text[: found.start()].rstrip(" |,;:-–—")
+    head = Line(line.start, line.start + len(text), text)
+    return head if text and len(text.split()) <= 8 and _is_header_line(head) else None
 
 
 def _names_above(

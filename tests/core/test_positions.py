@@ -145,3 +145,15 @@ def test_a_job_with_one_date_lasted_that_month() -> None:
     # A dated sentence in a job's duties is no job; a range on the line wins over its start.
     text = "Experience\nSales Agent, 2016 - 2019\nSeptember 2017 promoted to the key accounts.\n"
     assert _positions(text) == [("Sales Agent", None, "2016-01", "2019-12")]
+
+
+def test_duties_run_on_after_the_place_of_the_entry() -> None:
+    text = (
+        "Experience\n03/2016 to 05/2019\nSales Coordinator Company Name City , State Able to "
+        "operate material handling equipment and match paint colors when asked by customers.\n"
+        "02/2008 to 02/2016\nMaintenance Chief Company Name City , State\nManaged 9 people.\n"
+    )
+    assert _positions(text) == [
+        ("Sales Coordinator", "Company Name", "2016-03", "2019-05"),
+        ("Maintenance Chief", "Company Name", "2008-02", "2016-02"),
+    ]

@@ -173,7 +173,7 @@ def _send(paths: list[Path]) -> None:
 def _bind(folder: Path) -> socket.socket | None:
     if not hasattr(socket, "AF_UNIX"):
         return None
-    path = folder / f"worker-{os.getpid()}.sock"
+    path = _socket_path(folder, os.getpid())
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
@@ -185,6 +185,10 @@ def _bind(folder: Path) -> socket.socket | None:
     return sock
 
 
+def _socket_path(folder: Path, pid: int) -> Path:
+    return folder / f"worker-{pid}.sock"
+
+
 def _unbind(sock: socket.socket) -> None:
     path = sock.getsockname()
     sock.close()
@@ -193,34 +197,67 @@ def _unbind(sock: socket.socket) -> None:
 
 
 class ProcessRunner:
-    """Read queued documents on several processes until none is left (embedded, no Redis).
+    """Read queued documents on several processes (embedded, no Redis).
 
     Reading is pure Python (pdfminer), so threads share one core; processes use them all.
     Each process builds its own engine; the claim on the document row keeps them apart.
-    Start it before adding documents: the processes warm up (seconds: spaCy, lexicons) while
-    the files are stored, and read them as they are committed until `close()` is called.
+
+    - For `recruit import` (no `listen`): start it before adding documents: the processes
+      warm up (seconds: spaCy, lexicons) while the files are stored, read them as they are
+      committed, and exit once `close()` was called and nothing is left to read.
+    - For `recruit serve` (`listen`: the wake folder): each process reads one document at a
+      time until `stop()`, woken through its socket in that folder by the commit that queued
+      a document (polling every POLL_SECONDS is the fallback); one that dies is started again.
     """
 
-    def __init__(self, settings: Settings, processes: int, *, lease: dt.timedelta) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        processes: int,
+        *,
+        lease: dt.timedelta,
+        listen: Path | None = None,
+    ) -> None:
         self.settings = settings
         self.processes = processes
         self.lease = lease
+        self.listen = listen
         self._mp = multiprocessing.get_context("spawn")  # no inherited connections or threads
         self._stop = self._mp.Event()
         self._closed = self._mp.Event()
         self._procs: list[Any] = []
+        self._keeper: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         """Start the processes; each warms up, then reads what is queued."""
-        for n in range(self.processes):
-            proc = self._mp.Process(
-                target=_drain,
-                args=(self.settings, self.lease, self._stop, self._closed, os.getpid()),
-                name=f"recruit-reader-{n}",
-                daemon=True,
+        self._procs = [self._start(n) for n in range(self.processes)]
+        if self.listen is not None:
+            self._keeper = threading.Thread(
+                target=self._keep_alive, name="recruit-reader-keeper", daemon=True
             )
-            proc.start()
-            self._procs.append(proc)
+            self._keeper.start()
+
+    def _start(self, n: int) -> Any:
+        parent = os.getpid()
+        args: tuple[Any, ...]
+        if self.listen is None:
+            target, args = _drain, (self.settings, self.lease, self._stop, self._closed, parent)
+        else:
+            target, args = _serve, (self.settings, self.lease, parent, self.listen)
+        proc = self._mp.Process(target=target, args=args, name=f"recruit-reader-{n}", daemon=True)
+        proc.start()
+        return proc
+
+    def _keep_alive(self, every: float = 5.0) -> None:
+        # A reader killed by the OOM killer or an operator: the web goes on, so must reading.
+        while not self._stopping.wait(every):
+            for n, proc in enumerate(self._procs):
+                if not proc.is_alive() and not self._stopping.is_set():
+                    log.warning("reader %s died (exit %s); starting another", n, proc.exitcode)
+                    if self.listen is not None:  # it could not take its socket with it
+                        _socket_path(self.listen, proc.pid).unlink(missing_ok=True)
+                    self._procs[n] = self._start(n)
 
     def close(self) -> None:
         """Say that no more documents are coming: the processes exit once the queue is empty."""
@@ -232,11 +269,33 @@ class ProcessRunner:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Let each process finish its current document, then wait for them."""
-        self._stop.set()
+        self._stopping.set()
+        if self._keeper is not None:
+            self._keeper.join()
+        if self.listen is None:
+            self._stop.set()
+        else:
+            # A SIGTERM each, not the shared event: a reader SIGKILLed while it held the
+            # event's lock (it polls it) left the lock taken, and every other waiter hung.
+            for proc in self._procs:
+                proc.terminate()
         for proc in self._procs:
             proc.join(timeout)
             if proc.is_alive():
-                proc.terminate()
+                proc.kill()
+
+
+def start_readers(
+    settings: Settings, processes: int, *, listen: Path | None = None
+) -> ProcessRunner:
+    """Start `processes` reading processes (see ProcessRunner) with the leases of the queue."""
+    from recruit.queue import QueueSettings
+
+    runner = ProcessRunner(
+        settings, processes, lease=QueueSettings.from_env("").lease, listen=listen
+    )
+    runner.start()
+    return runner
 
 
 def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any, parent: int) -> None:
@@ -247,6 +306,26 @@ def _drain(settings: Settings, lease: dt.timedelta, stop: Any, closed: Any, pare
     reclaim_dead_leases(ctx)
     warm_up()
     serve_documents(ctx, stop, Backoff("import reader", log), 0.2, closed, batch=BATCH)
+
+
+def _serve(settings: Settings, lease: dt.timedelta, parent: int, listen: Path) -> None:
+    # Ctrl-C reaches the whole terminal group: the parent decides. SIGTERM (from the parent's
+    # stop, or to the group) ends the reader after its current document.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ended = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: ended.set())
+    watch_parent(parent)  # a killed `recruit serve` leaves no reader behind
+    ctx = TaskContext.from_settings(settings, lease=lease)
+    warm_up()
+    if ended.is_set():
+        return
+    runner = LocalRunner(ctx, threads=1, listen=listen)
+    runner.start()
+    try:
+        while not ended.wait(0.5):
+            pass
+    finally:
+        runner.stop()
 
 
 def default_web_workers() -> int:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import secrets
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -397,13 +398,26 @@ def serve(host: str, port: int, no_worker: bool, prod: bool, workers: int | None
         serve_production(_production_app, bind=f"{host}:{port}", workers=workers)
         return
     # With Redis the RQ workers read the CVs; the embedded one would only compete with them.
+    readers = None
     if not no_worker and not settings.redis_url:
-        from recruit.web.app import start_worker
+        from recruit.runner import start_readers, wake_folder
 
-        start_worker(app)
+        # Processes, not threads of this one: reading and extracting would hold its GIL
+        # against the requests, and a burst of uploads would queue behind one core.
+        readers = start_readers(settings, settings.worker_threads, listen=wake_folder(settings))
     click.echo(f"recruit on http://{host}:{port}", err=True)
-    # Not app.run(): Flask ignores it inside a `flask`/`recruit` CLI command.
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    # SIGTERM stops the server as Ctrl-C does: the readers finish their document first.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        # Not app.run(): Flask ignores it inside a `flask`/`recruit` CLI command.
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if readers is not None:
+            readers.stop()
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _production_app() -> Flask:
@@ -473,12 +487,9 @@ def _readers(settings: Settings) -> Any:
     """Start one reading process per core (embedded: no Redis)."""
     import os
 
-    from recruit.queue import QueueSettings
-    from recruit.runner import ProcessRunner
+    from recruit.runner import start_readers
 
-    runner = ProcessRunner(settings, os.cpu_count() or 1, lease=QueueSettings.from_env("").lease)
-    runner.start()
-    return runner
+    return start_readers(settings, os.cpu_count() or 1)
 
 
 def _wait_for_reading(

@@ -104,12 +104,19 @@ class PeakMemory:
     def readers_mb(self) -> list[int]:
         """Peak MB of each reading process (workers, reader processes), largest first."""
         return sorted(
-            (kb // 1024 for cmd, kb in self.peaks.values() if _is_reader(cmd)), reverse=True
+            (
+                kb // 1024
+                for pid, (cmd, kb) in self.peaks.items()
+                if _is_reader(cmd, root=pid in self.roots)
+            ),
+            reverse=True,
         )
 
 
-def _is_reader(cmd: str) -> bool:
-    return " worker" in cmd or "multiprocessing" in cmd or "spawn_main" in cmd
+def _is_reader(cmd: str, *, root: bool) -> bool:
+    # `recruit import`'s readers are forks of it: its command line below the import itself.
+    forked_import = " import " in f"{cmd} " and not root
+    return " worker" in cmd or "multiprocessing" in cmd or "spawn_main" in cmd or forked_import
 
 
 def _plumber(path: str) -> int:

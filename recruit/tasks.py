@@ -400,22 +400,27 @@ def rescore_opening(ctx: TaskContext, opening_id: int) -> int:
         return done
 
 
-def warm_up() -> None:
+def warm_up(*, here: bool = False) -> None:
     """Read two tiny CVs (ro, en) so the first real job does not pay for loading, then freeze.
 
     Loading spaCy, the lexicons and pdfplumber takes seconds; a worker pays it here, once.
     Workers keep the reader's fork per document: only a child killed at its deadline bounds
     a hostile PDF (a reference cycle loops forever in-process), and fork was cheap here
     (under 1 ms) except on a saturated machine (up to 86 ms), where gc.freeze() helps it.
+    `here`: read them in this process, starting no reader child (a parent about to fork
+    the processes that read).
     """
     try:
         from recruit.core.pipeline import analyse
+        from recruit.core.reading import Limits
 
+        limits = Limits(isolate=False) if here else None
         for lines in WARM_UP_CVS:
-            analyse(tiny_pdf(lines), "warm-up.pdf")
+            analyse(tiny_pdf(lines), "warm-up.pdf", limits=limits)
     except Exception:  # a missing model must not stop the worker: the first job will say why
         log.exception("warm-up failed")
-    # Long-lived spaCy objects make every collection re-scan them while pdfplumber allocates.
+    # Long-lived spaCy objects make every collection re-scan them while pdfplumber allocates;
+    # frozen, they are also never written to by the collector in a forked child (shared pages).
     gc.freeze()
 
 

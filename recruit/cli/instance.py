@@ -96,7 +96,7 @@ def demo(candidates: int) -> None:
         session.commit()
         # The candidates: invented CVs stored and read as `recruit import --wait` does them.
         document_ids: dict[int, str] = {}
-        runner = _readers(_settings()) if candidates and not _settings().redis_url else None
+        runner = _readers(app, _settings()) if candidates and not _settings().redis_url else None
         try:
             reports = demo_data.load_demo_candidates(
                 session, app.extensions["recruit.storage"], openings, candidates
@@ -440,18 +440,20 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
     settings = _settings()
     sessions = app.extensions["recruit.sessions"]
     with sessions() as session:
-        opening = session.get(Opening, opening_id)
-        if opening is None:
+        if session.get(Opening, opening_id) is None:
             raise click.UsageError(f"no opening {opening_id}")
-        try:
-            sources, skipped = ingest.list_sources(
-                source, max_bytes=settings.max_upload_mb * 1024 * 1024
-            )
-        except services.ServiceError as exc:
-            raise click.UsageError(str(exc)) from exc
-        # Without Redis, our own readers warm up while the files are stored.
-        runner = _readers(settings) if wait and not settings.redis_url else None
-        try:
+    try:
+        sources, skipped = ingest.list_sources(
+            source, max_bytes=settings.max_upload_mb * 1024 * 1024
+        )
+    except services.ServiceError as exc:
+        raise click.UsageError(str(exc)) from exc
+    # Without Redis, our own readers: started before the files are stored, so they read
+    # each batch as it is committed.
+    runner = _readers(app, settings) if wait and not settings.redis_url else None
+    try:
+        with sessions() as session:
+            opening = session.get(Opening, opening_id)
             with _progress(len(sources), "storing") as bar:
                 report = ingest.import_files(
                     session,
@@ -460,19 +462,19 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
                     sources,
                     on_file=lambda s: bar.update(1),
                 )
-            report.skipped.extend(skipped)
-            click.echo(
-                f"{report.added} added, {report.already_imported} already imported, "
-                f"{len(report.duplicates)} duplicates, {len(report.skipped)} skipped",
-                err=True,
-            )
-            if runner is not None:
-                runner.close()
-            if wait:
-                _wait_for_reading(app, report.document_ids, runner)
-        finally:
-            if runner is not None:
-                runner.stop()
+        report.skipped.extend(skipped)
+        click.echo(
+            f"{report.added} added, {report.already_imported} already imported, "
+            f"{len(report.duplicates)} duplicates, {len(report.skipped)} skipped",
+            err=True,
+        )
+        if runner is not None:
+            runner.close()
+        if wait:
+            _wait_for_reading(app, report.document_ids, runner)
+    finally:
+        if runner is not None:
+            runner.stop()
     with sessions() as session:
         summary = ingest.summarise(session, report.document_ids)
     _print_summary(report, summary)
@@ -483,13 +485,16 @@ def _progress(total: int, label: str) -> Any:
     return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
 
 
-def _readers(settings: Settings) -> Any:
-    """Start one reading process per core (embedded: no Redis)."""
+def _readers(app: Flask, settings: Settings) -> Any:
+    """Start one reading process per core (embedded: no Redis), forked from this process.
+
+    Call it with no session open: the engine's idle connections are closed before the fork.
+    """
     import os
 
     from recruit.runner import start_readers
 
-    return start_readers(settings, os.cpu_count() or 1)
+    return start_readers(settings, os.cpu_count() or 1, engine=app.extensions["recruit.engine"])
 
 
 def _wait_for_reading(
@@ -518,7 +523,10 @@ def _wait_for_reading(
                 # then is another process's (a running `recruit serve`): reported as not read.
                 if pending == 0 or (runner is not None and not runner.alive()):
                     break
-                time.sleep(0.5)
+                if runner is not None:
+                    runner.wait(0.5)  # less when the readers end, having read everything
+                else:
+                    time.sleep(0.5)
     except KeyboardInterrupt:
         click.echo(stopped, err=True)
 

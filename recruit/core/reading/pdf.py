@@ -16,7 +16,7 @@ import pdfplumber
 from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_rect, decode_text
@@ -26,6 +26,7 @@ from recruit.core import layout
 from recruit.core.normalise import is_bullet
 from recruit.core.reading import ocr
 from recruit.core.reading.assembly import build_text
+from recruit.core.reading.content import Interpreter
 from recruit.core.reading.result import Box, EmbeddedFile, Limits, Timeout
 
 
@@ -62,7 +63,7 @@ def _read_pages(pdf: Any, pages: list[Any], deadline: float, data: bytes) -> dic
     """Order the characters of every page into text; collect link targets and image boxes."""
     device = _CharDevice(pdf.rsrcmgr)
     device.deadline = deadline
-    interp = PDFPageInterpreter(pdf.rsrcmgr, device)
+    interp = Interpreter(pdf.rsrcmgr, device)
     seg_pages: list[list[layout.Seg]] = []
     sizes: list[tuple[float, float]] = []
     images: list[Box] = []

@@ -1,0 +1,109 @@
+"""Content streams: our tokenizer gives pdfminer's tokens, the reader reads what pdfminer's
+interpreter reads, and what the tokenizer is unsure of is left to pdfminer."""
+
+from __future__ import annotations
+
+import time
+from io import BytesIO
+from typing import Any
+
+import pytest
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.psparser import PSEOF, PSBaseParser
+
+from recruit.core.reading import Limits, content, pdf
+from recruit.core.reading.result import Timeout
+from tests import cvgen
+from tests.fuzz import hostile
+
+# Every kind of token a CV's content stream holds, in the spellings writers use: signs and
+# bare decimal points, names with #xx escapes, nested and escaped strings (octal, a line
+# continuation, an escape pdfminer drops), hex strings with spaces, nested arrays and
+# dictionaries (marked content), comments, the quote operators, NUL between tokens.
+SAMPLE = b"".join(
+    (
+        rb"BT /F1 12 Tf 72 720.5 Td -3 .5 -.25 +4 5. Tz",
+        rb" (Hello \(world\) \101\102C \n\\ x) Tj",
+        rb" [(A) -120 (B) 33.5 <48 65 6c6C6f>] TJ /Name#20with#2Fhex /Spaced",
+        b"% a comment\r\n",
+        b" (nested (paren) string) ' 1 2 (q) \" T* true false",
+        rb" /Span << /MCID 3 /Alt (x) /A [1 [2] << /B 3 >>] >> BDC EMC",
+        b" (line \\\r\ncontinued \\\nhere) Tj (\\q dropped) Tj \x00 Q ET",
+    )
+)
+
+
+def pdfminer_tokens(data: bytes) -> list[Any]:
+    parser = PSBaseParser(BytesIO(data))
+    found = []
+    while True:
+        try:
+            found.append(parser.nexttoken()[1])
+        except PSEOF:
+            return found
+
+
+def typed(tokens: list[Any]) -> list[tuple[type, Any]]:
+    return [(type(t), t) for t in tokens]  # True == 1, but a bool is no number here
+
+
+def test_the_tokens_are_pdfminers() -> None:
+    ours = content.tokens(SAMPLE)
+    assert typed(ours) == typed(pdfminer_tokens(SAMPLE))
+    assert b"Hello (world) ABC \n\\ x" in ours  # \101\102: A and B
+    assert b"line continued here" in ours
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI",  # an inline image: binary data
+        b"{ 1 } exec",  # a procedure
+        b"<414> Tj",  # an odd hex string
+        rb"(\777) Tj",  # an octal escape over 255
+        b"[ 1 >> TJ",  # mismatched brackets
+        b"<< /A >> BDC",  # a key without a value
+        b"[ (open",  # an unterminated string
+        b"1.2.3 Tc",  # a number pdfminer splits in two
+        b"] Tj",  # a bracket that closes nothing
+        b"/A#G Do",  # a name escape that is no escape
+    ],
+)
+def test_what_it_is_unsure_of_is_left_to_pdfminer(data: bytes) -> None:
+    with pytest.raises(content.Unusual):
+        content.tokens(data)
+
+
+def test_a_stream_of_millions_of_tokens_stops_at_the_deadline() -> None:
+    with pytest.raises(Timeout):
+        content.tokens(b"1 " * 10_000, deadline=time.monotonic() - 1)
+
+
+def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    limits = Limits(isolate=False)
+    ours = pdf.parse_pdf(data, limits)
+    with monkeypatch.context() as m:
+        m.setattr(pdf, "Interpreter", PDFPageInterpreter)
+        theirs = pdf.parse_pdf(data, limits)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("layout", cvgen.LAYOUTS)
+@pytest.mark.parametrize("order", ["flow", "rows", "words", "shuffled"])
+def test_cvs_read_as_with_pdfminers_interpreter(
+    layout: str, order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for doc in cvgen.sample_cvs().values():
+        ours, theirs = _both(cvgen.render_pdf(doc, layout, file_order=order), monkeypatch)
+        assert ours == theirs
+        assert ours["text"]
+
+
+def test_a_page_with_an_inline_image_reads_as_with_pdfminers_interpreter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    image = b"q 10 0 0 10 72 600 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q "
+    data = hostile.one_page(hostile.stream(image + hostile.TEXT * 3))
+    ours, theirs = _both(data, monkeypatch)
+    assert ours == theirs
+    assert "Account manager" in ours["text"]

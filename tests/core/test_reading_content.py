@@ -3,11 +3,14 @@ interpreter reads, and what the tokenizer is unsure of is left to pdfminer."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from io import BytesIO
 from typing import Any
 
 import pytest
+from pdfminer import cmapdb, pdffont
+from pdfminer.cmapdb import FileUnicodeMap
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.psparser import PSEOF, PSBaseParser
 
@@ -107,3 +110,34 @@ def test_a_page_with_an_inline_image_reads_as_with_pdfminers_interpreter(
     ours, theirs = _both(data, monkeypatch)
     assert ours == theirs
     assert "Account manager" in ours["text"]
+
+
+TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+/CMapName /Adobe-Identity-UCS def /CMapType 2 def
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+3 beginbfchar <0003> <0020> <0011> <002E> <0024> <00610306> endbfchar
+2 beginbfrange <0040> <0042> <0061> <0050> <0051> [<0219> <021B>] endbfrange
+endcmap CMapName currentdict /CMap defineresource pop end end"""
+
+
+def test_a_tounicode_cmap_maps_as_with_pdfminers_parser() -> None:
+    ours, theirs = FileUnicodeMap(), FileUnicodeMap()
+    content.CMapParser(ours, BytesIO(TO_UNICODE)).run()
+    cmapdb.CMapParser(theirs, BytesIO(TO_UNICODE)).run()
+    assert ours.cid2unichr == theirs.cid2unichr
+    assert [ours.cid2unichr[cid] for cid in (0x24, 0x41, 0x51)] == ["a\u0306", "b", "ț"]
+
+
+def test_pdfminer_keeps_its_own_cmap_parser_outside_our_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    theirs = pdffont.CMapParser
+    with content.fast_cmaps(), content.fast_cmaps():
+        assert pdffont.CMapParser is content.CMapParser
+    assert pdffont.CMapParser is theirs
+    # And our CMaps read the generated CVs' embedded fonts as pdfminer's parser does.
+    data = cvgen.render_pdf(cvgen.sample_cvs()["ro"], "two_column")
+    ours = pdf.parse_pdf(data, Limits(isolate=False))
+    monkeypatch.setattr(pdf, "fast_cmaps", contextlib.nullcontext)
+    assert ours == pdf.parse_pdf(data, Limits(isolate=False))

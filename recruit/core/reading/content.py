@@ -1,4 +1,4 @@
-"""Content streams read faster: pdfminer's page interpreter with a tokenizer of our own.
+"""Content streams and CMaps read faster: pdfminer's parsers fed by a tokenizer of our own.
 
 pdfminer parses a page's operators a byte-state at a time, with a debug log call per token:
 on CV pages that was most of the reading (real resumes draw 15-20 thousand tokens a page).
@@ -6,19 +6,24 @@ Here one regular expression splits the whole stream into tokens, which are then 
 pdfminer's own operator methods exactly as its `execute` runs them (the same operand stack,
 the same arrays and dictionaries). The tokens are pdfminer's, value for value; whatever this
 tokenizer does not know for certain to read the same (inline images, procedures, octal
-escapes over 255, stray characters) leaves that stream to pdfminer, whole.
+escapes over 255, stray characters) leaves that stream to pdfminer, whole. A font's
+ToUnicode CMap, parsed again for every document, is tokenized the same way (`fast_cmaps`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from io import BytesIO
 from typing import Any
 
+from pdfminer import cmapdb, pdffont
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, literal_name
+from pdfminer.psparser import KWD, LIT, PSEOF, PSKeyword, PSLiteral, literal_name
 
 from recruit.core.reading.result import Timeout
 
@@ -258,3 +263,48 @@ def _dict(items: list[Any]) -> dict[str, Any]:
     return {
         literal_name(k): v for k, v in zip(items[::2], items[1::2], strict=True) if v is not None
     }
+
+
+class CMapParser(cmapdb.CMapParser):  # type: ignore[misc]
+    """pdfminer's CMap parser, its tokens read by `tokens` (or by itself where unusual)."""
+
+    _fast: list[Token] | None = None
+
+    def run(self) -> None:
+        """Read the CMap into its map, as pdfminer's `run` does."""
+        if isinstance(self.fp, BytesIO):
+            with contextlib.suppress(Unusual):
+                self._fast = tokens(self.fp.getvalue())[::-1]
+        super().run()
+
+    def nexttoken(self) -> tuple[int, Any]:
+        """Give the next token (pdfminer's positions are not used by a CMap)."""
+        if self._fast is None:
+            return super().nexttoken()  # type: ignore[no-any-return]
+        if not self._fast:
+            raise PSEOF("end of the CMap")
+        return 0, self._fast.pop()
+
+
+_PDFMINERS_CMAP_PARSER = pdffont.CMapParser
+_cmaps_lock = threading.Lock()
+_cmaps_users = [0]
+
+
+@contextlib.contextmanager
+def fast_cmaps() -> Iterator[None]:
+    """Let pdfminer's fonts parse their ToUnicode CMaps with `CMapParser` meanwhile.
+
+    pdfminer's fonts name the parser in their module; it is swapped back when the last
+    reader in this process is done, so pdfplumber used on its own stays pdfplumber.
+    """
+    with _cmaps_lock:
+        _cmaps_users[0] += 1
+        pdffont.CMapParser = CMapParser  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        with _cmaps_lock:
+            _cmaps_users[0] -= 1
+            if not _cmaps_users[0]:
+                pdffont.CMapParser = _PDFMINERS_CMAP_PARSER  # type: ignore[misc]

@@ -26,7 +26,7 @@ from recruit.core import layout
 from recruit.core.normalise import is_bullet
 from recruit.core.reading import ocr
 from recruit.core.reading.assembly import build_text
-from recruit.core.reading.content import Interpreter
+from recruit.core.reading.content import Interpreter, fast_cmaps
 from recruit.core.reading.result import Box, EmbeddedFile, Limits, Timeout
 
 
@@ -48,7 +48,8 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
             return {"error": "corrupt"}
         if len(pages) > limits.max_pages:
             return {"error": "too_many_pages", "pages": len(pages), "limit": limits.max_pages}
-        fields = _read_pages(pdf, pages, deadline, data)
+        with fast_cmaps():
+            fields = _read_pages(pdf, pages, deadline, data)
         fields["doc_date"] = _pdf_date(pdf.metadata)
         fields["embedded_files"] = embedded_files(pdf.doc, limits.max_embedded_bytes)
     alnum = sum(ch.isalnum() for ch in fields["text"])

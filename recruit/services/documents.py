@@ -202,13 +202,57 @@ def open_application(
     return application
 
 
-def key_by_email(session: Session, application: Application) -> None:
-    """Give an application its candidate's e-mail key once the address is known, as applying does.
+def key_by_email(session: Session, *applications: Application) -> None:
+    """Give applications their candidates' e-mail keys once the addresses are known, as
+    applying does.
 
     A bulk import knows no address until the CV is read (or a recruiter types one): from
     then on the application is found by it like one sent through the form, the first with
     that address on the opening or a possible duplicate of the first. A key once set stays.
+    Several at once (the documents of one batch) cost one query and one flush; only when
+    another process keyed one of their addresses meanwhile are they keyed one by one.
     """
+    wanting = [
+        a
+        for a in applications
+        if a.email_key is None and a.candidate.email and "@" in a.candidate.email
+    ]
+    if len(wanting) > 1:
+        try:
+            with session.begin_nested():
+                _key_together(session, wanting)
+                session.flush()
+        except IntegrityError:  # a concurrent reader keyed one of these addresses first
+            pass  # the savepoint's changes are undone and its rows expired: one by one
+        else:
+            return
+    for application in wanting:
+        _key_one(session, application)
+
+
+def _key_together(session: Session, applications: list[Application]) -> None:
+    """Key these applications in order: the first with an address on its opening is the
+    first, unless one was keyed already, and any later one a possible duplicate of it."""
+    wanted = {(a.opening_id, a.candidate.email) for a in applications}
+    firsts: dict[tuple[int, str | None], int] = {
+        (opening_id, key): app_id
+        for opening_id, key, app_id in session.execute(
+            select(Application.opening_id, Application.email_key, Application.id).where(
+                Application.opening_id.in_({opening for opening, _ in wanted}),
+                Application.email_key.in_({key for _, key in wanted}),
+                Application.duplicate_of_id.is_(None),
+            )
+        )
+    }
+    for application in applications:
+        key = application.candidate.email
+        application.email_key = key
+        first = firsts.setdefault((application.opening_id, key), application.id)
+        if first != application.id:
+            application.duplicate_of_id = first
+
+
+def _key_one(session: Session, application: Application) -> None:
     key = application.candidate.email
     if application.email_key is not None or not key or "@" not in key:
         return
@@ -532,6 +576,7 @@ def process_documents(
     )
     documents = _with_owners(session, outcomes)
     scorer = _Scorer(session)
+    keyed: list[Application] = []
     with session.no_autoflush:
         for document in documents:
             outcome = outcomes[document.id]
@@ -547,8 +592,9 @@ def process_documents(
             _finish(document, read.status, error and error.code, error and error.message)
             if document.profile is not None and document.application is not None:
                 fill_contacts(document.application.candidate, document.profile, document.language)
-                key_by_email(session, document.application)
+                keyed.append(document.application)
                 scorer.add(document)
+        key_by_email(session, *keyed)
     scorer.store()
     session.commit()
     return documents

@@ -120,3 +120,88 @@ def test_the_import_command_stores_and_summarises(tmp_path, app, session, openin
     assert "0 added, 4 already imported" in again.output
     missing = runner.invoke(args=["import", "--opening", "999", "--no-wait", str(folder)])
     assert missing.exit_code == 2 and "no opening 999" in missing.output
+
+
+def _same_people(tmp_path: Path, session, storage, opening) -> dict[str, int]:
+    """Import four CVs (two of one address in two spellings), one address having applied
+    through the form before; return {candidate's e-mail or name: document id}."""
+    from recruit.tasks import tiny_pdf
+
+    folder = tmp_path / "people"
+    folder.mkdir()
+    people = [
+        ("Ana Pop", "ana@example.ro"),
+        ("Ana Pop", "ANA@Example.ro"),
+        ("Dan Ion", "dan@ex.ro"),
+    ]
+    people.append(("Ion Dan", "early@example.ro"))
+    for n, (name, email) in enumerate(people):
+        lines = [name, f"E-mail: {email}", "Manager de cont", f"Dosar {n}"]
+        (folder / f"{n}.pdf").write_bytes(tiny_pdf(lines))
+    services.submit_application(
+        session,
+        storage,
+        opening,
+        name="Ion Dan",
+        email="early@example.ro",
+        phone="",
+        filename="cv.pdf",
+        data=tiny_pdf(["Ion Dan", "formular"]),
+        consent_version="x",
+    )
+    sources, _ = ingest.list_sources(folder, max_bytes=MB)
+    report = ingest.import_files(session, storage, opening, sources)
+    session.commit()
+    return {name: doc_id for doc_id, name in report.document_ids.items()}
+
+
+def _keys(session) -> dict[str, tuple[str | None, int | None, int]]:
+    """Return {the application's file name: (its e-mail key, duplicate of, its id)}."""
+    session.expire_all()
+    return {
+        a.documents[0].original_filename: (a.email_key, a.duplicate_of_id, a.id)
+        for a in session.scalars(select(Application))
+    }
+
+
+def test_a_batch_keys_its_applications_by_e_mail_as_one_at_a_time_does(
+    tmp_path, session, storage, opening
+) -> None:
+    from recruit.services.documents import claim_documents
+
+    documents = _same_people(tmp_path, session, storage, opening)
+    claimed = claim_documents(session, 8, among=documents.values())
+    assert len(claimed) == 4
+    services.process_documents(session, storage, claimed)
+    keys = _keys(session)
+    assert keys["cv.pdf"][:2] == ("early@example.ro", None)  # applied through the form
+    assert keys["3.pdf"][:2] == ("early@example.ro", keys["cv.pdf"][2])
+    assert keys["2.pdf"][:2] == ("dan@ex.ro", None)
+    assert keys["0.pdf"][:2] == ("ana@example.ro", None)  # the first of the batch with it
+    assert keys["1.pdf"][:2] == ("ana@example.ro", keys["0.pdf"][2])
+
+
+def test_a_batch_the_unique_index_refuses_is_keyed_one_by_one(
+    tmp_path, session, storage, opening, monkeypatch
+) -> None:
+    from recruit.services import documents as service
+    from recruit.services.documents import claim_documents
+
+    documents = _same_people(tmp_path, session, storage, opening)
+    claimed = claim_documents(session, 8, among=documents.values())
+    together = service._key_together
+
+    def refused(own_session, applications) -> None:
+        # As when another reader keyed an address between our look and our write: the
+        # index of firsts refuses the flush (here: Dan as a second first with Ana's key).
+        together(own_session, applications)
+        dan = next(a for a in applications if a.candidate.email == "dan@ex.ro")
+        dan.email_key, dan.duplicate_of_id = "ana@example.ro", None
+
+    monkeypatch.setattr(service, "_key_together", refused)
+    services.process_documents(session, storage, claimed)
+    keys = _keys(session)
+    assert keys["2.pdf"][:2] == ("dan@ex.ro", None)
+    assert keys["0.pdf"][:2] == ("ana@example.ro", None)
+    assert keys["1.pdf"][:2] == ("ana@example.ro", keys["0.pdf"][2])
+    assert keys["3.pdf"][:2] == ("early@example.ro", keys["cv.pdf"][2])

@@ -38,6 +38,8 @@ class Storage(Protocol):
     def get(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
+    def keep_reading(self, key: str, reading: bytes) -> None: ...
+    def take_reading(self, key: str) -> bytes | None: ...
 
 
 def content_key(digest: str) -> str:
@@ -66,18 +68,7 @@ class LocalStorage:
         path = self.root / key
         if path.is_file() and path.stat().st_size == len(data):
             return StoredFile(key, digest, len(data), created=False)
-        private_dir(path.parent)
-        # mkstemp creates the file 0600, and the rename keeps it: only the owner reads CVs.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write(path, data, durable=True)
         return StoredFile(key, digest, len(data), created=True)
 
     def get(self, key: str) -> bytes:
@@ -89,11 +80,50 @@ class LocalStorage:
         return self._path(key).is_file()
 
     def delete(self, key: str) -> None:
-        """Remove the file stored under `key` (no error when it is gone)."""
+        """Remove the file stored under `key` and a reading kept of it (no error when gone)."""
         self._path(key).unlink(missing_ok=True)
+        self._reading(key).unlink(missing_ok=True)
+
+    def keep_reading(self, key: str, reading: bytes) -> None:
+        """Keep what reading the file under `key` gave, for the worker of this machine.
+
+        The upload's request reads the file at once; the worker that reads it next takes
+        this instead of reading it again. Not durable: a lost one only costs that reading.
+        """
+        _write(self._reading(key), reading, durable=False)
+
+    def take_reading(self, key: str) -> bytes | None:
+        """Return the reading kept of the file under `key` and forget it (None: none kept)."""
+        path = self._reading(key)
+        try:
+            reading = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        path.unlink(missing_ok=True)
+        return reading
 
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*check_key(key))
+
+    def _reading(self, key: str) -> Path:
+        return self.root / "readings" / check_key(key)[2]
+
+
+def _write(path: Path, data: bytes, *, durable: bool) -> None:
+    """Write `data` at `path` atomically: a temp file in the same folder, then a rename."""
+    private_dir(path.parent)
+    # mkstemp creates the file 0600, and the rename keeps it: only the owner reads CVs.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class S3Storage:
@@ -141,6 +171,13 @@ class S3Storage:
         """Remove the object stored under `key` (no error when it is gone)."""
         with self._errors():
             self.client.delete_object(Bucket=self.bucket, Key=self._object(key))
+
+    def keep_reading(self, key: str, reading: bytes) -> None:
+        """Keep nothing: the workers reading from a bucket may be on other machines."""
+
+    def take_reading(self, key: str) -> bytes | None:
+        """Return None: no reading is kept in a bucket (see keep_reading)."""
+        return None
 
     def _object(self, key: str) -> str:
         check_key(key)

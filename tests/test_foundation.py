@@ -67,6 +67,19 @@ def test_storage_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
+def test_storage_keeps_a_reading_until_it_is_taken_or_the_file_deleted(tmp_path: Path) -> None:
+    store = LocalStorage(tmp_path)
+    key = store.put(b"%PDF-1.4 a cv").key
+    assert store.take_reading(key) is None
+    store.keep_reading(key, b"reading")
+    assert store.take_reading(key) == b"reading"
+    assert store.take_reading(key) is None  # taken once
+    store.keep_reading(key, b"reading")
+    store.delete(key)  # erasure: the reading holds the CV's text
+    assert store.take_reading(key) is None
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
 def test_storage_refuses_keys_that_could_escape(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         LocalStorage(tmp_path).get("../../etc/passwd")

@@ -15,9 +15,7 @@ from recruit.core.extraction import extract_profile
 from recruit.core.profile import CEFR_SKILLS, Profile
 from recruit.core.reading import Limits, ReadResult, read_document, read_path
 from recruit.core.typos import find_typos
-
-# Bump when reading or extraction changes what a stored profile holds.
-EXTRACTOR_VERSION = "6"
+from recruit.core.version import EXTRACTOR_VERSION as EXTRACTOR_VERSION  # its home; asked here too
 
 
 @dataclass(frozen=True)

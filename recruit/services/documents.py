@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import pickle
 import secrets
 import socket
 import threading
@@ -111,6 +112,7 @@ def submit_application(
     document = add_document(
         session, stored.key, stored.sha256, stored.size, filename, application, verdict=verdict
     )
+    keep_verdict(storage, stored.key, verdict)
     return Submission(application, document)
 
 
@@ -126,9 +128,44 @@ def add_version(
     if not accepts_applications(application.opening):
         raise ServiceError(_l("this opening no longer accepts applications"))
     stored = storage.put(data)
-    return add_document(
+    document = add_document(
         session, stored.key, stored.sha256, stored.size, filename, application, verdict=verdict
     )
+    keep_verdict(storage, stored.key, verdict)
+    return document
+
+
+def keep_verdict(storage: LocalStorage, key: str, verdict: ReadResult | None) -> None:
+    """Keep a reading done at once of a file that goes to the queue, so the worker that reads
+    it next need not read it again (a third of its time per CV); see `_kept_reading`."""
+    if verdict is None or unreadable(verdict):
+        return
+    from recruit.core.version import EXTRACTOR_VERSION
+
+    storage.keep_reading(key, pickle.dumps((EXTRACTOR_VERSION, verdict), pickle.HIGHEST_PROTOCOL))
+
+
+def _kept_reading(storage: LocalStorage, key: str) -> ReadResult | None:
+    """Take the reading kept of the file under `key`, if one of this reader's version is there.
+
+    Kept by this installation's web process in its own upload folder (owner-only), as the
+    originals are: not input from outside.
+    """
+    from recruit.core.version import EXTRACTOR_VERSION
+
+    try:
+        kept = storage.take_reading(key)
+    except OSError:  # the folder unreadable: reading the file still works
+        return None
+    if kept is None:
+        return None
+    try:
+        version, read = pickle.loads(kept)  # noqa: S301 - see the docstring
+    except Exception:  # noqa: BLE001 - cut short or from another Python: read the file
+        return None
+    if version != EXTRACTOR_VERSION or not isinstance(read, ReadResult):
+        return None
+    return read
 
 
 # How long a candidate waits for the verdict on their file before the queue takes over: a
@@ -499,12 +536,15 @@ def _analyse_files(
     "crashed" when the reader failed in this process; reading `again`, "missing" when the
     file is gone (the old reading stays). A transient failure (storage away) propagates.
     """
-    from recruit.core.pipeline import analyse
+    from recruit.core.pipeline import analyse, analyse_read
 
     outcomes: dict[int, Analysis | str] = {}
     for doc_id, key, filename in sources:
+        kept = None if again else _kept_reading(storage, key)
+        data = b""
         try:
-            data = storage.get(key)  # StorageUnavailable is transient: it propagates
+            if kept is None:
+                data = storage.get(key)  # StorageUnavailable is transient: it propagates
         except (FileNotFoundError, ValueError):
             if not again:
                 raise
@@ -512,7 +552,7 @@ def _analyse_files(
             outcomes[doc_id] = "missing"
             continue
         try:
-            outcomes[doc_id] = analyse(data, filename)
+            outcomes[doc_id] = analyse_read(kept) if kept is not None else analyse(data, filename)
         except TRANSIENT_ERRORS:
             raise
         except Exception:

@@ -154,3 +154,64 @@ def test_a_reading_at_once_that_cannot_start_in_time_is_left_to_the_worker(monke
     monkeypatch.setattr(documents, "_READING_AT_ONCE", busy)
     data = cvgen.render_pdf(cvgen.sample_cvs()["en"], "single")
     assert services.read_at_once(data, "cv.pdf", max_bytes=1 << 24, seconds=0.2) is None
+
+
+def _upload_read_at_once(session, storage) -> tuple[int, bytes]:
+    data = cvgen.render_pdf(cvgen.sample_cvs()["ro"], "two_column", min_pages=2)
+    verdict = services.read_at_once(data, "cv.pdf", max_bytes=1 << 24, seconds=60)
+    assert verdict is not None and verdict.status == "ok"
+    document = services.submit_application(
+        session,
+        storage,
+        factories.opening(session),
+        name="Ioana Mărgărit",
+        email="ioana@example.com",
+        phone="+40722123456",
+        filename="cv.pdf",
+        data=data,
+        consent_version="1",
+        verdict=verdict,
+    ).document
+    session.commit()
+    return document.id, data
+
+
+def test_the_worker_takes_the_uploads_reading_instead_of_reading_again(
+    web, session, storage, monkeypatch
+) -> None:
+    from recruit.core import pipeline
+    from recruit.tasks import run_batch
+
+    document_id, data = _upload_read_at_once(session, storage)
+    expected = pipeline.analyse(data, "cv.pdf").profile
+
+    def no_reading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the worker read the file again")
+
+    monkeypatch.setattr(pipeline, "read_document", no_reading)
+    run_batch(TaskContext(web.extensions["recruit.sessions"], storage), 1)
+    with web.extensions["recruit.sessions"]() as s:
+        document = s.get(Document, document_id)
+        assert document.status == "ok"
+        assert expected is not None and document.profile == expected.to_dict()
+        assert storage.take_reading(document.storage_key) is None  # taken
+
+
+def test_a_reading_kept_by_another_version_is_not_taken(web, session, storage, monkeypatch) -> None:
+    import pickle
+
+    from recruit.core import pipeline
+    from recruit.tasks import run_batch
+
+    document_id, _ = _upload_read_at_once(session, storage)
+    with web.extensions["recruit.sessions"]() as s:
+        key = s.get(Document, document_id).storage_key
+    _, verdict = pickle.loads(storage.take_reading(key))
+    storage.keep_reading(key, pickle.dumps(("an older reader", verdict)))
+    read = []
+    real = pipeline.read_document
+    monkeypatch.setattr(pipeline, "read_document", lambda *a, **k: read.append(1) or real(*a, **k))
+    run_batch(TaskContext(web.extensions["recruit.sessions"], storage), 1)
+    assert read == [1]
+    with web.extensions["recruit.sessions"]() as s:
+        assert s.get(Document, document_id).status == "ok"

@@ -15,6 +15,7 @@ import multiprocessing.connection
 import os
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -262,7 +263,11 @@ class ProcessRunner:
             self._keeper.start()
 
     def _can_fork(self) -> bool:
-        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        # Linux only: macOS's system libraries are not safe in a forked child (Python spawns
+        # there by default for that reason).
+        if not sys.platform.startswith("linux"):
+            return False
+        if threading.active_count() > 1:
             return False  # a fork copies no thread, but whatever lock one held stays held
         if self.engine is not None:
             # A connection copied into a child would be closed or used by both processes:

@@ -141,3 +141,29 @@ def test_pdfminer_keeps_its_own_cmap_parser_outside_our_reads(
     ours = pdf.parse_pdf(data, Limits(isolate=False))
     monkeypatch.setattr(pdf, "fast_cmaps", contextlib.nullcontext)
     assert ours == pdf.parse_pdf(data, Limits(isolate=False))
+
+
+def test_our_glyph_loop_places_every_glyph_where_pdfminers_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pdfminer.pdfdevice import PDFTextDevice
+
+    # Character and word spacing, horizontal scaling, rise, kerning in TJ, a rotated line.
+    spaced = (
+        b"BT /F1 11 Tf 2 Tc 4 Tw 90 Tz 1 Ts 72 700 Td (Account manager, vanzari) Tj"
+        b" [(Nego) -250 (ciere) 120 (Portofoliu)] TJ ET"
+        b" BT /F1 9 Tf 0 1 -1 0 30 300 Tm (CURRICULUM VITAE) Tj ET "
+    )
+    pages = [
+        hostile.one_page(hostile.stream(spaced + hostile.TEXT)),
+        cvgen.render_pdf(cvgen.sample_cvs()["en"], "sidebar_left", file_order="words"),
+    ]
+    for data in pages:
+        ours = pdf.parse_pdf(data, Limits(isolate=False))
+        with monkeypatch.context() as m:
+            m.setattr(
+                pdf._CharDevice, "render_string_horizontal", PDFTextDevice.render_string_horizontal
+            )
+            assert ours == pdf.parse_pdf(data, Limits(isolate=False))
+        assert "CURRICULUM" not in ours["text"]  # rotated: decoration
+    assert "ortofoliu" in pdf.parse_pdf(pages[0], Limits(isolate=False))["text"]  # it is read

@@ -301,6 +301,68 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
     def paint_path(self, *args: Any) -> None:
         self._tick()
 
+    def render_string_horizontal(
+        self,
+        seq: Any,
+        matrix: Any,
+        pos: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        charspace: float,
+        wordspace: float,
+        rise: float,
+        dxscale: float,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> tuple[float, float]:
+        """Lay out a string's glyphs as pdfminer does, collecting them here in one loop.
+
+        pdfminer calls render_char for each glyph with a matrix of its own; a string's glyphs
+        share their matrix, font and size, so what depends on those is worked out once.
+        """
+        x, y = pos
+        a, b, c, d, e, f = matrix
+        # Rotated text is decoration on CVs ("CURRICULUM VITAE" up a margin): advance only.
+        kept = not (b or c or a <= 0 or d <= 0)
+        chars, run, h = self.chars, self._run, self.height
+        low = font.get_descent() * fontsize + rise
+        y0 = d * low + (x * b + y * d + f)
+        y1 = d * (low + fontsize) + (x * b + y * d + f)
+        bold = self._is_bold(font)
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, int | float):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    self._tick()
+                    adv: float = font.char_width(cid) * fontsize * scaling
+                    if kept:
+                        try:
+                            text = font.to_unichr(cid)
+                        except PDFUnicodeNotDefined:
+                            text = f"(cid:{cid})"
+                        left = x * a + y * c + e
+                        chars.append(
+                            (text, left, left + a * adv, h - y1, h - y0, y1 - y0, bold, run)
+                        )
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+        return (x, y)
+
+    def _is_bold(self, font: Any) -> bool:
+        bold = self._bold.get(font.fontname)
+        if bold is None:
+            name = str(font.fontname).lower()
+            bold = self._bold[font.fontname] = any(w in name for w in _BOLD_NAMES)
+        return bold
+
     def render_char(
         self,
         matrix: Any,
@@ -326,9 +388,6 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         y0 = d * low + f
         y1 = d * (low + fontsize) + f
         h = self.height
-        bold = self._bold.get(font.fontname)
-        if bold is None:
-            name = str(font.fontname).lower()
-            bold = self._bold[font.fontname] = any(w in name for w in _BOLD_NAMES)
+        bold = self._is_bold(font)
         self.chars.append((text, e, e + a * adv, h - y1, h - y0, y1 - y0, bold, self._run))
         return adv

@@ -174,6 +174,10 @@ class _Recruit(click.Group):
         """Run the command line `args` (default: this process's)."""
         argv = list(sys.argv[1:] if args is None else args)
         if argv and argv[0] in self.commands:
+            # numpy's OpenBLAS starts a thread per core at import, and they spun on the other
+            # core while spaCy loaded (0.1 s of CPU a command); the CV pipeline does no linear
+            # algebra. Before numpy is imported, unless the caller chose.
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
             if not extra.get("standalone_mode", True):
                 return super().main(argv, prog_name, **extra)
             try:

@@ -103,14 +103,21 @@ def _command(pid: int) -> str:
     return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
 
 
+def _reading_import(
+    import_env: tuple[dict[str, str], int, Path],
+) -> tuple[str, subprocess.Popen[str], dict[int, int]]:
+    """Start an import and wait until it reads: (database URL, the import, its readers)."""
+    env, opening_id, folder = import_env
+    url = env["RECRUIT_DATABASE_URL"]
+    proc = _start_import(env, opening_id, folder)
+    return url, proc, _wait_for_reading(url, proc)
+
+
 @pytest.mark.slow
 def test_a_killed_import_leaves_no_reader_behind(
     import_env: tuple[dict[str, str], int, Path],
 ) -> None:
-    env, opening_id, folder = import_env
-    url = env["RECRUIT_DATABASE_URL"]
-    proc = _start_import(env, opening_id, folder)
-    below = _wait_for_reading(url, proc)
+    _, proc, below = _reading_import(import_env)
     assert len(below) >= 2  # the readers (os.cpu_count()) and their reader children
     # Forked from the warm import, not spawned to import everything again.
     commands = [_command(pid) for pid in below]
@@ -126,9 +133,7 @@ def test_ctrl_c_stops_after_the_documents_being_read_and_a_second_import_resumes
     import_env: tuple[dict[str, str], int, Path],
 ) -> None:
     env, opening_id, folder = import_env
-    url = env["RECRUIT_DATABASE_URL"]
-    proc = _start_import(env, opening_id, folder)
-    below = _wait_for_reading(url, proc)
+    url, proc, below = _reading_import(import_env)
     os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends its whole group
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err

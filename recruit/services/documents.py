@@ -249,11 +249,7 @@ def key_by_email(session: Session, *applications: Application) -> None:
     Several at once (the documents of one batch) cost one query and one flush; only when
     another process keyed one of their addresses meanwhile are they keyed one by one.
     """
-    wanting = [
-        a
-        for a in applications
-        if a.email_key is None and a.candidate.email and "@" in a.candidate.email
-    ]
+    wanting = [a for a in applications if _wants_key(a)]
     if len(wanting) > 1:
         try:
             with session.begin_nested():
@@ -270,17 +266,7 @@ def key_by_email(session: Session, *applications: Application) -> None:
 def _key_together(session: Session, applications: list[Application]) -> None:
     """Key these applications in order: the first with an address on its opening is the
     first, unless one was keyed already, and any later one a possible duplicate of it."""
-    wanted = {(a.opening_id, a.candidate.email) for a in applications}
-    firsts: dict[tuple[int, str | None], int] = {
-        (opening_id, key): app_id
-        for opening_id, key, app_id in session.execute(
-            select(Application.opening_id, Application.email_key, Application.id).where(
-                Application.opening_id.in_({opening for opening, _ in wanted}),
-                Application.email_key.in_({key for _, key in wanted}),
-                Application.duplicate_of_id.is_(None),
-            )
-        )
-    }
+    firsts = _first_applications(session, {(a.opening_id, a.candidate.email) for a in applications})
     for application in applications:
         key = application.candidate.email
         application.email_key = key
@@ -289,9 +275,14 @@ def _key_together(session: Session, applications: list[Application]) -> None:
             application.duplicate_of_id = first
 
 
+def _wants_key(application: Application) -> bool:
+    key = application.candidate.email
+    return application.email_key is None and bool(key) and "@" in (key or "")
+
+
 def _key_one(session: Session, application: Application) -> None:
     key = application.candidate.email
-    if application.email_key is not None or not key or "@" not in key:
+    if not _wants_key(application):
         return
     first = _first_application(session, application.opening_id, key)
     if first is None:
@@ -325,13 +316,21 @@ def _new_application(
 def _first_application(session: Session, opening_id: int, key: str | None) -> int | None:
     if key is None:
         return None
-    return session.scalar(
-        select(Application.id).where(
-            Application.opening_id == opening_id,
-            Application.email_key == key,
+    return _first_applications(session, {(opening_id, key)}).get((opening_id, key))
+
+
+def _first_applications(
+    session: Session, wanted: set[tuple[int, str | None]]
+) -> dict[tuple[int, str | None], int]:
+    """Return the first application with each (opening, e-mail key) asked that has one."""
+    rows = session.execute(
+        select(Application.opening_id, Application.email_key, Application.id).where(
+            Application.opening_id.in_({opening for opening, _ in wanted}),
+            Application.email_key.in_({key for _, key in wanted}),
             Application.duplicate_of_id.is_(None),
         )
     )
+    return {(o, k): i for o, k, i in rows if (o, k) in wanted}
 
 
 def add_document(

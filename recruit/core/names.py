@@ -64,12 +64,17 @@ def looks_like_name(text: str) -> bool:
     return classify_heading(Line(0, len(text), text)) is None
 
 
-def _candidate(line: Line) -> Line | None:
-    # The whole line, else one of its first parts ("Curriculum Vitae – Ana Pop | Sales").
+def _parts(line: Line) -> list[tuple[int, int]]:
+    # "Curriculum Vitae – Ana Pop | Sales": (start, end) of each part between separators.
     cuts = list(_SPLIT.finditer(line.text))
     starts = [0, *(cut.end() for cut in cuts)]
     ends = [*(cut.start() for cut in cuts), len(line.text)]
-    for start, end in [(0, len(line.text)), *list(zip(starts, ends, strict=True))[:4]]:
+    return list(zip(starts, ends, strict=True))
+
+
+def _candidate(line: Line) -> Line | None:
+    # The whole line, else one of its first parts ("Curriculum Vitae – Ana Pop | Sales").
+    for start, end in [(0, len(line.text)), *_parts(line)[:4]]:
         found = _name_in(line, start, line.text[start:end])
         if found:
             return found
@@ -140,23 +145,26 @@ def find_headline(sections: Sequence[Section], name: Sequence[Line] = ()) -> Lin
             line = section.lines[0]
             return line if classify_title(line.text) else None
     named = {(part.start, part.end) for part in name}
-    for section in sections:
-        if section.kind != "header":
-            continue
-        for line in section.lines[:_HEADER_LINES]:
-            cuts = list(_SPLIT.finditer(line.text))
-            starts = [0, *(cut.end() for cut in cuts)]
-            ends = [*(cut.start() for cut in cuts), len(line.text)]
-            for start, end in zip(starts, ends, strict=True):
-                text = line.text[start:end].strip()
-                at = line.start + line.text.index(text, start) if text else line.start
-                part = Line(at, at + len(text), text)
-                if (
-                    text
-                    and (part.start, part.end) not in named
-                    and len(text.split()) <= 8
-                    and not _CONTACT.search(text)
-                    and classify_title(text)
-                ):
-                    return part
-    return None
+    parts = (
+        _part(line, start, end)
+        for section in sections
+        if section.kind == "header"
+        for line in section.lines[:_HEADER_LINES]
+        for start, end in _parts(line)
+    )
+    return next((p for p in parts if (p.start, p.end) not in named and _is_headline(p.text)), None)
+
+
+def _part(line: Line, start: int, end: int) -> Line:
+    text = line.text[start:end].strip()
+    at = line.start + line.text.index(text, start) if text else line.start
+    return Line(at, at + len(text), text)
+
+
+def _is_headline(text: str) -> bool:
+    return (
+        bool(text)
+        and len(text.split()) <= 8
+        and not _CONTACT.search(text)
+        and bool(classify_title(text))
+    )

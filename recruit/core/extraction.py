@@ -445,18 +445,19 @@ def _blocks(lines: Sequence[Line], today: datetime.date, *, lone: bool = False) 
                 break
             header.append(nxt)
             cursor += 1
-        head = _head_before_place(lines[index + 1]) if index + 1 < limit else None
-        if len(header) == 1 and not _split_parts("  |  ".join(texts)) and head is not None:
-            header.append(head)
-            texts.append(head.text)
-        elif len(header) == 1 and not _split_parts("  |  ".join(texts)):
-            # Dates under the title and employer.
-            above = [lines[i] for i in range(max(floor, index - 2), index)]
-            # Not the previous entry's title and employer, written under its own dates.
-            taken = {h.start for h in blocks[-1].header} if blocks else set()
-            above = [a for a in above if _is_header_line(a) and a.start not in taken]
-            header = above + header
-            texts = [a.text for a in above] + texts
+        if len(header) == 1 and not _split_parts("  |  ".join(texts)):
+            # Dates alone: the job is named on the line after, before its place, or above.
+            head = _head_before_place(lines[index + 1]) if index + 1 < limit else None
+            if head is not None:
+                header.append(head)
+                texts.append(head.text)
+            else:
+                above = [lines[i] for i in range(max(floor, index - 2), index)]
+                # Not the previous entry's title and employer, written under its own dates.
+                taken = {h.start for h in blocks[-1].header} if blocks else set()
+                above = [a for a in above if _is_header_line(a) and a.start not in taken]
+                header = above + header
+                texts = [a.text for a in above] + texts
         parts = _split_parts("  |  ".join(_without_place(t) for t in texts))
         used = {h.start for h in header}
         body = tuple(x for x in lines[index + 1 : limit] if x.start not in used)

@@ -419,3 +419,35 @@ def test_python_m_recruit_cli_runs_the_instance_commands_too() -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     for command in ("parse", "roles", "serve", "worker", "import", "opening"):
         assert re.search(rf"^\s+{command}\s", run.stdout, re.M), command
+
+
+def test_import_reads_ahead_the_one_folder_its_own_readers_will_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recruit.cli as cli
+    from recruit.core import readahead
+
+    monkeypatch.setattr(readahead, "core_to_spare", lambda: True)
+    monkeypatch.delenv("RECRUIT_REDIS_URL", raising=False)
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    (folder / "cv.pdf").write_bytes(cvgen.render_pdf(cvgen.sample_cvs()["ro"], "single"))
+    other = tmp_path / "other"
+    other.mkdir()
+    started = []
+    for args, reads in (
+        (["--opening", "1", str(folder)], True),
+        ([str(folder), "--opening", "1"], True),
+        (["--opening", "1", "--no-wait", str(folder)], False),  # the workers will read
+        (["--opening", "1", str(folder), str(other)], False),  # not an import click accepts
+        (["--opening", "1", str(tmp_path / "cvs.zip")], False),
+    ):
+        cli._read_ahead(args)
+        ahead = cli.take_read_ahead(folder)
+        assert (ahead is not None) == reads, args
+        if ahead is not None:
+            started.append(ahead.stop())
+    monkeypatch.setenv("RECRUIT_REDIS_URL", "redis://127.0.0.1:6379/0")
+    cli._read_ahead(["--opening", "1", str(folder)])
+    assert cli.take_read_ahead(folder) is None
+    assert len(started) == 2 and all(len(readings) <= 1 for readings in started)

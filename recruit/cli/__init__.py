@@ -12,9 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from recruit.core.readahead import FolderReadAhead
 
 _FILES = click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
@@ -185,9 +188,39 @@ class _Recruit(click.Group):
             except SystemExit as done:
                 _exit_now(done.code)
             _exit_now(0)
+        if argv and argv[0] == "import":
+            _read_ahead(argv[1:])
         from recruit.cli.instance import flask_group
 
         return flask_group().main(argv, prog_name, **extra)
+
+
+# The read-ahead of the folder `recruit import` was given, by the folder's real path.
+_READ_AHEAD: dict[str, FolderReadAhead] = {}
+
+
+def _read_ahead(args: list[str]) -> None:
+    """Start reading the folder of `recruit import ... FOLDER` in a child, before Flask and
+    spaCy are imported (see `readahead.FolderReadAhead`); the command takes it with
+    `take_read_ahead`. Only when this process's own readers will read: not with --no-wait
+    or Redis (the workers read then, elsewhere perhaps), nor for a zip."""
+    if "--no-wait" in args or os.environ.get("RECRUIT_REDIS_URL") or "--help" in args:
+        return
+    folders = [a for a in args if not a.startswith("-") and os.path.isdir(a)]
+    if len(folders) != 1:
+        return
+    from pathlib import Path
+
+    from recruit.core.folders import folder_files
+    from recruit.core.readahead import FolderReadAhead
+
+    root = Path(folders[0])
+    _READ_AHEAD[os.path.realpath(root)] = FolderReadAhead([str(p) for _, p in folder_files(root)])
+
+
+def take_read_ahead(folder: str | os.PathLike[str]) -> FolderReadAhead | None:
+    """Return the read-ahead started for `folder` (a `FolderReadAhead`), or None."""
+    return _READ_AHEAD.pop(os.path.realpath(folder), None)
 
 
 def _exit_now(code: int | str | None) -> None:

@@ -433,6 +433,7 @@ def _production_app() -> Flask:
 @with_appcontext
 def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
     """Import a folder or zip of CVs into an opening; run it again to resume."""
+    from recruit.cli import take_read_ahead
     from recruit.db.models import Opening
     from recruit.services import ingest
 
@@ -451,6 +452,12 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
     # Without Redis, our own readers: started before the files are stored, so they read
     # each batch as it is committed.
     runner = _readers(app, settings) if wait and not settings.redis_url else None
+    # What the child started before our imports read meanwhile (recruit.cli._read_ahead):
+    # kept beside the stored files, the readers take it instead of reading those files.
+    ahead = take_read_ahead(source)
+    readings = ahead.stop() if ahead is not None else {}
+    if runner is None:
+        readings = {}  # RQ workers elsewhere may read these files: keep nothing here
     try:
         with sessions() as session:
             opening = session.get(Opening, opening_id)
@@ -461,6 +468,7 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
                     opening,
                     sources,
                     on_file=lambda s: bar.update(1),
+                    readings=readings,
                 )
         report.skipped.extend(skipped)
         click.echo(

@@ -1,4 +1,7 @@
-"""Read one file in a forked child while this process goes on starting up.
+"""Read files in a forked child while this process goes on starting up.
+
+`ReadAhead` reads the one file of `recruit parse one.pdf`; `FolderReadAhead` the first files
+of a `recruit import`, whose readers start only once the pure core is warm.
 
 `recruit parse one.pdf` spends most of its time importing spaCy and building a pipeline, and
 reading the file needs neither: forked before those imports, a child reads the file on the
@@ -19,8 +22,11 @@ import os
 import pickle
 import select
 import signal
+import struct
 import sys
 import time
+import zlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -102,13 +108,26 @@ def core_to_spare() -> bool:
     """Tell whether a core is idle: a child beside us then runs, instead of taking our turn.
 
     At load 5.7 on 2 cores the fork made a one-file parse 1.18 s against 1.00 s without it
-    (bench/startup.py): the child read on the core the parent needed for spaCy.
+    (bench/startup.py): the child read on the core the parent needed for spaCy. Asked of the
+    processes running now (Linux's /proc/loadavg, the least of three looks: one may catch a
+    passing process), not of the last minute's average, which counts the command run just
+    before this one: an import or a parse run in a loop saw its own past load and never read
+    ahead. Elsewhere, the average.
     """
+    cores = os.cpu_count() or 1
     try:
-        load = os.getloadavg()[0]
-    except OSError:  # no load average here: do not guess
-        return False
-    return load <= (os.cpu_count() or 1) - 1
+        running = min(_running() for _ in range(3))  # this process included
+    except (OSError, ValueError, IndexError):
+        try:
+            return os.getloadavg()[0] <= cores - 1
+        except OSError:  # no load average here: do not guess
+            return False
+    return running <= cores - 1
+
+
+def _running() -> int:
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return int(f.read().split()[3].split("/")[0])
 
 
 def _read_in_child(path: str, limits: Limits | None, out: int) -> None:
@@ -130,3 +149,104 @@ def _read_in_child(path: str, limits: Limits | None, out: int) -> None:
         # Never back into the parent's code or its atexit handlers, even on an exception
         # (the parent then reads the file itself, and says what went wrong).
         os._exit(code)
+
+
+# A frame: the file's sha256 (64 hex digits), the kept reading's length, then the reading.
+_HEADER = struct.Struct("64sI")
+# What the pipe holds while the parent starts up (readings compress about 4 to 1: some 250 CVs).
+_PIPE_BYTES = 1 << 20
+
+
+class FolderReadAhead:
+    """Read the first files of an import in a forked child while the importer starts up.
+
+    `recruit import` spends its first second or so importing Flask, SQLAlchemy and spaCy and
+    warming the pipelines before its readers can start, with the other core idle. Forked
+    before those imports, a child reads `paths` in order (the reader alone: no spaCy) and
+    hands each reading worth keeping back through a pipe, compressed. `stop()` ends it and
+    returns what it read, keyed by each file's sha256, as `dump_kept` bytes: the importer keeps
+    them beside the stored files, and its readers take them instead of reading those files.
+
+    Nothing it reads touches a disk: the readings stay in the pipe, then in memory, until the
+    files are stored. A file it has not reached, or could not read, is read by the importer's
+    readers as always. When the pipe is full, the child waits; the parent never does.
+    """
+
+    def __init__(self, paths: Sequence[str], limits: Limits | None = None) -> None:
+        self._pid = 0
+        self._fd = -1
+        if not paths or not hasattr(os, "fork") or not core_to_spare():
+            return
+        inp, out = os.pipe()
+        with contextlib.suppress(ImportError, OSError, AttributeError):  # Linux only
+            import fcntl
+
+            fcntl.fcntl(out, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or too many processes: the readers read every file
+            os.close(inp)
+            os.close(out)
+            return
+        if pid == 0:
+            os.close(inp)
+            _read_folder_in_child(list(paths), limits, out)  # never returns
+        os.close(out)
+        self._pid, self._fd = pid, inp
+
+    def stop(self) -> dict[str, bytes]:
+        """End the child (where it is: what it reads now is dropped) and return its readings."""
+        if not self._pid:
+            return {}
+        pid, fd = self._pid, self._fd
+        self._pid, self._fd = 0, -1
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        chunks: list[bytes] = []
+        try:
+            while chunk := os.read(fd, 1 << 20):  # the child is gone: the pipe ends
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+            os.waitpid(pid, 0)
+        return _frames(b"".join(chunks))
+
+
+def _frames(data: bytes) -> dict[str, bytes]:
+    readings: dict[str, bytes] = {}
+    at = 0
+    while at + _HEADER.size <= len(data):
+        sha, size = _HEADER.unpack_from(data, at)
+        body = data[at + _HEADER.size : at + _HEADER.size + size]
+        if len(body) < size:
+            break  # the frame the child was writing when it was stopped
+        try:
+            readings[sha.decode("ascii")] = zlib.decompress(body)
+        except (zlib.error, UnicodeDecodeError):
+            break
+        at += _HEADER.size + size
+    return readings
+
+
+def _read_folder_in_child(paths: list[str], limits: Limits | None, out: int) -> None:
+    try:
+        from recruit.core.lifeline import parent_death_signal
+
+        parent_death_signal()  # gone with the importer, whatever happens to it
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+        from recruit.core.reading import read_path
+        from recruit.core.reading.result import Limits, dump_kept, keepable
+
+        # A read-ahead, not a reader: it gives way to any other process wanting the core.
+        with contextlib.suppress(OSError):
+            os.nice(5)
+        for path in paths:
+            read = read_path(path, limits or Limits(isolate=False))
+            if not keepable(read):
+                continue
+            body = zlib.compress(dump_kept(read), 1)
+            view = memoryview(_HEADER.pack(read.sha256.encode("ascii"), len(body)) + body)
+            while view:
+                view = view[os.write(out, view) :]
+    finally:
+        os._exit(0)  # never back into the parent's code or its atexit handlers

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import pickle
 import secrets
 import socket
 import threading
@@ -23,6 +22,7 @@ from recruit.core.contacts import normalise_email
 from recruit.core.lifeline import process_start
 from recruit.core.printable import unprintable
 from recruit.core.reading import ReadResult
+from recruit.core.reading.result import dump_kept, keepable, load_kept
 from recruit.core.roles import RequirementProfile as Requirements
 from recruit.db.models import (
     Application,
@@ -138,34 +138,18 @@ def add_version(
 def keep_verdict(storage: LocalStorage, key: str, verdict: ReadResult | None) -> None:
     """Keep a reading done at once of a file that goes to the queue, so the worker that reads
     it next need not read it again (a third of its time per CV); see `_kept_reading`."""
-    if verdict is None or unreadable(verdict):
-        return
-    from recruit.core.version import EXTRACTOR_VERSION
-
-    storage.keep_reading(key, pickle.dumps((EXTRACTOR_VERSION, verdict), pickle.HIGHEST_PROTOCOL))
+    if verdict is not None and keepable(verdict):
+        storage.keep_reading(key, dump_kept(verdict))
 
 
 def _kept_reading(storage: LocalStorage, key: str) -> ReadResult | None:
-    """Take the reading kept of the file under `key`, if one of this reader's version is there.
-
-    Kept by this installation's web process in its own upload folder (owner-only), as the
-    originals are: not input from outside.
-    """
-    from recruit.core.version import EXTRACTOR_VERSION
-
+    """Take the reading kept of the file under `key`, if one of this reader's version is there
+    (kept by the upload's request, or by `recruit import` reading ahead: see `keep_verdict`)."""
     try:
         kept = storage.take_reading(key)
     except OSError:  # the folder unreadable: reading the file still works
         return None
-    if kept is None:
-        return None
-    try:
-        version, read = pickle.loads(kept)  # noqa: S301 - see the docstring
-    except Exception:  # noqa: BLE001 - cut short or from another Python: read the file
-        return None
-    if version != EXTRACTOR_VERSION or not isinstance(read, ReadResult):
-        return None
-    return read
+    return None if kept is None else load_kept(kept)
 
 
 # How long a candidate waits for the verdict on their file before the queue takes over: a

@@ -14,18 +14,19 @@ import datetime as dt
 import hashlib
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from recruit.core.folders import folder_files, hidden
 from recruit.core.reading import type_error
 from recruit.db.models import Application, Candidate, Document, Opening, utcnow
 from recruit.services.documents import add_document, open_application
 from recruit.services.errors import ServiceError, _l
-from recruit.storage import Storage
+from recruit.storage import Storage, StoredFile
 
 IMPORT_CONSENT = "bulk-import"  # the recruiter's lawful basis, not the candidate's consent
 PENDING = ("queued", "reading")
@@ -61,11 +62,7 @@ class ImportSummary:
 def list_sources(path: Path, *, max_bytes: int) -> tuple[list[Source], list[tuple[str, str]]]:
     """List the CV files in a folder (recursively) or a zip; return them and what was skipped."""
     if path.is_dir():
-        entries = [
-            (p.relative_to(path).as_posix(), p.stat().st_size, _file_reader(p))
-            for p in sorted(path.rglob("*"))
-            if p.is_file()
-        ]
+        entries = [(name, p.stat().st_size, _file_reader(p)) for name, p in folder_files(path)]
     elif zipfile.is_zipfile(path):
         archive = zipfile.ZipFile(path)
         entries = [
@@ -77,8 +74,7 @@ def list_sources(path: Path, *, max_bytes: int) -> tuple[list[Source], list[tupl
         raise ServiceError(_l("%(path)s is neither a folder nor a zip file"), path=path)
     sources, skipped = [], []
     for name, size, read in entries:
-        pure = PurePosixPath(name)
-        if any(part.startswith(".") for part in pure.parts):
+        if hidden(name):
             continue  # hidden files and folders (.DS_Store, .git) are not CVs
         if size > max_bytes:
             # Checked before reading: a zip's member size is what it claims to inflate to.
@@ -105,64 +101,93 @@ def import_files(
     batch: int = 25,
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
+    readings: Mapping[str, bytes] | None = None,
 ) -> ImportReport:
     """Store and record each new CV as a queued document of its own application.
 
     A file that is no CV by its bytes (notes, photos, spreadsheets, a legacy .doc) is
     skipped with the reader's error code. Commits every `batch` files, so an interruption
     loses at most one batch of rows (their bytes are stored already; the next run records
-    them).
+    them). `readings`: readings already made of some files (by sha256, `dump_kept` bytes), kept
+    beside them for the worker that reads them, as an upload's are.
     """
     report = ImportReport()
     seen: dict[str, str] = {}  # sha256 -> first file with these bytes in this run
-    pending = 0
-    for source in sources:
-        data = source.read()
-        digest = hashlib.sha256(data).hexdigest()
-        refused = type_error(data, source.name)
-        if refused is not None:
-            report.skipped.append((source.name, refused.code))
-        elif digest in seen:
-            report.duplicates.append((source.name, seen[digest]))
-        else:
-            seen[digest] = source.name
-            existing = _document_with(session, opening, digest)
-            if existing is not None:
-                report.already_imported += 1
-                report.document_ids[existing] = source.name
+    for chunk in _chunks(sources, batch):
+        # The files first, with no write begun: SQLite's one writer (a reader claiming its
+        # next documents) never waits for our fsyncs, only for the rows' commit below.
+        fresh: dict[int, tuple[str, bytes]] = {}  # index in chunk -> (sha256, bytes)
+        for n, source in enumerate(chunk):
+            data = source.read()
+            digest = hashlib.sha256(data).hexdigest()
+            refused = type_error(data, source.name)
+            if refused is not None:
+                report.skipped.append((source.name, refused.code))
+            elif digest in seen:
+                report.duplicates.append((source.name, seen[digest]))
             else:
-                document = _record(session, storage, opening, source.name, data, retain_for)
-                report.added += 1
-                report.document_ids[document.id] = source.name
-                pending += 1
-                if pending >= batch:
-                    session.commit()
-                    pending = 0
-        if on_file:
-            on_file(source)
-    session.commit()
+                seen[digest] = source.name
+                fresh[n] = (digest, data)
+        existing = _documents_with(session, opening, [digest for digest, _ in fresh.values()])
+        new: list[tuple[str, StoredFile]] = []
+        for n, source in enumerate(chunk):
+            if n in fresh:
+                digest, data = fresh.pop(n)
+                if digest in existing:
+                    report.already_imported += 1
+                    report.document_ids[existing[digest]] = source.name
+                else:
+                    new.append((source.name, storage.put(data)))  # a failed write: no row
+            if on_file:
+                on_file(source)
+        for name, stored in new:
+            document = _record(session, opening, name, stored, retain_for)
+            report.added += 1
+            report.document_ids[document.id] = name
+            if readings and (reading := readings.get(stored.sha256)) is not None:
+                storage.keep_reading(stored.key, reading)
+        session.commit()
     return report
 
 
-def _document_with(session: Session, opening: Opening, digest: str) -> int | None:
-    return session.scalar(
-        select(Document.id)
+# A batch's files are held in memory until stored: no more than this many bytes of them.
+BATCH_BYTES = 64 * 1024 * 1024
+
+
+def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    """Cut `sources` into batches of `size` files at most, and of BATCH_BYTES."""
+    chunk: list[Source] = []
+    held = 0
+    for source in sources:
+        if chunk and (len(chunk) >= size or held + source.size > BATCH_BYTES):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(source)
+        held += source.size
+    if chunk:
+        yield chunk
+
+
+def _documents_with(session: Session, opening: Opening, digests: list[str]) -> dict[str, int]:
+    """Return {sha256: first document id} of the files with these digests on the opening."""
+    if not digests:
+        return {}
+    rows = session.execute(
+        select(Document.sha256, func.min(Document.id))
         .join(Application, Document.application_id == Application.id)
-        .where(Application.opening_id == opening.id, Document.sha256 == digest)
-        .order_by(Document.id)
-        .limit(1)
+        .where(Application.opening_id == opening.id, Document.sha256.in_(digests))
+        .group_by(Document.sha256)
     )
+    return {digest: doc_id for digest, doc_id in rows}
 
 
 def _record(
     session: Session,
-    storage: Storage,
     opening: Opening,
     name: str,
-    data: bytes,
+    stored: StoredFile,
     retain_for: dt.timedelta,
 ) -> Document:
-    stored = storage.put(data)  # first: a failed write leaves no row behind
     now = utcnow()
     # Name, e-mail and phone are unknown until the CV is read (services.documents fills them
     # in then); a file name is not a name ("CV_final_2024.pdf").

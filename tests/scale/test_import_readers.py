@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from recruit.runner import ProcessRunner
 from recruit.settings import Settings
 from tests.scale.cvs import worker_env, write
 from tests.scale.test_orphans import descendants, running
-from tests.scale.test_workers import FINAL, _create_opening, _recruit, _statuses
+from tests.scale.test_workers import FINAL, _create_opening, _recruit, _results, _statuses
 
 
 def _runner(tmp_path: Path, engine: object = None) -> ProcessRunner:
@@ -145,3 +146,72 @@ def test_ctrl_c_stops_after_the_documents_being_read_and_a_second_import_resumes
     again = _recruit("import", "--opening", str(opening_id), str(folder), env=env)
     assert "not read yet: 0" in again.stdout
     assert {status for status, _ in _statuses(url).values()} <= set(FINAL)
+
+
+# `recruit import` with its read-ahead on or off whatever the machine's load, saying how
+# many readings the read-ahead handed over.
+AHEAD = """
+import sys
+from recruit.core import readahead
+readahead.core_to_spare = lambda: sys.argv[1] == "ahead"
+stop = readahead.FolderReadAhead.stop
+def counted(self):
+    readings = stop(self)
+    print(f"READ_AHEAD={len(readings)}", file=sys.stderr, flush=True)
+    return readings
+readahead.FolderReadAhead.stop = counted
+from recruit.cli import main
+main(sys.argv[2:])
+"""
+
+
+def _import(tmp_path: Path, folder: Path, mode: str) -> tuple[str, str, subprocess.Popen[str]]:
+    """Start an import of `folder` into a new instance; return (its database URL, the
+    instance's folder of kept readings, the import)."""
+    url = f"sqlite:///{tmp_path / f'{mode}.db'}"
+    env = worker_env(tmp_path / mode, url)
+    _recruit("db", "upgrade", env=env)
+    args = ["import", "--opening", str(_create_opening(url)), str(folder)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", AHEAD, mode, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return url, env["RECRUIT_UPLOAD_DIR"], proc
+
+
+@pytest.mark.slow
+def test_what_is_read_ahead_reads_as_the_readers_would_and_nothing_is_left_behind(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "cvs"
+    write(folder, 30)
+    results = {}
+    for mode in ("ahead", "not"):
+        url, uploads, proc = _import(tmp_path, folder, mode)
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-3000:]
+        assert "not read yet: 0" in out
+        handed = int(re.search(r"READ_AHEAD=(\d+)", err)[1])  # type: ignore[index]
+        assert (handed > 0) == (mode == "ahead"), err[-3000:]
+        # Every reading kept for the readers was taken by them.
+        assert not list(Path(uploads, "readings").glob("*"))
+        results[mode] = _results(url)
+    # A recruiter sees the same statuses, profiles and scores either way.
+    assert results["ahead"] == results["not"]
+
+
+@pytest.mark.slow
+def test_a_killed_import_leaves_no_read_ahead_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "cvs"
+    write(folder, 30)
+    _, _, proc = _import(tmp_path, folder, "ahead")
+    deadline = time.monotonic() + 60
+    while not (below := descendants(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert below, "no read-ahead child was started"
+    proc.kill()  # during its start-up, before it stopped the read-ahead itself
+    proc.communicate()
+    assert not _left(below)

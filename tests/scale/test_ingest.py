@@ -205,3 +205,32 @@ def test_a_batch_the_unique_index_refuses_is_keyed_one_by_one(
     assert keys["0.pdf"][:2] == ("ana@example.ro", None)
     assert keys["1.pdf"][:2] == ("ana@example.ro", keys["0.pdf"][2])
     assert keys["3.pdf"][:2] == ("early@example.ro", keys["cv.pdf"][2])
+
+
+def test_readings_made_ahead_are_kept_beside_their_files_for_the_reader(
+    tmp_path, session, storage, opening
+) -> None:
+    from recruit.core.reading import Limits, read_path
+    from recruit.core.reading.result import dump_kept
+    from recruit.tasks import tiny_pdf
+
+    folder = tmp_path / "ahead"
+    folder.mkdir()
+    for n in range(2):
+        (folder / f"{n}.pdf").write_bytes(tiny_pdf([f"Ana Pop {n}", "Manager de cont"]))
+    ahead = read_path(str(folder / "0.pdf"), Limits(isolate=False))
+    sources, _ = ingest.list_sources(folder, max_bytes=MB)
+    report = ingest.import_files(
+        session, storage, opening, sources, readings={ahead.sha256: dump_kept(ahead)}
+    )
+    key = {name: session.get(Document, i).storage_key for i, name in report.document_ids.items()}
+    assert storage.take_reading(key["0.pdf"]) == dump_kept(ahead)
+    assert storage.take_reading(key["1.pdf"]) is None  # not read ahead: its reader reads it
+
+
+def test_a_batch_holds_a_bounded_number_of_bytes(monkeypatch) -> None:
+    monkeypatch.setattr(ingest, "BATCH_BYTES", 100)
+    sources = [ingest.Source(str(n), size, bytes) for n, size in enumerate([60, 30, 20, 200, 5])]
+    chunks = [[s.name for s in c] for c in ingest._chunks(sources, 3)]
+    assert chunks == [["0", "1"], ["2"], ["3"], ["4"]]
+    assert [[s.name for s in c] for c in ingest._chunks(sources[:3], 2)] == [["0", "1"], ["2"]]

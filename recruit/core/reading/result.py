@@ -146,3 +146,40 @@ TOO_COMPLEX = (
     "This file needs more memory to read than we allow (it unpacks to something huge). "
     "Please export your CV again as a plain PDF and upload it."
 )
+
+
+def keepable(read: ReadResult) -> bool:
+    """Tell whether a reading is worth keeping for the worker that would read the file next.
+
+    A reading that found text (or said what a person must check) is; an error is not: the
+    worker reads the file again, with its full deadline, and says why itself.
+    """
+    return read.status in ("ok", "needs_review") and bool(read.text.strip())
+
+
+def dump_kept(read: ReadResult) -> bytes:
+    """Return a reading as kept beside its file, tagged with the extractor's version."""
+    import pickle
+
+    from recruit.core.version import EXTRACTOR_VERSION
+
+    return pickle.dumps((EXTRACTOR_VERSION, read), pickle.HIGHEST_PROTOCOL)
+
+
+def load_kept(kept: bytes) -> ReadResult | None:
+    """Return a kept reading, or None when another version of the reader (or Python) kept it.
+
+    Kept by this installation's own processes in its owner-only upload folder, as the
+    originals are: not input from outside.
+    """
+    import pickle
+
+    from recruit.core.version import EXTRACTOR_VERSION
+
+    try:
+        version, read = pickle.loads(kept)  # noqa: S301 - see the docstring
+    except Exception:  # noqa: BLE001 - cut short or from another Python: read the file
+        return None
+    if version != EXTRACTOR_VERSION or not isinstance(read, ReadResult):
+        return None
+    return read

@@ -421,14 +421,13 @@ def test_python_m_recruit_cli_runs_the_instance_commands_too() -> None:
         assert re.search(rf"^\s+{command}\s", run.stdout, re.M), command
 
 
-def test_import_reads_ahead_the_one_folder_its_own_readers_will_read(
+def test_import_reads_ahead_the_one_folder_it_was_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import recruit.cli as cli
     from recruit.core import readahead
 
     monkeypatch.setattr(readahead, "core_to_spare", lambda: True)
-    monkeypatch.delenv("RECRUIT_REDIS_URL", raising=False)
     folder = tmp_path / "cvs"
     folder.mkdir()
     (folder / "cv.pdf").write_bytes(cvgen.render_pdf(cvgen.sample_cvs()["ro"], "single"))
@@ -438,7 +437,7 @@ def test_import_reads_ahead_the_one_folder_its_own_readers_will_read(
     for args, reads in (
         (["--opening", "1", str(folder)], True),
         ([str(folder), "--opening", "1"], True),
-        (["--opening", "1", "--no-wait", str(folder)], False),  # the workers will read
+        (["--opening", "1", "--no-wait", str(folder)], True),  # for the workers to take
         (["--opening", "1", str(folder), str(other)], False),  # not an import click accepts
         (["--opening", "1", str(tmp_path / "cvs.zip")], False),
     ):
@@ -447,7 +446,6 @@ def test_import_reads_ahead_the_one_folder_its_own_readers_will_read(
         assert (ahead is not None) == reads, args
         if ahead is not None:
             started.append(ahead.stop())
-    monkeypatch.setenv("RECRUIT_REDIS_URL", "redis://127.0.0.1:6379/0")
-    cli._read_ahead(["--opening", "1", str(folder)])
+    cli._read_ahead(["--help"])
     assert cli.take_read_ahead(folder) is None
-    assert len(started) == 2 and all(len(readings) <= 1 for readings in started)
+    assert len(started) == 3 and all(len(readings) <= 1 for readings in started)

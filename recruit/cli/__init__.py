@@ -202,9 +202,8 @@ _READ_AHEAD: dict[str, FolderReadAhead] = {}
 def _read_ahead(args: list[str]) -> None:
     """Start reading the folder of `recruit import ... FOLDER` in a child, before Flask and
     spaCy are imported (see `readahead.FolderReadAhead`); the command takes it with
-    `take_read_ahead`. Only when this process's own readers will read: not with --no-wait
-    or Redis (the workers read then, elsewhere perhaps), nor for a zip."""
-    if "--no-wait" in args or os.environ.get("RECRUIT_REDIS_URL") or "--help" in args:
+    `take_read_ahead`. Not for a zip (read member by member as it is stored)."""
+    if "--help" in args:
         return
     folders = [a for a in args if not a.startswith("-") and os.path.isdir(a)]
     if len(folders) != 1:

@@ -453,11 +453,10 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
     # each batch as it is committed.
     runner = _readers(app, settings) if wait and not settings.redis_url else None
     # What the child started before our imports read meanwhile (recruit.cli._read_ahead):
-    # kept beside the stored files, the readers take it instead of reading those files.
+    # kept beside the stored files, whoever reads them (our readers, `recruit worker`s on
+    # this upload folder) takes it instead of reading those files. A bucket keeps none.
     ahead = take_read_ahead(source)
     readings = ahead.stop() if ahead is not None else {}
-    if runner is None:
-        readings = {}  # RQ workers elsewhere may read these files: keep nothing here
     try:
         with sessions() as session:
             opening = session.get(Opening, opening_id)

@@ -251,7 +251,7 @@ def _split_parts(text: str) -> list[str]:
     countries = _lexicons().countries
     parts = []
     for raw in _PARTS.split(text):
-        part = raw.strip(" .,:;()[]")
+        part = raw.strip(" .,:;()[]").lstrip("-–—•* ")  # "- Territory Manager": a bullet
         if not raw.strip(" .,:;()[]|-–—") or fold(part) in countries:
             continue  # a country alone says where, not who
         parts.extend(_caps_split(part))
@@ -575,6 +575,9 @@ _RANKS = frozenset(
         "vice",
         "president",
         "vp",
+        "svp",  # senior, executive and assistant vice president
+        "evp",
+        "avp",
         "chief",
         "senior",
         "junior",
@@ -595,14 +598,15 @@ _RANKS = frozenset(
 def _rank_and_function(parts: Sequence[str]) -> list[str]:
     # "Director, Business Development": one title, the comma between the rank and the field
     # of work, not a title and an employer. The field names an occupation, not an employer.
+    # Wherever the pair stands: "Company Name ... SVP, Regional Sales Director".
     lex = _lexicons()
-    if (
-        len(parts) >= 2
-        and set(fold(parts[0], lower=True).split()) <= _RANKS
-        and not _score(parts[1], lex.employer)
-        and classify_title(parts[1])
-    ):
-        return [f"{parts[0]}, {parts[1]}", *parts[2:]]
+    for i in range(len(parts) - 1):
+        if (
+            set(fold(parts[i], lower=True).split()) <= _RANKS
+            and not _score(parts[i + 1], lex.employer)
+            and classify_title(parts[i + 1])
+        ):
+            return [*parts[:i], f"{parts[i]}, {parts[i + 1]}", *parts[i + 2 :]]
     return list(parts)
 
 
@@ -621,9 +625,15 @@ def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:
         parts = candidates
         if len(candidates) == 1 and _title_score(candidates[0]) < 0:
             return None, candidates[0]  # "Company Name" alone: an employer, no title
+    # A part with title words before one without; then one that is not an employer by its
+    # words ("Company Name", "Banca Transilvania SA") before one that is; then the first.
     title = max(
         candidates,
-        key=lambda p: (score(p, title_words) - score(p, employer_words) > 0, -parts.index(p)),
+        key=lambda p: (
+            (lead := score(p, title_words) - score(p, employer_words)) > 0,
+            lead >= 0,
+            -parts.index(p),
+        ),
     )
     others = [p for p in candidates if p is not title]
     if not others:

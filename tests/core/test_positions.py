@@ -131,6 +131,15 @@ def test_a_rank_before_a_comma_and_a_field_of_work_is_one_title() -> None:
         "Sales Manager",
         "Company Name",
     )
+    # Wherever the pair stands on the entry's line, and with a rank's abbreviation.
+    assert _title_and_employer(["Company Name", "SVP", "Regional Sales Director"]) == (
+        "SVP, Regional Sales Director",
+        "Company Name",
+    )
+    text = "Experience\nCompany Name September 2014 to May 2019 Director, Business Development\n"
+    assert _positions(text) == [
+        ("Director, Business Development", "Company Name", "2014-09", "2019-05")
+    ]
 
 
 def test_a_job_with_one_date_lasted_that_month() -> None:
@@ -157,3 +166,20 @@ def test_duties_run_on_after_the_place_of_the_entry() -> None:
         ("Sales Coordinator", "Company Name", "2016-03", "2019-05"),
         ("Maintenance Chief", "Company Name", "2008-02", "2016-02"),
     ]
+
+
+def test_a_part_named_like_an_employer_is_not_the_title_beside_one_that_is_not() -> None:
+    # A title the lexicon does not know still beats a part that reads as an employer.
+    assert _title_and_employer(["Company Name", "Airman/Cryptologic Linguist"]) == (
+        "Airman/Cryptologic Linguist",
+        "Company Name",
+    )
+    assert _title_and_employer(["Banca Transilvania SA", "Casier"]) == (
+        "Casier",
+        "Banca Transilvania SA",
+    )
+
+
+def test_a_bullet_dash_before_a_title_is_no_part_of_it() -> None:
+    text = "Experience\nLexisNexis May 2012 to July 2015 - Territory Manager\n"
+    assert _positions(text) == [("Territory Manager", "LexisNexis", "2012-05", "2015-07")]

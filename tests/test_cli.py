@@ -449,3 +449,30 @@ def test_import_reads_ahead_the_one_folder_it_was_given(
     cli._read_ahead(["--help"])
     assert cli.take_read_ahead(folder) is None
     assert len(started) == 3 and all(len(readings) <= 1 for readings in started)
+
+
+def test_import_exits_at_once_with_its_code_and_summary(tmp_path: Path) -> None:
+    from tests.scale.cvs import worker_env, write
+
+    folder = tmp_path / "cvs"
+    write(folder, 2)
+    env = worker_env(tmp_path, f"sqlite:///{tmp_path / 'recruit.db'}")
+
+    def recruit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "recruit.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert recruit("db", "upgrade").returncode == 0
+    missing = recruit("import", "--opening", "999", str(folder))
+    assert missing.returncode == 2 and "no opening 999" in missing.stderr
+    created = recruit("opening", "create", "--title", "Sales", "--role", "account-manager")
+    assert created.returncode == 0, created.stderr
+    opening = json.loads(created.stdout)["id"]
+    done = recruit("import", "--opening", str(opening), str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "read: 2" in done.stdout and "not read yet: 0" in done.stdout

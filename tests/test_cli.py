@@ -83,13 +83,14 @@ CHEF = CvDocument(
 )
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from recruit.cli import main; main()", *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=600,
+        env=env,
     )
 
 
@@ -459,13 +460,7 @@ def test_import_exits_at_once_with_its_code_and_summary(tmp_path: Path) -> None:
     env = worker_env(tmp_path, f"sqlite:///{tmp_path / 'recruit.db'}")
 
     def recruit(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "recruit.cli", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return _run(*args, env=env)
 
     assert recruit("db", "upgrade").returncode == 0
     missing = recruit("import", "--opening", "999", str(folder))

@@ -38,8 +38,9 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 
 # Known dependency vulnerabilities (PyPI's advisory data) and a static security scan.
-# Bandit at medium severity and up; B301 is core/reading/sandbox.py unpickling its own forked child's
-# result from a private pipe, never uploaded bytes.
+# Bandit at medium severity and up; B301 is unpickling what our own processes made, never uploaded
+# bytes: a reader child's result from a private pipe (core/reading/sandbox.py, core/readahead.py)
+# and a reading kept beside its file in the owner-only upload folder (core/reading/result.py).
 audit: $(VENV)/.test-installed
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 	$(BIN)/bandit -r recruit -q -ll -s B301

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -449,7 +450,21 @@ def test_import_reads_ahead_the_one_folder_it_was_given(
             started.append(ahead.stop())
     cli._read_ahead(["--help"])
     assert cli.take_read_ahead(folder) is None
-    assert len(started) == 3 and all(len(readings) <= 1 for readings in started)
+    # A folder named like the opening's id is no source; a guess the command does not take
+    # is stopped when it takes its own.
+    (tmp_path / "7").mkdir()
+    (tmp_path / "7" / "cv.pdf").write_bytes((folder / "cv.pdf").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    cli._read_ahead(["--opening", "7", "cvs"])
+    ahead = cli.take_read_ahead(folder)
+    assert ahead is not None
+    started.append(ahead.stop())
+    cli._read_ahead(["--opening", "1", "7"])
+    guess = cli._READ_AHEAD[os.path.realpath("7")]
+    assert guess._pid  # reading
+    assert cli.take_read_ahead(tmp_path / "cvs.zip") is None
+    assert not cli._READ_AHEAD and guess.stop() == {}  # stopped already
+    assert len(started) == 4 and all(len(readings) <= 1 for readings in started)
 
 
 def test_import_exits_at_once_with_its_code_and_summary(tmp_path: Path) -> None:

@@ -213,7 +213,12 @@ def _read_ahead(args: list[str]) -> None:
     `take_read_ahead`. Not for a zip (read member by member as it is stored)."""
     if "--help" in args:
         return
-    folders = [a for a in args if not a.startswith("-") and os.path.isdir(a)]
+    values = {i + 1 for i, a in enumerate(args) if a == "--opening"}  # "--opening 12"
+    folders = [
+        a
+        for i, a in enumerate(args)
+        if i not in values and not a.startswith("-") and os.path.isdir(a)
+    ]
     if len(folders) != 1:
         return
     from pathlib import Path
@@ -226,8 +231,13 @@ def _read_ahead(args: list[str]) -> None:
 
 
 def take_read_ahead(folder: str | os.PathLike[str]) -> FolderReadAhead | None:
-    """Return the read-ahead started for `folder` (a `FolderReadAhead`), or None."""
-    return _READ_AHEAD.pop(os.path.realpath(folder), None)
+    """Return the read-ahead started for `folder` (a `FolderReadAhead`), or None; stop any
+    other (the command line was read otherwise than guessed): none reads on for nothing."""
+    wanted = _READ_AHEAD.pop(os.path.realpath(folder), None)
+    for other in _READ_AHEAD.values():
+        other.stop()
+    _READ_AHEAD.clear()
+    return wanted
 
 
 def _exit_now(code: int | str | None) -> None:

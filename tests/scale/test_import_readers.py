@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 
 from recruit.runner import ProcessRunner
 from recruit.settings import Settings
+from tests import cvgen
 from tests.scale.cvs import worker_env, write
 from tests.scale.test_orphans import descendants, running
 from tests.scale.test_workers import FINAL, _create_opening, _recruit, _results, _statuses
@@ -187,7 +188,13 @@ def test_what_is_read_ahead_reads_as_the_readers_would_and_nothing_is_left_behin
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "cvs"
-    write(folder, 30)
+    paths = write(folder, 30)
+    # Bad files among them: one cut short, one with a password, one that is no CV at all.
+    (folder / "cut.pdf").write_bytes(paths[0].read_bytes()[:2000])
+    (folder / "locked.pdf").write_bytes(
+        cvgen.render_pdf(cvgen.sample_cvs()["ro"], "single", encrypt="secret")
+    )
+    (folder / "notes.pdf").write_bytes(b"call Ana back on Monday\n")
     results = {}
     for mode in ("ahead", "not"):
         url, uploads, proc = _import(tmp_path, folder, mode)
@@ -199,8 +206,10 @@ def test_what_is_read_ahead_reads_as_the_readers_would_and_nothing_is_left_behin
         # Every reading kept for the readers was taken by them.
         assert not list(Path(uploads, "readings").glob("*"))
         results[mode] = _results(url)
-    # A recruiter sees the same statuses, profiles and scores either way.
+    # A recruiter sees the same statuses, profiles and scores either way, bad files included.
     assert results["ahead"] == results["not"]
+    errors = sorted(code for status, code, _, _ in results["ahead"].values() if status == "error")
+    assert errors == ["corrupt", "encrypted"]  # the note is no CV: skipped, never stored
 
 
 @pytest.mark.slow

@@ -47,3 +47,14 @@ def test_graduate_degrees_by_their_abbreviation(degree: str) -> None:
 def test_a_level_word_leading_a_list_of_languages(line: str, want: list[tuple[str, str]]) -> None:
     text = f"Experience\n2019 - 2021 Teller, First Bank\nSkills\n{line}\n"
     assert [(x.code, x.level) for x in _profile(text).languages] == want
+
+
+def test_an_educational_background_is_education_and_awards_end_it() -> None:
+    text = (
+        "Experience\n2015 - 2020 Sales Agent, Altex\n"
+        "Educational Background\nBA : Business Administration 1998 Old Dominion University\n"
+        "Awards and Recognition\nJ.D Power and Associates award winner for customer service\n"
+    )
+    education = _profile(text).education
+    assert [e.level for e in education.entries] == ["bachelor"]  # an award is no law degree
+    assert education.highest == "bachelor"

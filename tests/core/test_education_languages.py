@@ -58,3 +58,9 @@ def test_an_educational_background_is_education_and_awards_end_it() -> None:
     education = _profile(text).education
     assert [e.level for e in education.entries] == ["bachelor"]  # an award is no law degree
     assert education.highest == "bachelor"
+
+
+def test_languages_of_south_asia_and_the_rest_of_europe_are_read() -> None:
+    text = "Skills\nBilingual (Bangla & English)\nLanguages\nEnglish, Marathi, Hindi, Croatian\n"
+    languages = {lang.code: lang.level for lang in _profile(text).languages}
+    assert languages == {"bn": "C2", "en": "C2", "mr": None, "hi": None, "hr": None}

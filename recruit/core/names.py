@@ -127,11 +127,64 @@ def find_name(sections: Sequence[Section]) -> tuple[Line, ...]:
         return tuple(sorted(parts.values(), key=lambda x: x.start))  # in the order written
     for section in personal:
         lines = section.lines if section.kind == "personal" else section.lines[:_HEADER_LINES]
-        for line in lines[:_HEADER_LINES]:
+        for n, line in enumerate(lines[:_HEADER_LINES]):
             candidate = _candidate(line)
             if candidate:
                 return (candidate,)
+            if n == 0 and len(lines) > 1 and (wrapped := _wrapped(line, lines[1])):
+                return wrapped
+    for section in sections:
+        if section.kind in ("header", "summary", "personal") and (
+            said := _said(section.lines[: _HEADER_LINES * 2])
+        ):
+            return said
     return ()
+
+
+def _wrapped(line: Line, after: Line) -> tuple[Line, ...]:
+    # The first line of a CV, a name set large enough to wrap a word a line: "Camryn" /
+    # "Hilliard".
+    first, second = line.text.strip(), after.text.strip()
+    if " " in first or len(second.split()) > 2 or not looks_like_name(f"{first} {second}"):
+        return ()
+    return (line, after)
+
+
+# "My name is James Sauders", "Numele meu este Ana Pop", "Mă numesc Ana Pop": a letter-like
+# summary that says who wrote it (the name may wrap onto the next line). On folded text.
+_SAYS_NAME = re.compile(r"\b(?:my name is|numele meu (?:este|e)|ma numesc)\s+")
+
+
+def _said(lines: Sequence[Line]) -> tuple[Line, ...]:
+    for n, line in enumerate(lines):
+        said = _SAYS_NAME.search(fold(line.text))
+        if said is None:
+            continue
+        parts: list[Line] = []
+        for piece, at in ((line, said.end()), *((nxt, 0) for nxt in lines[n + 1 : n + 2])):
+            rest = piece.text[at:]
+            taken = _name_words(rest, 4 - sum(len(p.text.split()) for p in parts))
+            if taken:
+                start, end = at + taken[0][0], at + taken[-1][1]
+                parts.append(Line(piece.start + start, piece.start + end, piece.text[start:end]))
+            if len(taken) < len(rest.split()):
+                break  # the name ended on this line
+        if looks_like_name(" ".join(p.text for p in parts)):
+            return tuple(parts)
+    return ()
+
+
+def _name_words(text: str, most: int) -> list[tuple[int, int]]:
+    """Return the spans of the name words `text` starts with (at most `most`)."""
+    out = []
+    for m in re.finditer(r"\S+", text):
+        word = m.group().rstrip(".,")
+        if len(out) >= most or not word or not _name_word(word):
+            break
+        out.append((m.start(), m.start() + len(word)))
+        if m.group() != word:
+            break  # "Sauders," or "Pop.": the name ends here
+    return out
 
 
 def find_headline(sections: Sequence[Section], name: Sequence[Line] = ()) -> Line | None:

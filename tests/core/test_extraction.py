@@ -610,10 +610,32 @@ def test_names_with_diacritics_and_hyphens(extract: Extract, name: str) -> None:
         "Informații personale",
         "Public Relations Manager",
         "Customer Service",
+        "LIBRARY AIDE",
+        "INDEPENDENT DISTRIBUTOR",
     ],
 )
 def test_no_name_rather_than_a_guess(extract: Extract, first_line: str) -> None:
     assert extract(f"{first_line}\nTelefon: 0722 111 222\nExperiență\n").name is None
+
+
+def test_a_name_wrapped_a_word_a_line_at_the_top(extract: Extract) -> None:
+    profile = extract("Maria\nIonescu\nSummary\nSales associate.\n")
+    assert profile.name == "Maria Ionescu"
+    assert [e.text for e in profile.name_evidence] == ["Maria", "Ionescu"]
+    assert extract("Summary\nSales\nAssociate\n").name is None
+
+
+@pytest.mark.parametrize(
+    ("summary", "name"),
+    [
+        ("I write to apply. My name is Dan\nIonescu and I sell phones.", "Dan Ionescu"),
+        ("Mă numesc Ana Pop și lucrez în vânzări.", "Ana Pop"),
+        ("Numele meu este Ioana Maria Popescu.", "Ioana Maria Popescu"),
+        ("My name is important to me, as is my word.", None),
+    ],
+)
+def test_a_summary_that_says_the_name(extract: Extract, summary: str, name: str | None) -> None:
+    assert extract(f"SALES AGENT\nSummary\n{summary}\nSkills\nExcel\n").name == name
 
 
 def test_a_name_in_two_labelled_parts(extract: Extract) -> None:

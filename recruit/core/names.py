@@ -176,7 +176,7 @@ def _said(lines: Sequence[Line]) -> tuple[Line, ...]:
 
 def _name_words(text: str, most: int) -> list[tuple[int, int]]:
     """Return the spans of the name words `text` starts with (at most `most`)."""
-    out = []
+    out: list[tuple[int, int]] = []
     for m in re.finditer(r"\S+", text):
         word = m.group().rstrip(".,")
         if len(out) >= most or not word or not _name_word(word):

@@ -450,6 +450,15 @@ def test_import_reads_ahead_the_one_folder_it_was_given(
             started.append(ahead.stop())
     cli._read_ahead(["--help"])
     assert cli.take_read_ahead(folder) is None
+
+    def unreadable(root: Path) -> list[tuple[str, Path]]:
+        raise PermissionError(root)
+
+    monkeypatch.setattr("recruit.core.folders.folder_files", unreadable)
+    cli._read_ahead(["--opening", "1", str(folder)])  # no read-ahead, and no error before click
+    assert cli.take_read_ahead(folder) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(readahead, "core_to_spare", lambda: True)
     # A folder named like the opening's id is no source; a guess the command does not take
     # is stopped when it takes its own.
     (tmp_path / "7").mkdir()

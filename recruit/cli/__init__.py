@@ -227,7 +227,11 @@ def _read_ahead(args: list[str]) -> None:
     from recruit.core.readahead import FolderReadAhead
 
     root = Path(folders[0])
-    _READ_AHEAD[os.path.realpath(root)] = FolderReadAhead([str(p) for _, p in folder_files(root)])
+    try:
+        paths = [str(p) for _, p in folder_files(root)]
+    except OSError:  # a folder it may not list: the command itself says so, reading nothing ahead
+        return
+    _READ_AHEAD[os.path.realpath(root)] = FolderReadAhead(paths)
 
 
 def take_read_ahead(folder: str | os.PathLike[str]) -> FolderReadAhead | None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -183,24 +183,27 @@ class _Recruit(click.Group):
             os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
             if not extra.get("standalone_mode", True):
                 return super().main(argv, prog_name, **extra)
-            try:
-                super().main(argv, prog_name, **extra)
-            except SystemExit as done:
-                _exit_now(done.code)
-            _exit_now(0)
-        if argv and argv[0] == "import":
+            _run_then_exit(lambda: click.Group.main(self, argv, prog_name, **extra))
+        importing = bool(argv) and argv[0] == "import"
+        if importing:
             _read_ahead(argv[1:])
         from recruit.cli.instance import flask_group
 
-        if argv and argv[0] == "import" and extra.get("standalone_mode", True):
+        group = flask_group()
+        if importing and extra.get("standalone_mode", True):
             # As a core command: its summary printed, its readers joined and its sessions
             # closed, tearing down a heap that holds spaCy took 0.2-0.3 s of the import.
-            try:
-                flask_group().main(argv, prog_name, **extra)
-            except SystemExit as done:
-                _exit_now(done.code)
-            _exit_now(0)
-        return flask_group().main(argv, prog_name, **extra)
+            _run_then_exit(lambda: group.main(argv, prog_name, **extra))
+        return group.main(argv, prog_name, **extra)
+
+
+def _run_then_exit(run: Callable[[], Any]) -> NoReturn:
+    """Run a command in standalone mode, then leave through `_exit_now` with its exit code."""
+    try:
+        run()
+    except SystemExit as done:
+        _exit_now(done.code)
+    _exit_now(0)
 
 
 # The read-ahead of the folder `recruit import` was given, by the folder's real path.
@@ -244,7 +247,7 @@ def take_read_ahead(folder: str | os.PathLike[str]) -> FolderReadAhead | None:
     return wanted
 
 
-def _exit_now(code: int | str | None) -> None:
+def _exit_now(code: int | str | None) -> NoReturn:
     """Exit a finished core command without tearing the interpreter down.
 
     Freeing spaCy's heap object by object at exit took 0.12-0.15 s of a one-file `recruit

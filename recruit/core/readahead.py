@@ -133,17 +133,12 @@ def _running() -> int:
 def _read_in_child(path: str, limits: Limits | None, out: int) -> None:
     code = 1
     try:
-        from recruit.core.lifeline import parent_death_signal
-
-        parent_death_signal()  # the parent's main thread forked us: gone with the parent
-        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stdout is the parent's JSON
+        _become_child()
         from recruit.core.reading import read_path
         from recruit.core.reading.result import Limits
 
         read = read_path(path, limits or Limits(isolate=False))
-        view = memoryview(pickle.dumps(read, pickle.HIGHEST_PROTOCOL))
-        while view:
-            view = view[os.write(out, view) :]
+        _write_all(out, pickle.dumps(read, pickle.HIGHEST_PROTOCOL))
         code = 0
     finally:
         # Never back into the parent's code or its atexit handlers, even on an exception
@@ -230,10 +225,7 @@ def _frames(data: bytes) -> dict[str, bytes]:
 
 def _read_folder_in_child(paths: list[str], limits: Limits | None, out: int) -> None:
     try:
-        from recruit.core.lifeline import parent_death_signal
-
-        parent_death_signal()  # gone with the importer, whatever happens to it
-        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+        _become_child()
         from recruit.core.reading import read_path
         from recruit.core.reading.result import Limits, dump_kept, keepable
 
@@ -245,8 +237,21 @@ def _read_folder_in_child(paths: list[str], limits: Limits | None, out: int) -> 
             if not keepable(read):
                 continue
             body = zlib.compress(dump_kept(read), 1)
-            view = memoryview(_HEADER.pack(read.sha256.encode("ascii"), len(body)) + body)
-            while view:
-                view = view[os.write(out, view) :]
+            _write_all(out, _HEADER.pack(read.sha256.encode("ascii"), len(body)) + body)
     finally:
         os._exit(0)  # never back into the parent's code or its atexit handlers
+
+
+def _become_child() -> None:
+    """Set up a forked reading child: gone with the parent's main thread that forked it, and
+    nothing printed on the parent's stdout (a command's JSON, an import's summary)."""
+    from recruit.core.lifeline import parent_death_signal
+
+    parent_death_signal()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

@@ -452,7 +452,12 @@ def _blocks(lines: Sequence[Line], today: datetime.date, *, lone: bool = False) 
                 header.append(head)
                 texts.append(head.text)
             else:
-                above = [lines[i] for i in range(max(floor, index - 2), index)]
+                # "Title" / "Company Name" / "City , State" / dates: a place line between
+                # them does not push the title out of reach.
+                first = max(floor, index - 2)
+                if first > floor and any(_is_location(lines[i].text) for i in range(first, index)):
+                    first -= 1
+                above = [lines[i] for i in range(first, index)]
                 # Not the previous entry's title and employer, written under its own dates.
                 taken = {h.start for h in blocks[-1].header} if blocks else set()
                 above = [a for a in above if _is_header_line(a) and a.start not in taken]

@@ -44,6 +44,16 @@ def _positions(text: str) -> list[tuple[str | None, str | None, str | None, str 
             "Engaged with customers\n",
             [("Sales Associate", "Company Name", "2020-02", "2022-05")],
         ),
+        # Title, employer, place and dates, each on a line of its own.
+        (
+            "Work History\nBranch Manager Vice President\nCompany Name\nCity , State\n"
+            "April 2007 to June 2011\nSupervised branch operations.\nLead Teller\n"
+            "First Bank\nSpringfield, IL\nJune 1999 to April 2007\nBalanced the vault.\n",
+            [
+                ("Branch Manager Vice President", "Company Name", "2007-04", "2011-06"),
+                ("Lead Teller", "First Bank", "1999-06", "2007-04"),
+            ],
+        ),
         # Company | place Title dates.
         (
             "Experience\nCompany Name | City , State Parts Salesman 02/2002 - 08/2010\n",

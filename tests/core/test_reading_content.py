@@ -11,12 +11,16 @@ from typing import Any
 import pytest
 from pdfminer import cmapdb, pdffont
 from pdfminer.cmapdb import FileUnicodeMap
+from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef, PDFStream
 from pdfminer.psparser import PSEOF, PSBaseParser
 
 from recruit.core.reading import Limits, content, pdf
 from recruit.core.reading.result import Timeout
 from tests import cvgen
+from tests.conftest import SHARED
 from tests.fuzz import hostile
 
 # Every kind of token a CV's content stream holds, in the spellings writers use: signs and
@@ -87,6 +91,7 @@ def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     ours = pdf.parse_pdf(data, limits)
     with monkeypatch.context() as m:
         m.setattr(pdf, "Interpreter", PDFPageInterpreter)
+        m.setattr(pdf, "fast_objects", lambda doc, data: None)
         theirs = pdf.parse_pdf(data, limits)
     return ours, theirs
 
@@ -167,3 +172,104 @@ def test_our_glyph_loop_places_every_glyph_where_pdfminers_does(
             assert ours == pdf.parse_pdf(data, Limits(isolate=False))
         assert "CURRICULUM" not in ours["text"]  # rotated: decoration
     assert "ortofoliu" in pdf.parse_pdf(pages[0], Limits(isolate=False))["text"]  # it is read
+
+
+# Indirect objects as writers spell them, and the ones our object reader must leave to
+# pdfminer: a reference as the whole object, nulls, a stray R, a string holding "endobj", a
+# stream, a procedure, two objects where one belongs, a key without a value.
+OBJECTS = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [] /Count 0 >>",
+    b"<< /Type /Font /Widths [600 500.5 -3 .5 +7] /Name (a\\)b) /Hex <41 42> /N null"
+    b" /Ref 3 0 R /Nested << /A [1 [2] << /B /C#20D >>] >> >>",
+    b"[1 0 R null 2 0 R /A#20B true false % a comment\r\n 4]",
+    b"5 0 R",
+    b"42",
+    b"/Name",
+    b"[1 R 2 (x) 0 R 3]",
+    b"(a string that says endobj inside)",
+    b"<< /Length 5 >>\nstream\nhello\nendstream",
+    b"{ 1 2 add }",
+    b"1 2",
+    b"<< /A 1 /B >>",
+    b"[ (open",
+    b"<</Compact/Spelling[1 2]/X<</Y 1 0 R>>>>",
+]
+
+
+def _pdf_of(bodies: list[bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, PDFObjRef):
+        return isinstance(b, PDFObjRef) and a.objid == b.objid and a.doc is b.doc
+    if isinstance(a, PDFStream):
+        return isinstance(b, PDFStream) and _same(a.attrs, b.attrs) and a.rawdata == b.rawdata
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a is b if not isinstance(a, (int, float, bytes, str)) else a == b
+
+
+def _objects_both_ways(data: bytes) -> int:
+    """Parse every plain object of `data` with pdfminer and with ours; return how many."""
+    doc = PDFDocument(PDFParser(BytesIO(data)))
+    theirs = doc._getobj_parse
+    content.fast_objects(doc, data)
+    count = 0
+    for xref in doc.xrefs:
+        for objid in xref.get_objids():
+            in_stream, pos, _ = xref.get_pos(objid)
+            if in_stream is not None:
+                continue
+            outcomes = []
+            for parse in (theirs, doc._getobj_parse):
+                try:
+                    outcomes.append(parse(pos, objid))
+                except Exception as exc:  # pdfminer's own error must stay the same
+                    outcomes.append(type(exc))
+            assert _same(*outcomes), (objid, outcomes)
+            count += 1
+    return count
+
+
+def test_plain_objects_parse_as_with_pdfminers_parser() -> None:
+    data = _pdf_of(OBJECTS)
+    assert _objects_both_ways(data) == len(OBJECTS)
+    doc = PDFDocument(PDFParser(BytesIO(data)))
+    content.fast_objects(doc, data)
+    font = doc.getobj(3)
+    assert font["Widths"] == [600, 500.5, -3, 0.5, 7] and font["Name"] == b"a)b"
+    assert "N" not in font and font["Ref"].objid == 3  # a null value is no key, as pdfminer
+    assert doc.getobj(5).objid == 5  # an object that is a reference
+    assert doc.getobj(8) == [1, 2, 3]  # a stray R takes nothing; "(x) 0 R" names no object
+    assert doc.getobj(10).get_data() == b"hello"  # a stream: pdfminer's reading
+
+
+def test_the_generated_cvs_objects_parse_as_with_pdfminers_parser() -> None:
+    for layout in cvgen.LAYOUTS:
+        assert _objects_both_ways(cvgen.render_pdf(cvgen.sample_cvs()["ro"], layout)) > 10
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared is not here")
+def test_real_pdfs_objects_parse_as_with_pdfminers_parser() -> None:
+    files = sorted((SHARED / "data").rglob("*.pdf"))
+    assert len(files) > 100
+    # Every seventh, for time: the real CVs and the Europass editor's samples alike.
+    assert sum(_objects_both_ways(f.read_bytes()) for f in files[::7]) > 1000

@@ -7,7 +7,8 @@ pdfminer's own operator methods exactly as its `execute` runs them (the same ope
 the same arrays and dictionaries). The tokens are pdfminer's, value for value; whatever this
 tokenizer does not know for certain to read the same (inline images, procedures, octal
 escapes over 255, stray characters) leaves that stream to pdfminer, whole. A font's
-ToUnicode CMap, parsed again for every document, is tokenized the same way (`fast_cmaps`).
+ToUnicode CMap, parsed again for every document, is tokenized the same way (`fast_cmaps`),
+and so are a document's plain indirect objects, a font's widths above all (`fast_objects`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from io import BytesIO
 from typing import Any
 
 from pdfminer import cmapdb, pdffont
+from pdfminer.casting import safe_int
+from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter
-from pdfminer.pdftypes import PDFStream, stream_value
+from pdfminer.pdftypes import PDFObjRef, PDFStream, stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF, PSKeyword, PSLiteral, literal_name
 
 from recruit.core.reading.result import Timeout
@@ -55,6 +58,9 @@ _ESCAPES = {ord(k): bytes((v,)) for k, v in zip("btnfr()\\", b"\b\t\n\f\r()\\", 
 
 ARRAY_BEGIN, ARRAY_END = KWD(b"["), KWD(b"]")
 DICT_BEGIN, DICT_END = KWD(b"<<"), KWD(b">>")
+_REF, _NULL = KWD(b"R"), KWD(b"null")
+# "12 0 obj", where the document's cross-reference table says object 12 starts.
+_OBJECT_HEAD = re.compile(rb"[\s\x00]*([0-9]+)[\s\x00]+[0-9]+[\s\x00]+obj(?=[\s\x00<\[/(%]|$)")
 
 Token = int | float | bool | bytes | PSLiteral | PSKeyword
 
@@ -308,3 +314,69 @@ def fast_cmaps() -> Iterator[None]:
             _cmaps_users[0] -= 1
             if not _cmaps_users[0]:
                 pdffont.CMapParser = _PDFMINERS_CMAP_PARSER  # type: ignore[misc]
+
+
+def fast_objects(doc: PDFDocument, data: bytes) -> None:
+    """Let `doc` (opened on `data`) parse its plain indirect objects with `tokens`.
+
+    pdfminer reads each object a byte-state at a time; a CV's fonts alone hold thousands of
+    numbers (their glyph widths), parsed again for every document. An object that is a stream,
+    or holds anything `tokens` leaves to pdfminer, is still pdfminer's own reading. Only this
+    document is changed: its `_getobj_parse`, where pdfminer parses one object of the file.
+    """
+    pdfminers = doc._getobj_parse
+
+    def getobj_parse(pos: int, objid: int) -> object:
+        try:
+            return _plain_object(doc, data, pos, objid)
+        except Unusual:
+            return pdfminers(pos, objid)
+
+    doc._getobj_parse = getobj_parse  # type: ignore[method-assign]
+
+
+def _plain_object(doc: PDFDocument, data: bytes, pos: int, objid: int) -> object:
+    head = _OBJECT_HEAD.match(data, pos)
+    if head is None or int(head[1]) != objid:
+        raise Unusual("no object header where the cross-references point")
+    end = data.find(b"endobj", head.end())
+    if end < 0:
+        raise Unusual("an object without its end")
+    body = data[head.end() : end]
+    if b"stream" in body:
+        raise Unusual("a stream")  # its bytes are read by length: pdfminer's
+    found = _objects(tokens(body), doc)
+    if len(found) != 1:
+        raise Unusual("not one object")  # pdfminer keeps the first of the last four
+    return found[0]
+
+
+def _objects(found: list[Token], doc: PDFDocument) -> list[Any]:
+    """Build the values of an object's tokens as pdfminer's PDFParser does."""
+    stack: list[list[Any]] = [[]]
+    kinds: list[PSKeyword] = []
+    for token in found:
+        items = stack[-1]
+        if token is ARRAY_BEGIN or token is DICT_BEGIN:
+            kinds.append(token)
+            stack.append([])
+        elif token is ARRAY_END or token is DICT_END:
+            kinds.pop()  # `tokens` saw that they match
+            done = stack.pop()
+            if token is DICT_END and len(done) % 2:
+                raise Unusual("a key without a value")
+            stack[-1].append(done if token is ARRAY_END else _dict(done))
+        elif token is _REF:
+            # "12 0 R": the two numbers before it name the object; a stray R takes nothing.
+            if len(items) >= 2:
+                ref = safe_int(items[-2])
+                del items[-2:]
+                if ref is not None:
+                    items.append(PDFObjRef(doc, ref))
+        elif token is _NULL:
+            items.append(None)
+        elif isinstance(token, PSKeyword):
+            raise Unusual("a keyword in an object")
+        else:
+            items.append(token)
+    return stack[0]

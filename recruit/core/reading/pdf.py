@@ -26,7 +26,7 @@ from recruit.core import layout
 from recruit.core.normalise import is_bullet
 from recruit.core.reading import ocr
 from recruit.core.reading.assembly import build_text
-from recruit.core.reading.content import Interpreter, fast_cmaps
+from recruit.core.reading.content import Interpreter, fast_cmaps, fast_objects
 from recruit.core.reading.result import Box, EmbeddedFile, Limits, Timeout
 
 
@@ -43,6 +43,7 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
             return {"error": "encrypted"}
         raise
     with pdf:
+        fast_objects(pdf.doc, data)
         pages = pdf.pages
         if not pages:
             return {"error": "corrupt"}

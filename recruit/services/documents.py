@@ -223,6 +223,23 @@ def open_application(
     return application
 
 
+def open_applications(
+    session: Session, opening: Opening, candidates: Sequence[Candidate]
+) -> list[Application]:
+    """Add new candidates' applications to an opening when no e-mail is known yet.
+
+    A bulk import's candidates, before their CVs are read (`key_by_email` keys them then):
+    no first application to look for, so one flush for the candidates and one for the
+    applications, however many.
+    """
+    session.add_all(candidates)
+    session.flush()
+    applications = [_new_application(c, opening, None, None) for c in candidates]
+    session.add_all(applications)
+    session.flush()
+    return applications
+
+
 def key_by_email(session: Session, *applications: Application) -> None:
     """Give applications their candidates' e-mail keys once the addresses are known, as
     applying does.
@@ -331,14 +348,7 @@ def add_document(
 
     A file the `verdict` found unreadable is recorded with its reason and never queued.
     """
-    document = Document(
-        application_id=application.id if application else None,
-        original_filename=_safe_filename(filename),
-        size=size,
-        sha256=sha256,
-        storage_key=key,
-        status="queued",
-    )
+    document = new_document(key, sha256, size, filename, application)
     if verdict is not None and unreadable(verdict):
         document.media_type = verdict.media_type or ""
         document.pages = verdict.pages
@@ -347,6 +357,20 @@ def add_document(
     session.add(document)
     session.flush()
     return document
+
+
+def new_document(
+    key: str, sha256: str, size: int, filename: str, application: Application | None
+) -> Document:
+    """Return a queued document for a stored file, not added to any session yet."""
+    return Document(
+        application_id=application.id if application else None,
+        original_filename=_safe_filename(filename),
+        size=size,
+        sha256=sha256,
+        storage_key=key,
+        status="queued",
+    )
 
 
 def _safe_filename(filename: str) -> str:

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from recruit.core.folders import folder_files, hidden
 from recruit.core.reading import type_error
 from recruit.db.models import Application, Candidate, Document, Opening, utcnow
-from recruit.services.documents import add_document, open_application
+from recruit.services.documents import new_document, open_applications
 from recruit.services.errors import ServiceError, _l
 from recruit.storage import Storage, StoredFile
 
@@ -140,8 +140,9 @@ def import_files(
                     new.append((source.name, storage.put(data)))  # a failed write: no row
             if on_file:
                 on_file(source)
-        for name, stored in new:
-            document = _record(session, opening, name, stored, retain_for)
+        for (name, stored), document in zip(
+            new, _record(session, opening, new, retain_for), strict=True
+        ):
             report.added += 1
             report.document_ids[document.id] = name
             if readings and (reading := readings.get(stored.sha256)) is not None:
@@ -184,23 +185,38 @@ def _documents_with(session: Session, opening: Opening, digests: list[str]) -> d
 def _record(
     session: Session,
     opening: Opening,
-    name: str,
-    stored: StoredFile,
+    files: Sequence[tuple[str, StoredFile]],
     retain_for: dt.timedelta,
-) -> Document:
+) -> list[Document]:
+    """Record each stored file as a queued document of a new candidate's application.
+
+    A batch's rows go in together: a flush for its candidates, one for their applications,
+    one for the documents (ids are known after each).
+    """
+    if not files:
+        return []
     now = utcnow()
     # Name, e-mail and phone are unknown until the CV is read (services.documents fills them
     # in then); a file name is not a name ("CV_final_2024.pdf").
-    candidate = Candidate(
-        name=None,
-        email=None,
-        phone=None,
-        consent_at=now,
-        consent_version=IMPORT_CONSENT,
-        retain_until=now + retain_for,
-    )
-    application = open_application(session, opening, candidate)
-    return add_document(session, stored.key, stored.sha256, stored.size, name, application)
+    candidates = [
+        Candidate(
+            name=None,
+            email=None,
+            phone=None,
+            consent_at=now,
+            consent_version=IMPORT_CONSENT,
+            retain_until=now + retain_for,
+        )
+        for _ in files
+    ]
+    applications = open_applications(session, opening, candidates)
+    documents = [
+        new_document(stored.key, stored.sha256, stored.size, name, application)
+        for (name, stored), application in zip(files, applications, strict=True)
+    ]
+    session.add_all(documents)
+    session.flush()
+    return documents
 
 
 def summarise(session: Session, document_ids: dict[int, str]) -> ImportSummary:

@@ -179,7 +179,7 @@ def sweep(
     now = utcnow()
     with ctx.sessions() as session:
         rows = session.execute(
-            select(Document.id, Document.attempts)
+            select(Document.id, Document.attempts, Document.status)
             .where(
                 or_(
                     (Document.status == "queued")
@@ -194,16 +194,35 @@ def sweep(
         _sweep_rereads(ctx, queue)
     if not rows:
         return 0
-    ids = [queue.job_id(doc_id, attempts) for doc_id, attempts in rows]
+    ids = [queue.job_id(doc_id, attempts) for doc_id, attempts, _ in rows]
     existing = Job.fetch_many(ids, connection=queue.rq.connection)
+    # A job of several documents is named after its first: the others wait in it too. (A
+    # lease run out is another matter: the job that claimed it died with its worker.)
+    waiting = _documents_in_jobs(queue) if any(s == "queued" for *_, s in rows) else set()
     missing = [
         (doc_id, attempts)
-        for (doc_id, attempts), job in zip(rows, existing, strict=True)
-        if job is None or job.get_status(refresh=False) in DONE_STATUSES
+        for (doc_id, attempts, status), job in zip(rows, existing, strict=True)
+        if (job is None or job.get_status(refresh=False) in DONE_STATUSES)
+        and not (status == "queued" and doc_id in waiting)
     ]
     if missing:
         log.info("sweep: re-enqueued %d documents", len(missing))
     return queue.enqueue_documents(missing, batch=1)
+
+
+def _documents_in_jobs(queue: TaskQueue) -> set[int]:
+    """Return the documents that jobs of several, queued, running or due to retry, will read."""
+    rq = queue.rq
+    ids = [
+        *rq.get_job_ids(),
+        *rq.started_job_registry.get_job_ids(),
+        *rq.scheduled_job_registry.get_job_ids(),
+    ]
+    found: set[int] = set()
+    for job in Job.fetch_many(ids, connection=rq.connection):
+        if job is not None and job.func_name == _READ_MANY:
+            found.update(job.args[0])
+    return found
 
 
 # Low-priority jobs the sweep starts when documents wait to be read again; each one that
@@ -250,6 +269,9 @@ def read_document_job(document_id: int) -> str | None:
 def read_documents_job(document_ids: list[int]) -> dict[int, str]:
     """RQ job: claim what is left to read of these documents, read them, one commit."""
     return claim_and_read_many(worker_context(), document_ids)
+
+
+_READ_MANY = f"{read_documents_job.__module__}.{read_documents_job.__qualname__}"
 
 
 def reread_next_job() -> dict[int, str]:

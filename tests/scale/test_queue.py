@@ -169,6 +169,28 @@ def test_sweep_enqueues_what_no_job_will_read(app, session, storage, task_queue)
     assert sweep(ctx, task_queue, grace=60) == 0  # nothing twice
 
 
+def test_sweep_leaves_the_documents_of_a_waiting_batch_job_alone(
+    app, session, storage, task_queue
+) -> None:
+    from recruit.queue import sweep
+
+    # A long import: its documents wait longer than the sweep's grace in jobs of several,
+    # each job named after its first document.
+    ids = _documents(session, storage, 5)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    for doc_id in ids:
+        session.get(Document, doc_id).created_at = long_ago
+    session.commit()
+    task_queue.enqueue_documents([(doc_id, 0) for doc_id in ids[:4]], batch=4)
+    ctx = _ctx(app)
+    # Only the one no job holds; no job of its own for each of the others.
+    assert sweep(ctx, task_queue, grace=60) == 1
+    assert len(task_queue.rq.job_ids) == 2
+    # Once the batch job is gone (finished, deleted), what it left queued is enqueued again.
+    task_queue.rq.fetch_job(task_queue.job_id(ids[0], 0)).delete()
+    assert sweep(ctx, task_queue, grace=60) == 4
+
+
 def test_a_transient_failure_is_retried_with_backoff(
     app, session, storage, task_queue, monkeypatch
 ) -> None:

@@ -26,7 +26,7 @@ from pdfminer.casting import safe_int
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFObjRef, PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSEOF, PSKeyword, PSLiteral, literal_name
+from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, literal_name
 
 from recruit.core.reading.result import Timeout
 
@@ -274,22 +274,35 @@ def _dict(items: list[Any]) -> dict[str, Any]:
 class CMapParser(cmapdb.CMapParser):  # type: ignore[misc]
     """pdfminer's CMap parser, its tokens read by `tokens` (or by itself where unusual)."""
 
-    _fast: list[Token] | None = None
-
     def run(self) -> None:
-        """Read the CMap into its map, as pdfminer's `run` does."""
+        """Read the CMap into its map, as pdfminer's `run` does.
+
+        pdfminer's `nextobject` loop, without its per-token bookkeeping: values go on the
+        operand stack, arrays and dictionaries are built in place, and every other keyword
+        goes to pdfminer's own `do_keyword` (bfchar, bfrange, cidrange ...). A CMap never
+        yields a result, so that loop only ever ends at the end of the data, as this one.
+        """
+        found = None
         if isinstance(self.fp, BytesIO):
             with contextlib.suppress(Unusual):
-                self._fast = tokens(self.fp.getvalue())[::-1]
-        super().run()
-
-    def nexttoken(self) -> tuple[int, Any]:
-        """Give the next token (pdfminer's positions are not used by a CMap)."""
-        if self._fast is None:
-            return super().nexttoken()  # type: ignore[no-any-return]
-        if not self._fast:
-            raise PSEOF("end of the CMap")
-        return 0, self._fast.pop()
+                found = tokens(self.fp.getvalue())
+        if found is None:
+            super().run()
+            return
+        for token in found:
+            if token is ARRAY_BEGIN:
+                self.start_type(0, "a")
+            elif token is ARRAY_END:
+                self.push(self.end_type("a"))  # `tokens` saw that brackets match
+            elif token is DICT_BEGIN:
+                self.start_type(0, "d")
+            elif token is DICT_END:
+                pos, items = self.end_type("d")  # and that each key has its value
+                self.push((pos, _dict(items)))
+            elif isinstance(token, PSKeyword):
+                self.do_keyword(0, token)
+            else:
+                self.push((0, token))
 
 
 _PDFMINERS_CMAP_PARSER = pdffont.CMapParser

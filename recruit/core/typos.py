@@ -495,6 +495,18 @@ def _real_word_slip(
     """Return the key form a real word stands for when its neighbours say which was meant."""
     col = _collocations()
     start, end = found[i].span()
+    # Most words have no neighbour that could open or close a collocation: told from the
+    # two next to them, before the longer look both ways.
+    if not (
+        i > 0
+        and _key(found[i - 1].group()) in col.last_before
+        and not _CLAUSE_BREAK.search(text, found[i - 1].end(), start)
+    ) and not (
+        i + 1 < len(found)
+        and _key(found[i + 1].group()) in col.first_after
+        and not _CLAUSE_BREAK.search(text, end, found[i + 1].start())
+    ):
+        return None
 
     def neighbours(step: int) -> list[str]:
         out: list[str] = []
@@ -509,10 +521,6 @@ def _real_word_slip(
         return out[::-1] if step < 0 else out
 
     before, after = neighbours(-1), neighbours(1)
-    if not (before and before[-1] in col.last_before) and not (
-        after and after[0] in col.first_after
-    ):
-        return None
     lex = _lexicon()
     best: tuple[float, KeyForm] | None = None
     for term in col.terms:

@@ -223,22 +223,6 @@ OBJECTS = [
 ]
 
 
-def _pdf_of(bodies: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(bodies) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, PDFObjRef):
         return isinstance(b, PDFObjRef) and a.objid == b.objid and a.doc is b.doc
@@ -276,7 +260,7 @@ def _objects_both_ways(data: bytes) -> int:
 
 
 def test_plain_objects_parse_as_with_pdfminers_parser() -> None:
-    data = _pdf_of(OBJECTS)
+    data = cvgen._raw_pdf(OBJECTS)
     assert _objects_both_ways(data) == len(OBJECTS)
     doc = PDFDocument(PDFParser(BytesIO(data)))
     content.fast_objects(doc, data)

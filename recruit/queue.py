@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from redis import Redis
 from rq import Queue, Retry, SimpleWorker, get_current_job
+from rq.exceptions import DeserializationError
 from rq.job import Job, JobStatus
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -220,8 +221,13 @@ def _documents_in_jobs(queue: TaskQueue) -> set[int]:
     ]
     found: set[int] = set()
     for job in Job.fetch_many(ids, connection=rq.connection):
-        if job is not None and job.func_name == _READ_MANY:
-            found.update(job.args[0])
+        if job is None:
+            continue
+        try:
+            if job.func_name == _READ_MANY:
+                found.update(job.args[0])
+        except DeserializationError:
+            continue  # not ours to read (another version's job): it covers nothing here
     return found
 
 

@@ -15,7 +15,7 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, PDFStream
-from pdfminer.psparser import PSEOF, PSBaseParser
+from pdfminer.psparser import PSEOF, PSBaseParser, PSSyntaxError
 
 from recruit.core.reading import Limits, content, pdf
 from recruit.core.reading.result import Timeout
@@ -132,6 +132,14 @@ def test_a_tounicode_cmap_maps_as_with_pdfminers_parser() -> None:
     cmapdb.CMapParser(theirs, BytesIO(TO_UNICODE)).run()
     assert ours.cid2unichr == theirs.cid2unichr
     assert [ours.cid2unichr[cid] for cid in (0x24, 0x41, 0x51)] == ["a\u0306", "b", "ț"]
+
+
+def test_a_cmap_pdfminer_fails_on_fails_the_same_way() -> None:
+    # "def" inside a dictionary takes two values off it: pdfminer's odd dictionary error.
+    broken = b"/CIDInit begincmap << /A 1 /B def >> endcmap"
+    for parser in (content.CMapParser, cmapdb.CMapParser):
+        with pytest.raises(PSSyntaxError):
+            parser(FileUnicodeMap(), BytesIO(broken)).run()
 
 
 def _cmaps_both_ways(data: bytes) -> int:

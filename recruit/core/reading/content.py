@@ -26,7 +26,7 @@ from pdfminer.casting import safe_int
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFObjRef, PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, literal_name
+from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, PSSyntaxError, literal_name
 
 from recruit.core.reading.result import Timeout
 
@@ -297,7 +297,9 @@ class CMapParser(cmapdb.CMapParser):  # type: ignore[misc]
             elif token is DICT_BEGIN:
                 self.start_type(0, "d")
             elif token is DICT_END:
-                pos, items = self.end_type("d")  # and that each key has its value
+                pos, items = self.end_type("d")
+                if len(items) % 2:  # a keyword inside took a value away, as in pdfminer
+                    raise PSSyntaxError(f"Invalid dictionary construct: {items!r}")
                 self.push((pos, _dict(items)))
             elif isinstance(token, PSKeyword):
                 self.do_keyword(0, token)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from recruit.backoff import Backoff
 from recruit.core.lifeline import bind_forks
 from recruit.db.models import Document, utcnow
+from recruit.services.documents import CLAIM_BATCH
 from recruit.settings import Settings, default_instance_path
 from recruit.tasks import (
     TaskContext,
@@ -44,12 +45,6 @@ log = logging.getLogger(__name__)
 
 # Back off from a database or storage outage: 10 s, then a minute (then the lease and the sweep).
 RETRY = Retry(max=2, interval=[10, 60])
-# Documents per job when several are committed together (an import): see enqueue_documents.
-# As many as an import reader claims at once (runner.BATCH): RQ's bookkeeping and the job's
-# PostgreSQL round trips are paid per job. bench/ingest.py --cvs 300, alternated: 4 a job gave
-# 1.11-1.15x the floor, 8 gave 1.19-1.30x, 16 gave 1.26-1.31x but splits a small import of
-# 20 CVs over two workers as 16 + 4.
-BATCH = 8
 DONE_STATUSES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 
 
@@ -95,14 +90,14 @@ class TaskQueue:
     ) -> int:
         """Enqueue (document id, attempts) pairs in one round trip; return how many documents.
 
-        Documents committed together go in jobs of up to BATCH: each job claims its documents
+        Documents committed together go in jobs of up to CLAIM_BATCH: each job claims its documents
         in one transaction and stores them in one commit, and RQ's bookkeeping is paid per
         job. A job is named after its first document (`job_id`); the sweep may enqueue the
         others of a job that waits long once more on their own, which costs a claim that
         finds them read or taken. The sweep itself enqueues one job per document (`batch=1`),
         each named so that its next round finds it.
         """
-        size = max(1, batch or BATCH)
+        size = max(1, batch or CLAIM_BATCH)
         pending = sorted(documents)
         chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
         jobs = [
@@ -141,11 +136,11 @@ class TaskQueue:
             return [
                 self.rq.enqueue(
                     reread_documents_job,
-                    among[i : i + BATCH],
+                    among[i : i + CLAIM_BATCH],
                     job_timeout=self.settings.job_timeout,
                     retry=RETRY,
                 )
-                for i in range(0, len(among), BATCH)
+                for i in range(0, len(among), CLAIM_BATCH)
             ]
         return [
             self.low.enqueue(reread_next_job, job_timeout=self.settings.job_timeout, retry=RETRY)

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from recruit.backoff import Backoff
 from recruit.core.lifeline import watch_parent
 from recruit.core.reading.sandbox import start_reader, stop_readers
+from recruit.services.documents import CLAIM_BATCH
 from recruit.settings import Settings
 from recruit.tasks import (
     TaskContext,
@@ -40,11 +41,6 @@ from recruit.tasks import (
 
 log = logging.getLogger(__name__)
 
-
-# Documents an import reader (or a burst) claims together and stores in one commit: the
-# database work of a batch costs about what one document's did. The web's embedded threads
-# take one at a time, so an upload's score is never held back by its neighbours.
-BATCH = 8
 
 # With wake-ups at each commit, polling the database is only the fallback: for documents
 # queued where no wake-up reaches (another machine, a lease that ran out, a release).
@@ -121,7 +117,7 @@ class LocalRunner:
 
         def drain() -> None:
             done = 0
-            while claimed := run_batch(self.ctx, BATCH):
+            while claimed := run_batch(self.ctx, CLAIM_BATCH):
                 done += len(claimed)
             counts.append(done)
 
@@ -362,7 +358,7 @@ def _drain(
     else:
         warm_up()
     try:
-        serve_documents(ctx, stop, Backoff("import reader", log), 0.2, closed, batch=BATCH)
+        serve_documents(ctx, stop, Backoff("import reader", log), 0.2, closed, batch=CLAIM_BATCH)
     finally:
         stop_readers()  # a forked process ends in os._exit: no atexit would stop them
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from recruit.core.folders import folder_files, hidden
 from recruit.core.reading import type_error
 from recruit.db.models import Application, Candidate, Document, Opening, utcnow
-from recruit.services.documents import new_document, open_applications
+from recruit.services.documents import CLAIM_BATCH, new_document, open_applications
 from recruit.services.errors import ServiceError, _l
 from recruit.storage import Storage, StoredFile
 
@@ -98,7 +98,7 @@ def import_files(
     opening: Opening,
     sources: Iterable[Source],
     *,
-    batch: int = 25,
+    batch: int = 3 * CLAIM_BATCH,
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
     readings: Mapping[str, bytes] | None = None,
@@ -106,7 +106,8 @@ def import_files(
     """Store and record each new CV as a queued document of its own application.
 
     A file that is no CV by its bytes (notes, photos, spreadsheets, a legacy .doc) is
-    skipped with the reader's error code. Commits every `batch` files, so an interruption
+    skipped with the reader's error code. Commits every `batch` files (whole claim batches:
+    each commit's documents go to readers or RQ jobs of CLAIM_BATCH), so an interruption
     loses at most one batch of rows (their bytes are stored already; the next run records
     them). `readings`: readings already made of some files (by sha256, `dump_kept` bytes), kept
     beside them for the worker that reads them, as an upload's are.

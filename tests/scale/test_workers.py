@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, select
 
 from recruit.db import make_sessionmaker
 from recruit.db.models import Document, Score
-from recruit.queue import BATCH
+from recruit.services.documents import CLAIM_BATCH
 from tests.scale.cvs import worker_env
 
 pytestmark = pytest.mark.slow
@@ -200,7 +200,7 @@ def test_two_workers_survive_one_killed_mid_read(
     assert statuses[killed_at][1] >= 2
 
     # None twice: each document finished exactly once, and only the dead worker left starts
-    # without an end: those of the job it was reading (a job holds up to queue.BATCH
+    # without an end: those of the job it was reading (a job holds up to CLAIM_BATCH
     # documents, stored in one commit, so all of them were read again).
     finished: dict[int, int] = defaultdict(int)
     unfinished: dict[int, int] = defaultdict(int)
@@ -215,7 +215,7 @@ def test_two_workers_survive_one_killed_mid_read(
                 open_starts.discard(doc_id)
                 finished[doc_id] += 1
         if n == 0:
-            assert killed_at in open_starts and len(open_starts) <= BATCH, open_starts
+            assert killed_at in open_starts and len(open_starts) <= CLAIM_BATCH, open_starts
             victim_open = open_starts
         for doc_id in open_starts:
             unfinished[doc_id] += 1

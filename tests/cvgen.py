@@ -1121,19 +1121,9 @@ def odt_bytes() -> bytes:
 
 def _raw_pdf(objects: list[bytes]) -> bytes:
     """Assemble numbered PDF objects (1..n, object 1 the catalog) with a valid xref."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    from recruit.tasks import assemble_pdf  # the task layer only when a raw PDF is asked for
+
+    return assemble_pdf(objects)
 
 
 def slow_pdf(operators: int = 3_000_000) -> bytes:

@@ -604,15 +604,25 @@ def _rank_and_function(parts: Sequence[str]) -> list[str]:
     # "Director, Business Development": one title, the comma between the rank and the field
     # of work, not a title and an employer. The field names an occupation, not an employer.
     # Wherever the pair stands: "Company Name ... SVP, Regional Sales Director".
-    lex = _lexicons()
     for i in range(len(parts) - 1):
         if (
             set(fold(parts[i], lower=True).split()) <= _RANKS
-            and not _score(parts[i + 1], lex.employer)
-            and classify_title(parts[i + 1])
+            and _names_work(parts[i + 1])
         ):
             return [*parts[:i], f"{parts[i]}, {parts[i + 1]}", *parts[i + 2 :]]
     return list(parts)
+
+
+def _names_work(part: str) -> bool:
+    # After a rank and a comma: an occupation named with no employer word ("Business
+    # Development"), or as many title words as employer words ("Group Leader"); not an
+    # employer ("Manager, Orange Romania", "Director, Raiffeisen Bank").
+    lex = _lexicons()
+    employer = _score(part, lex.employer)
+    title = _score(part, lex.title)
+    if employer:
+        return title >= employer
+    return title > 0 or bool(classify_title(part))
 
 
 def _title_and_employer(parts: Sequence[str]) -> tuple[str | None, str | None]:

@@ -152,6 +152,22 @@ def test_a_rank_before_a_comma_and_a_field_of_work_is_one_title() -> None:
     ]
 
 
+def test_a_field_of_work_with_an_employer_word_still_joins_its_rank() -> None:
+    # "Group" names employers ("Orange Group"), yet "Group Account Manager" is a title: as many
+    # title words as employer words after a rank's comma keep the title whole.
+    assert _title_and_employer(["Company Name", "VP", "Group Account Manager"]) == (
+        "VP, Group Account Manager",
+        "Company Name",
+    )
+    text = "Experience\nCompany Name March 2015 to June 2018 AVP, Group Account Manager\n"
+    assert _positions(text) == [
+        ("AVP, Group Account Manager", "Company Name", "2015-03", "2018-06")
+    ]
+    # An employer after the comma, with its employer word and no title word, stays one.
+    assert _title_and_employer(["Manager", "Orange Group"]) == ("Manager", "Orange Group")
+    assert _title_and_employer(["Director", "Raiffeisen Bank"]) == ("Director", "Raiffeisen Bank")
+
+
 def test_a_job_with_one_date_lasted_that_month() -> None:
     text = (
         "Experience\nSales\nJanuary 2014 Company Name City , State\nInformed customers.\n"

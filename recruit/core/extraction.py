@@ -39,7 +39,11 @@ from recruit.core.text import detect_language, fold
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Title / employer separators seen in CVs: "Account Manager | Orange", "X — Y", "X at Y".
-_PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*[|•·–—]\s*|,\s+|\s+(?:at|la|@|for|pentru)\s+|\t|\s{3,}")
+# None inside parentheses: "Account Executive (Dayton, Ohio)", "Manager (B2B - retail)".
+_PARTS = re.compile(
+    r"(?:\s+[|•·–—-]\s+|\s*[|•·–—]\s*|,\s+|\s+(?:at|la|@|for|pentru)\s+|\t|\s{3,})"
+    r"(?![^()\n]*\))"
+)
 _BULLET = re.compile(r"^[•▪◦‣∙·●■□➢➤►–—*-]\s*")
 
 
@@ -252,6 +256,8 @@ def _split_parts(text: str) -> list[str]:
     parts = []
     for raw in _PARTS.split(text):
         part = raw.strip(" .,:;()[]").lstrip("-–—•* ")  # "- Territory Manager": a bullet
+        if part.count("(") > part.count(")") and raw.rstrip(" .,:;").endswith(")"):
+            part += ")"  # "Area Manager (Cluj, Bihor)" keeps the parenthesis it closes
         if not raw.strip(" .,:;()[]|-–—") or fold(part) in countries:
             continue  # a country alone says where, not who
         parts.extend(_caps_split(part))
@@ -605,10 +611,7 @@ def _rank_and_function(parts: Sequence[str]) -> list[str]:
     # of work, not a title and an employer. The field names an occupation, not an employer.
     # Wherever the pair stands: "Company Name ... SVP, Regional Sales Director".
     for i in range(len(parts) - 1):
-        if (
-            set(fold(parts[i], lower=True).split()) <= _RANKS
-            and _names_work(parts[i + 1])
-        ):
+        if set(fold(parts[i], lower=True).split()) <= _RANKS and _names_work(parts[i + 1]):
             return [*parts[:i], f"{parts[i]}, {parts[i + 1]}", *parts[i + 2 :]]
     return list(parts)
 

@@ -209,3 +209,10 @@ def test_a_part_named_like_an_employer_is_not_the_title_beside_one_that_is_not()
 def test_a_bullet_dash_before_a_title_is_no_part_of_it() -> None:
     text = "Experience\nLexisNexis May 2012 to July 2015 - Territory Manager\n"
     assert _positions(text) == [("Territory Manager", "LexisNexis", "2012-05", "2015-07")]
+
+
+def test_a_comma_inside_parentheses_parts_nothing() -> None:
+    text = "Experience\n2016 - 2019 Area Sales Manager (Cluj, Bihor), Orange Romania\n"
+    assert _positions(text) == [
+        ("Area Sales Manager (Cluj, Bihor)", "Orange Romania", "2016-01", "2019-12")
+    ]

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -458,7 +461,7 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
     ahead = take_read_ahead(source)
     readings = ahead.stop() if ahead is not None else {}
     try:
-        with sessions() as session:
+        with sessions() as session, _stop_on_ctrl_c() as stopping:
             opening = session.get(Opening, opening_id)
             with _progress(len(sources), "storing") as bar:
                 report = ingest.import_files(
@@ -468,6 +471,7 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
                     sources,
                     on_file=lambda s: bar.update(1),
                     readings=readings,
+                    stop=stopping.is_set,
                 )
         report.skipped.extend(skipped)
         click.echo(
@@ -477,7 +481,9 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
         )
         if runner is not None:
             runner.close()
-        if wait:
+        if report.stopped:
+            click.echo(_STOPPED, err=True)
+        elif wait:
             _wait_for_reading(app, report.document_ids, runner)
     finally:
         if runner is not None:
@@ -485,6 +491,27 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
     with sessions() as session:
         summary = ingest.summarise(session, report.document_ids)
     _print_summary(report, summary)
+
+
+_STOPPED = "stopped; run the same import again to resume"
+
+
+@contextlib.contextmanager
+def _stop_on_ctrl_c() -> Iterator[threading.Event]:
+    """Turn Ctrl-C into a request to stop (the event set) while a command's work may end at
+    its next batch; outside the main thread, or with SIGINT not Python's, Ctrl-C is unchanged."""
+    stopping = threading.Event()
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield stopping
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
+    try:
+        yield stopping
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _progress(total: int, label: str) -> Any:
@@ -508,7 +535,7 @@ def _wait_for_reading(
     app: Flask,
     document_ids: dict[int, str],
     runner: Any,
-    stopped: str = "stopped; run the same import again to resume",
+    stopped: str = _STOPPED,
 ) -> None:
     """Wait until every document is read: by our `runner`, or by RQ workers when it is None."""
     import time

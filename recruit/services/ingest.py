@@ -46,6 +46,7 @@ class ImportReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same as file)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     document_ids: dict[int, str] = field(default_factory=dict)  # id -> file, this run's files
+    stopped: bool = False  # asked to stop (Ctrl-C): the files after the last batch were left
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def import_files(
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
     readings: Mapping[str, bytes] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Store and record each new CV as a queued document of its own application.
 
@@ -110,11 +112,15 @@ def import_files(
     each commit's documents go to readers or RQ jobs of CLAIM_BATCH), so an interruption
     loses at most one batch of rows (their bytes are stored already; the next run records
     them). `readings`: readings already made of some files (by sha256, `dump_kept` bytes), kept
-    beside them for the worker that reads them, as an upload's are.
+    beside them for the worker that reads them, as an upload's are. `stop`: asked before each
+    batch; once it says so, the import ends there (`report.stopped`), its batches committed.
     """
     report = ImportReport()
     seen: dict[str, str] = {}  # sha256 -> first file with these bytes in this run
     for chunk in _chunks(sources, batch):
+        if stop is not None and stop():
+            report.stopped = True
+            break
         # The files first, with no write begun: SQLite's one writer (a reader claiming its
         # next documents) never waits for our fsyncs, only for the rows' commit below.
         fresh: dict[int, tuple[str, bytes]] = {}  # index in chunk -> (sha256, bytes)

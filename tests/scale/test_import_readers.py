@@ -149,6 +149,54 @@ def test_ctrl_c_stops_after_the_documents_being_read_and_a_second_import_resumes
     assert {status for status, _ in _statuses(url).values()} <= set(FINAL)
 
 
+# `recruit import` that gets Ctrl-C (SIGINT to its whole group, as a terminal sends it) while
+# it stores its third file: the first batch is still being stored.
+CTRL_C_WHILE_STORING = """
+import os, signal, sys
+from recruit.services import ingest
+store = ingest.import_files
+def interrupted(*args, **kwargs):
+    shown, stored = kwargs["on_file"], []
+    def on_file(source):
+        stored.append(source)
+        if len(stored) == 3:
+            os.killpg(os.getpgrp(), signal.SIGINT)
+        shown(source)
+    return store(*args, **{**kwargs, "on_file": on_file})
+ingest.import_files = interrupted
+from recruit.cli import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_storing_keeps_the_batch_being_stored_and_a_second_import_resumes(
+    import_env: tuple[dict[str, str], int, Path],
+) -> None:
+    env, opening_id, folder = import_env  # 30 CVs: a first batch of 24, then 6
+    url = env["RECRUIT_DATABASE_URL"]
+    args = ["import", "--opening", str(opening_id), str(folder)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_WHILE_STORING, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "stopped; run the same import again to resume" in err
+    assert "Aborted" not in err
+    statuses = _statuses(url)
+    assert len(statuses) == 24  # the batch being stored was committed, nothing after it
+    assert {status for status, _ in statuses.values()} <= {*FINAL, "queued"}
+
+    again = _recruit("import", "--opening", str(opening_id), str(folder), env=env)
+    assert "not read yet: 0" in again.stdout
+    assert len(_statuses(url)) == 30
+
+
 # `recruit import` with its read-ahead on or off whatever the machine's load, saying how
 # many readings the read-ahead handed over.
 AHEAD = """

@@ -92,6 +92,31 @@ def test_an_interrupted_import_resumes_where_it_stopped(
     assert len(report.document_ids) == 10
 
 
+def test_an_import_asked_to_stop_ends_after_its_batch_and_resumes(
+    tmp_path, session, storage, opening
+) -> None:
+    # Ctrl-C while storing (`recruit import`): the batch being stored is committed, then stop.
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(10):
+        (folder / f"{i}.pdf").write_bytes(f"%PDF- {i}".encode())
+    sources, _ = ingest.list_sources(folder, max_bytes=MB)
+    stored = []
+    report = ingest.import_files(
+        session,
+        storage,
+        opening,
+        sources,
+        batch=3,
+        on_file=stored.append,
+        stop=lambda: len(stored) >= 4,  # asked during the second batch
+    )
+    assert report.stopped and report.added == 6 == len(report.document_ids)
+    assert session.scalar(select(func.count()).select_from(Document)) == 6
+    again = ingest.import_files(session, storage, opening, sources, batch=3)
+    assert not again.stopped and (again.added, again.already_imported) == (4, 6)
+
+
 def test_the_summary_gives_counts_and_reasons(tmp_path, session, storage, opening) -> None:
     sources, _ = ingest.list_sources(_folder(tmp_path), max_bytes=MB)
     report = ingest.import_files(session, storage, opening, sources)

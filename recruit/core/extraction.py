@@ -39,7 +39,7 @@ from recruit.core.text import detect_language, fold
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # Title / employer separators seen in CVs: "Account Manager | Orange", "X — Y", "X at Y".
-# None inside parentheses: "Account Executive (Dayton, Ohio)", "Manager (B2B - retail)".
+# None inside parentheses: "Area Sales Manager (Cluj, Bihor)", "Manager (B2B - retail)".
 _PARTS = re.compile(
     r"(?:\s+[|•·–—-]\s+|\s*[|•·–—]\s*|,\s+|\s+(?:at|la|@|for|pentru)\s+|\t|\s{3,})"
     r"(?![^()\n]*\))"
@@ -618,7 +618,7 @@ def _rank_and_function(parts: Sequence[str]) -> list[str]:
 
 def _names_work(part: str) -> bool:
     # After a rank and a comma: an occupation named with no employer word ("Business
-    # Development"), or as many title words as employer words ("Group Leader"); not an
+    # Development"), or as many title words as employer words ("Group Account Manager"); not an
     # employer ("Manager, Orange Romania", "Director, Raiffeisen Bank").
     lex = _lexicons()
     employer = _score(part, lex.employer)

@@ -65,14 +65,19 @@ def test_a_zip_imports_like_a_folder(tmp_path, session, storage, opening) -> Non
     assert report.added == 2 and report.skipped == [("readme.md", "unsupported_type")]
 
 
-def test_an_interrupted_import_resumes_where_it_stopped(
-    tmp_path, app, session, storage, opening
-) -> None:
+def _ten_sources(tmp_path: Path) -> list[ingest.Source]:
+    """Ten small files that each pass as a PDF by their bytes, listed for import."""
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(10):
         (folder / f"{i}.pdf").write_bytes(f"%PDF- {i}".encode())
-    sources, _ = ingest.list_sources(folder, max_bytes=MB)
+    return ingest.list_sources(folder, max_bytes=MB)[0]
+
+
+def test_an_interrupted_import_resumes_where_it_stopped(
+    tmp_path, app, session, storage, opening
+) -> None:
+    sources = _ten_sources(tmp_path)
     seen = []
 
     def interrupt_at_seven(source: ingest.Source) -> None:
@@ -96,11 +101,7 @@ def test_an_import_asked_to_stop_ends_after_its_batch_and_resumes(
     tmp_path, session, storage, opening
 ) -> None:
     # Ctrl-C while storing (`recruit import`): the batch being stored is committed, then stop.
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(10):
-        (folder / f"{i}.pdf").write_bytes(f"%PDF- {i}".encode())
-    sources, _ = ingest.list_sources(folder, max_bytes=MB)
+    sources = _ten_sources(tmp_path)
     stored = []
     report = ingest.import_files(
         session,

@@ -35,21 +35,21 @@ class Unusual(Exception):
     """Raised for input this tokenizer leaves to pdfminer."""
 
 
-# One token at a time; the groups, in order: a float, an int, a name, a keyword, an
-# operator of one quote, a literal string's "(", a hex string, "<<", ">>", "[", "]".
-# Whitespace (and NUL) and comments match no group. Names and keywords end where pdfminer
-# ends them (END_LITERAL, END_KEYWORD); a number followed by "." again ("1.2.3") or a sign
-# alone, anything else, matches nothing here.
+# One token at a time, after the whitespace (and NUL) and comments before it, which match no
+# group; the groups, in order: a float, an int, a name, a keyword, an operator of one quote,
+# a literal string's "(", a hex string, "<<", ">>", "[", "]". Names and keywords end where
+# pdfminer ends them (END_LITERAL, END_KEYWORD); a number followed by "." again ("1.2.3") or
+# a sign alone, anything else, matches no group here.
 _TOKEN = re.compile(
-    rb"[\s\x00]+|%[^\r\n]*"
-    rb"|([-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?![.0-9])"
+    rb"(?:[\s\x00]++|%[^\r\n]*+)*+(?:"
+    rb"([-+]?(?:[0-9]++\.[0-9]*+|\.[0-9]++))(?![.0-9])"
     rb"|([-+]?[0-9]++)(?![.0-9])"
     rb"|/((?:[^#/%\[\]()<>{}\s]|#[0-9A-Fa-f]{2})*+)(?!#)"
     rb"|([A-Za-z][^#/%\[\]()<>{}\s]*+)(?!#)"
     rb"|(['\"])"
     rb"|(\()"
     rb"|<([0-9A-Fa-f\s]*)>(?!>)"
-    rb"|(<<)|(>>)|(\[)|(\])"
+    rb"|(<<)|(>>)|(\[)|(\]))?"
 )
 _NAME_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
 _SPACE = re.compile(rb"\s")
@@ -81,12 +81,12 @@ def tokens(data: bytes, deadline: float = float("inf")) -> list[Token]:
     match = _TOKEN.match
     while pos < end:
         m = match(data, pos)
-        if m is None:
+        if m is None or m.end() == pos:  # nothing to skip and no token here
             raise Unusual(data[pos : pos + 1])
         pos = m.end()
         kind = m.lastindex
         if kind is None:
-            continue  # whitespace or a comment
+            continue  # whitespace or a comment at the end, or before what no token matches
         if not len(out) & 4095 and time.monotonic() > deadline:
             raise Timeout
         if opened and kind < 8:
@@ -139,6 +139,10 @@ def _name(raw: bytes) -> PSLiteral:
 
 
 def _hex(raw: bytes) -> bytes:
+    try:  # whitespace between pairs of digits only (or none): the same pairs as stripped
+        return bytes.fromhex(raw.decode("ascii"))
+    except ValueError:
+        pass
     digits = _SPACE.sub(b"", raw)
     if len(digits) % 2:
         raise Unusual("odd hex string")  # pdfminer reads the last digit alone, as its value

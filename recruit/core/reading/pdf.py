@@ -19,7 +19,7 @@ from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import LIT
-from pdfminer.utils import apply_matrix_rect, decode_text
+from pdfminer.utils import apply_matrix_rect, decode_text, mult_matrix
 from pdfplumber.utils.exceptions import PdfminerException
 
 from recruit.core import layout
@@ -278,9 +278,30 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
     _ticks = 0
     _run = 0  # one per text-showing operator (Tj, TJ, ', "): the file's own runs of glyphs
 
-    def render_string(self, *args: Any, **kwargs: Any) -> None:
+    def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+        """PDFTextDevice.render_string's horizontal path in one call, counting the run."""
         self._run += 1
-        super().render_string(*args, **kwargs)
+        font = textstate.font
+        if font.is_vertical():
+            super().render_string(textstate, seq, ncs, graphicstate)
+            return
+        assert self.ctm is not None
+        fontsize = textstate.fontsize
+        scaling = textstate.scaling * 0.01
+        textstate.linematrix = self.render_string_horizontal(
+            seq,
+            mult_matrix(textstate.matrix, self.ctm),
+            textstate.linematrix,
+            font,
+            fontsize,
+            scaling,
+            textstate.charspace * scaling,
+            0 if font.is_multibyte() else textstate.wordspace * scaling,
+            textstate.rise,
+            0.001 * fontsize * scaling,
+            ncs,
+            graphicstate,
+        )
 
     def _tick(self) -> None:
         # In-process reads have no child to kill: a page with millions of operators must

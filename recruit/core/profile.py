@@ -251,11 +251,14 @@ class Profile:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _jsonable(value: Any) -> Any:
     # dataclasses.asdict's dictionaries in one pass, without its deep copies: a profile's
     # leaves are strings, numbers and None (0.4 ms a generated CV, asdict 0.9).
+    if type(value) in _LEAVES:
+        return value
     names = _FIELD_NAMES.get(type(value))
     if names is None and is_dataclass(value) and not isinstance(value, type):
         names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))

@@ -82,7 +82,7 @@ def _lexicons() -> _Lexicon:
     education = rows("education.jsonl")
     levels: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
     for label, prefix in (("EDUCATION", ""), ("SCHOOL", "school:")):
-        for level in (*EDUCATION_LEVELS[1:], "incomplete"):
+        for level in (*EDUCATION_LEVELS[1:], "incomplete", "courses"):
             phrases = [r["pattern"] for r in education if (r["label"], r["id"]) == (label, level)]
             if not phrases:
                 continue
@@ -771,11 +771,12 @@ def _levels(text: str) -> list[str]:
 
 def _level_of(text: str) -> tuple[str | None, bool]:
     # The level an entry names (a degree word, else the kind of school) and whether its
-    # words say it is still under way ("student", "în curs").
+    # words say it is still under way ("student", "în curs"). Courses taken at a school
+    # ("General courses: Cluj College") name no degree: the school's level is not claimed.
     found = _levels(text)
-    ranked = [lvl for lvl in EDUCATION_LEVELS if lvl in found] or [
-        lvl for lvl in EDUCATION_LEVELS if "school:" + lvl in found
-    ]
+    ranked = [lvl for lvl in EDUCATION_LEVELS if lvl in found]
+    if not ranked and "courses" not in found:
+        ranked = [lvl for lvl in EDUCATION_LEVELS if "school:" + lvl in found]
     return (ranked[-1] if ranked else None), "incomplete" in found
 
 

@@ -64,3 +64,28 @@ def test_languages_of_south_asia_and_the_rest_of_europe_are_read() -> None:
     text = "Skills\nBilingual (Bangla & English)\nLanguages\nEnglish, Marathi, Hindi, Croatian\n"
     languages = {lang.code: lang.level for lang in _profile(text).languages}
     assert languages == {"bn": "C2", "en": "C2", "mr": None, "hi": None, "hr": None}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "General Courses : Cluj Community College",
+        "Accounting 2009 Pinewood College City , State Coursework in Payroll and Bookkeeping",
+        "Some college, Northern State University",
+    ],
+)
+def test_courses_at_a_college_are_no_degree_the_diploma_is_the_highest(line: str) -> None:
+    text = f"Education\n{line}\nHigh School Diploma 2005 Lincoln High School\n"
+    assert _profile(text).education.highest == "secondary"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Bachelor of Arts : Economics, Eastern University. Relevant coursework: Finance, Audit",
+        "Facultatea de Științe Economice, ASE București, cursuri de zi, 2010 - 2013",
+        "Economics, State University",
+    ],
+)
+def test_a_degree_or_a_school_alone_still_names_the_level(line: str) -> None:
+    assert _profile(f"Education\n{line}\n").education.highest == "bachelor"

@@ -952,6 +952,18 @@ def _level(segment: str) -> str | None:
 
 
 _LISTED = re.compile(r"[\s,&/()]*(?:and|si|sau|or)?[\s,&/()]*")
+# Where the words of one language end and the next one's begin: "Native English speaker;
+# conversational Italian", "limba maternă română, engleză avansat".
+_BETWEEN = re.compile(r"[;,|•/&]|\s(?:and|si|sau|or)\s")
+
+
+def _cut(part: str) -> tuple[str, str]:
+    """Split `part` at its last separator: what is said of the language before it, and
+    of the language after it."""
+    found = list(_BETWEEN.finditer(part))
+    if not found:
+        return part, ""
+    return part[: found[-1].start()], part[found[-1].end() :]
 
 
 def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkill, ...]:
@@ -975,9 +987,14 @@ def _languages(sections: Sequence[Section], pages: _Pages) -> tuple[LanguageSkil
                 end = mentions[k + 1].start() if k + 1 < len(mentions) else len(line.text)
                 before = folded[mentions[k - 1].end() if k else 0 : mention.start()]
                 segment = line.text[mention.end() : end]
-                level = _level(segment)
+                # A level word after a separator is the next language's ("...; fluent in X").
+                level = _level(_cut(segment)[0] if k + 1 < len(mentions) else segment)
                 if level is None and lead_level and (k == 0 or _LISTED.fullmatch(before)):
                     level = lead_level
+                if k:
+                    before = _cut(before)[1]  # what the language before it left
+                    if level is None and len(before.split()) <= 4:
+                        level = _level(before)
                 if level is None and in_section and k == len(mentions) - 1:
                     nxt = lines[index + 1].text if index + 1 < len(lines) else ""
                     if (

@@ -49,6 +49,22 @@ def test_a_level_word_leading_a_list_of_languages(line: str, want: list[tuple[st
     assert [(x.code, x.level) for x in _profile(text).languages] == want
 
 
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("Native English speaker; conversational Italian", [("en", "C2"), ("it", "B1")]),
+        ("Native speaker of Spanish and fluent in English", [("es", "C2"), ("en", "C1")]),
+        ("Fluent in English, conversational in Spanish", [("en", "C1"), ("es", "B1")]),
+        ("English fluent; Spanish basic", [("en", "C1"), ("es", "A2")]),
+    ],
+)
+def test_a_level_word_after_a_separator_is_the_next_languages(
+    line: str, want: list[tuple[str, str]]
+) -> None:
+    text = f"Experience\n2019 - 2021 Teller, First Bank\nSkills\n{line}\n"
+    assert [(x.code, x.level) for x in _profile(text).languages] == want
+
+
 def test_an_educational_background_is_education_and_awards_end_it() -> None:
     text = (
         "Experience\n2015 - 2020 Sales Agent, Altex\n"

@@ -383,8 +383,12 @@ def _dates_entry(line: Line, when: dates.DateRange) -> bool:
     if _NUMBERED.fullmatch(before + " "):
         # "2. 2018 - 2019 migration of the CRM" is an item; "1. 2015 - 2017 Sales Agent" an entry.
         return not after[:1].islower()
-    if not before or not after:
+    if not before:
         return True
+    if not after:
+        # "... doubled the territory's revenue from 2004 to 2006.": years closing a sentence.
+        closing = line.text[when.end_char :].strip() == "."
+        return not (closing and when.year_only and before[-1:].islower())
     return len(line.text.split()) <= 14 and not (when.year_only and before[-1:].islower())
 
 

@@ -216,3 +216,20 @@ def test_a_comma_inside_parentheses_parts_nothing() -> None:
     assert _positions(text) == [
         ("Area Sales Manager (Cluj, Bihor)", "Orange Romania", "2016-01", "2019-12")
     ]
+
+
+@pytest.mark.parametrize(
+    "duty",
+    [
+        "• Grew the deposit book by half and\ndoubled card sales from 2016 to 2018.",
+        "• Trained the new tellers of the region while posted\nin Iasi in 2019-2020.",
+    ],
+)
+def test_years_closing_a_sentence_of_duties_are_no_entry(duty: str) -> None:
+    text = f"Experience\nJan 2015 - Jun 2021\nPersonal Banker, Banca Transilvania\n{duty}\n"
+    assert _positions(text) == [("Personal Banker", "Banca Transilvania", "2015-01", "2021-06")]
+
+
+def test_an_entry_line_ending_in_its_years_is_still_an_entry() -> None:
+    text = "Experience\nPersonal Banker, Banca Transilvania 2015 - 2021\n"
+    assert _positions(text) == [("Personal Banker", "Banca Transilvania", "2015-01", "2021-12")]

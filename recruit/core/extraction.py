@@ -958,7 +958,7 @@ def _level(segment: str) -> str | None:
 _LISTED = re.compile(r"[\s,&/()]*(?:and|si|sau|or)?[\s,&/()]*")
 # Where the words of one language end and the next one's begin: "Native English speaker;
 # conversational Italian", "limba maternă română, engleză avansat".
-_BETWEEN = re.compile(r"[;,|•/&]|\s(?:and|si|sau|or)\s")
+_BETWEEN = re.compile(r"[;,|•&]|\s(?:and|si|sau|or)\s")
 
 
 def _cut(part: str) -> tuple[str, str]:

@@ -650,8 +650,11 @@ def process_documents(
                 fill_contacts(document.application.candidate, document.profile, document.language)
                 keyed.append(document.application)
                 scorer.add(document)
-        key_by_email(session, *keyed)
-    scorer.store()
+        # Scored first, its queries flushing nothing: the scores' one flush writes each
+        # application once, its identity and the shortlist's columns together; keying by
+        # e-mail then updates only the key, in a savepoint.
+        scorer.store()
+    key_by_email(session, *keyed)
     session.commit()
     return documents
 

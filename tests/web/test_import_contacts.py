@@ -53,6 +53,15 @@ def test_import_takes_name_email_and_phone_from_the_read_cv(app, session, tmp_pa
     assert mihai.name == "Mihai Dobre"
     assert mihai.email is None  # not in the CV: unknown, not invented
     assert ioana.locale == "ro"  # e-mails to her will be in Romanian
+    # Found by what the CV told (the shortlist's search), scored, and keyed by her address,
+    # all in the batch's one commit.
+    application = session.scalars(
+        select(Application).where(Application.candidate_id == ioana.id)
+    ).one()
+    assert "ioana.stefanescu@example.ro" in application.search_identity
+    assert "stefanescu" in application.search_identity
+    assert application.score is not None
+    assert application.email_key == "ioana.stefanescu@example.ro"
 
 
 def test_recruiter_corrects_contacts_on_the_candidate_page(web, wclient, session, tmp_path):

@@ -385,11 +385,11 @@ def _dates_entry(line: Line, when: dates.DateRange) -> bool:
         return not after[:1].islower()
     if not before:
         return True
+    in_sentence = when.year_only and before[-1:].islower()
     if not after:
         # "... doubled the territory's revenue from 2004 to 2006.": years closing a sentence.
-        closing = line.text[when.end_char :].strip() == "."
-        return not (closing and when.year_only and before[-1:].islower())
-    return len(line.text.split()) <= 14 and not (when.year_only and before[-1:].islower())
+        return not (in_sentence and line.text[when.end_char :].strip() == ".")
+    return len(line.text.split()) <= 14 and not in_sentence
 
 
 def _blocks(lines: Sequence[Line], today: datetime.date, *, lone: bool = False) -> list[_Block]:

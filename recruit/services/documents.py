@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -611,7 +611,8 @@ def process_documents(
     The files are read first, outside any write (reading takes the time; a transaction held
     open meanwhile would block SQLite's other writers); then the rows, their candidates and
     their applications are loaded in one query, scored (each opening's requirements parsed
-    once) with the shortlist's mirror, and committed together. A file the reader fails on
+    once; the shortlist's columns, the breakdown on the candidate page's first view), and
+    committed together. A file the reader fails on
     in-process is marked for a person; a transient failure (storage away) raises, and the
     caller hands the claims back.
     """
@@ -631,7 +632,7 @@ def process_documents(
         storage, [row[:3] for row in sources if row[0] not in outcomes], again=False
     )
     documents = _with_owners(session, outcomes)
-    scorer = _Scorer(session)
+    scorer = _Scorer(session, breakdown=False)
     keyed: list[Application] = []
     with session.no_autoflush:
         for document in documents:
@@ -710,13 +711,18 @@ def score_documents(session: Session, documents: Iterable[Document], opening: Op
 class _Scorer:
     """Score documents against their openings' current versions, written in one flush.
 
-    Each opening's requirements are parsed once, the existing Score rows are found in one
-    query, and each new score is mirrored onto its application (the shortlist's columns)
-    as the step after it.
+    Each opening's requirements are parsed once, and each new score is mirrored onto its
+    application (the shortlist's columns) as the step after it. With `breakdown`, each score
+    is also stored with its criteria and evidence (a Score row, what the candidate page
+    shows; the existing rows found in one query). Without, as reading does: the batch's
+    totals come from the criterion matrix at once, as a large re-score's do (`rank` agrees
+    with `score` exactly), and the candidate page computes the breakdown when first opened;
+    a breakdown stored for an older reading of these documents is dropped.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, breakdown: bool = True) -> None:
         self.session = session
+        self.breakdown = breakdown
         self.pending: list[tuple[Document, Opening]] = []
 
     def add(self, document: Document, opening: Opening | None = None) -> None:
@@ -724,8 +730,7 @@ class _Scorer:
         self.pending.append((document, opening))
 
     def store(self) -> list[Score]:
-        from recruit.core.profile import Profile
-        from recruit.core.scoring import parse_requirements, result_row, score
+        from recruit.core.scoring import parse_requirements
 
         session = self.session
         versions: dict[int, tuple[RequirementProfile, Requirements]] = {}
@@ -733,6 +738,17 @@ class _Scorer:
             if opening.id not in versions:
                 version = current_profile(session, opening)
                 versions[opening.id] = (version, parse_requirements(version.criteria))
+        with session.no_autoflush:
+            rows = self._rows(versions) if self.breakdown else self._totals(versions)
+        self.pending = []
+        session.flush()
+        return rows
+
+    def _rows(self, versions: dict[int, tuple[RequirementProfile, Requirements]]) -> list[Score]:
+        from recruit.core.profile import Profile
+        from recruit.core.scoring import result_row, score
+
+        session = self.session
         existing: dict[tuple[int, int], Score] = {}
         if self.pending:
             existing = {
@@ -745,25 +761,50 @@ class _Scorer:
                 )
             }
         rows = []
-        with session.no_autoflush:
-            for document, opening in self.pending:
-                version, requirements = versions[opening.id]
-                result = score(Profile.from_dict(document.profile or {}), requirements)
-                data = result.to_dict()
-                row = existing.get((document.id, version.id))
-                if row is None:
-                    row = Score(document_id=document.id, profile_id=version.id)
-                    session.add(row)
-                    existing[(document.id, version.id)] = row
-                row.total = float(data["score"])
-                row.breakdown = data["criteria"]
-                row.knockouts = list(data["knockouts"])
-                # The shortlist's columns follow in the same flush: a step, not a hook.
-                mirror_score(document, row, version, result_row(result))
-                rows.append(row)
-        self.pending = []
-        session.flush()
+        for document, opening in self.pending:
+            version, requirements = versions[opening.id]
+            result = score(Profile.from_dict(document.profile or {}), requirements)
+            data = result.to_dict()
+            row = existing.get((document.id, version.id))
+            if row is None:
+                row = Score(document_id=document.id, profile_id=version.id)
+                session.add(row)
+                existing[(document.id, version.id)] = row
+            row.total = float(data["score"])
+            row.breakdown = data["criteria"]
+            row.knockouts = list(data["knockouts"])
+            # The shortlist's columns follow in the same flush: a step, not a hook.
+            mirror_score(document, row.total, row.knockouts, version, result_row(result))
+            rows.append(row)
         return rows
+
+    def _totals(self, versions: dict[int, tuple[RequirementProfile, Requirements]]) -> list[Score]:
+        from recruit.core.profile import Profile
+        from recruit.core.scoring import criterion_matrix, pack_rows, rank
+
+        if not self.pending:
+            return []
+        self.session.execute(
+            delete(Score)
+            .where(
+                Score.document_id.in_([d.id for d, _ in self.pending]),
+                Score.profile_id.in_([v.id for v, _ in versions.values()]),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        by_opening: dict[int, list[Document]] = {}
+        for document, opening in self.pending:
+            by_opening.setdefault(opening.id, []).append(document)
+        for opening_id, documents in by_opening.items():
+            version, requirements = versions[opening_id]
+            profiles = [Profile.from_dict(d.profile or {}) for d in documents]
+            matrix = criterion_matrix(profiles, requirements)
+            result = rank(matrix, requirements.weights, requirements.must_have)
+            packed = pack_rows(matrix.values, matrix.passed)
+            for i, document in enumerate(documents):
+                total = float(result.totals[i])
+                mirror_score(document, total, list(result.knockouts(i)), version, packed[i])
+        return []
 
 
 def fail_document(session: Session, document_id: int) -> Document:
@@ -904,7 +945,7 @@ def reread_documents(
     outcomes = _analyse_files(storage, sources, again=True)
     documents = _with_owners(session, outcomes)
     results: dict[int, str] = {}
-    scorer = _Scorer(session)
+    scorer = _Scorer(session, breakdown=False)
     with session.no_autoflush:
         for document in documents:
             outcome = outcomes[document.id]

@@ -106,22 +106,26 @@ def mirror(
 
 
 def mirror_score(
-    document: Document, score: Score, version: RequirementProfile, values: bytes | None = None
+    document: Document,
+    total: float,
+    knockouts: list[str],
+    version: RequirementProfile,
+    values: bytes | None = None,
 ) -> bool:
     """Mirror a document's new score onto its application when it is the one the shortlist
     shows: the current version, and no newer CV of the candidate scored already.
 
-    The step after every score write (`documents.score_document`); returns whether it did.
+    The step after every score write (`documents._Scorer`); returns whether it did.
     """
     application = document.application
-    if application is None or score.total is None:
+    if application is None:
         return False
     if version.version != application.opening.current_version:
         return False
     # An older CV scored again must not hide the newer one the candidate sent.
     if (application.scored_document_id or 0) > document.id:
         return False
-    mirror(application, document, score.total, list(score.knockouts or []), version.version, values)
+    mirror(application, document, total, knockouts, version.version, values)
     return True
 
 

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from recruit.db import make_sessionmaker
-from recruit.db.models import Document, Score
+from recruit.db.models import Application, Document
 from recruit.services.documents import CLAIM_BATCH
 from tests.scale.cvs import worker_env
 
@@ -61,11 +61,15 @@ def _create_opening(database_url: str) -> int:
 
 
 def _results(database_url: str) -> dict[str, tuple[str, str | None, Any, list[float]]]:
-    """Return sha256 -> (status, error code, profile, score totals) for every document."""
+    """Return sha256 -> (status, error code, profile, score totals) for every document: the
+    totals the shortlist shows for it (its application's, when that scored this document)."""
     engine = create_engine(database_url)
     with make_sessionmaker(engine)() as session:
         totals: dict[int, list[float]] = defaultdict(list)
-        for doc_id, total in session.execute(select(Score.document_id, Score.total)):
+        scored = select(Application.scored_document_id, Application.score).where(
+            Application.scored_document_id.is_not(None)
+        )
+        for doc_id, total in session.execute(scored):
             totals[doc_id].append(round(total, 6))
         out = {
             d.sha256: (d.status, d.error_code, d.profile, sorted(totals[d.id]))

@@ -13,9 +13,11 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from recruit import services
 from recruit.backoff import Backoff
 from recruit.core.pipeline import EXTRACTOR_VERSION
 from recruit.db.models import Application, AuditEvent, Document, Note, Score
+from recruit.services import review
 from recruit.services.documents import outdated, stale, stale_documents
 from recruit.tasks import TaskContext, reread_batch, tiny_pdf
 from tests.web import factories as f
@@ -50,8 +52,6 @@ def _stale_candidate(session, storage, data: bytes, status: str = "ok") -> tuple
     document.extractor_version = "2"
     session.add(Note(application_id=application.id, author_id=recruiter.id, body="called, keen"))
     session.flush()
-    from recruit import services
-
     services.score_document(session, document, opening)
     session.commit()
     return application.id, document.id
@@ -87,13 +87,21 @@ def _state(session, application_id: int, document_id: int) -> dict:
     }
 
 
-def _assert_reread(before: dict, after: dict) -> None:
+def _assert_reread(session, ids: tuple[int, int], before: dict) -> None:
+    after = _state(session, *ids)
     assert after["version"] == EXTRACTOR_VERSION
     assert (after["status"], after["error_code"]) == (before["status"], before["error_code"])
     assert after["app_status"] == "interview" and after["notes"] == ["called, keen"]
     assert "Distributie Nord" in after["text"] and after["profile"]["skills"]
     assert after["score"] > before["score"]  # the shortlist's column follows the new score
-    assert len(after["totals"]) == 1 and after["totals"][0] == pytest.approx(after["score"])
+    # The old reading's breakdown is gone; the candidate page's first view explains the new
+    # score, the same as the shortlist's.
+    assert before["totals"] and not after["totals"]
+    application = session.get(Application, ids[0])
+    detail = review.candidate_detail(session, application)
+    session.commit()
+    assert detail.score is not None and detail.score.total == after["score"]
+    assert _state(session, *ids)["totals"] == [after["score"]]
 
 
 def test_versions_older_than_the_current_one_are_stale() -> None:
@@ -120,7 +128,7 @@ def test_the_idle_embedded_worker_reads_it_again(app, session, storage, status) 
             time.sleep(0.2)
     finally:
         runner.stop()
-    _assert_reread(before, _state(session, *ids))
+    _assert_reread(session, ids, before)
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == audits
     lease = session.get(Document, ids[1])
     assert (lease.lease_until, lease.lease_pid) == (None, None)
@@ -162,7 +170,6 @@ def test_a_file_that_no_longer_reads_stays_as_it_was(app, session, storage) -> N
 
 
 def test_a_new_upload_is_read_before_the_catching_up(app, session, storage) -> None:
-    from recruit import services
     from recruit.tasks import run_next
 
     ids = _stale_candidate(session, storage, tiny_pdf(CV_LINES))
@@ -186,7 +193,7 @@ def test_the_command_reads_them_again_now(app, session, storage) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary == {"documents": 1, "reread": 1, "failed": 0, "skipped": 0, "queued": False}
-    _assert_reread(before, _state(session, *ids))
+    _assert_reread(session, ids, before)
     assert _state(session, *broken)["version"] == "2"  # another opening's: not asked
     result = runner.invoke(args=["reread"])
     summary = json.loads(result.stdout.strip().splitlines()[-1])
@@ -230,7 +237,7 @@ def test_the_sweep_feeds_a_low_queue_read_after_new_documents(
     finally:
         recruit.queue._context = None
     assert low <= 2
-    _assert_reread(before, _state(session, *ids))
+    _assert_reread(session, ids, before)
     assert not sweep(ctx, task_queue, reread=True) and task_queue.low.count == 0
     # `recruit reread` with Redis: jobs of these documents on the main queue.
     session.get(Document, ids[1]).extractor_version = "2"

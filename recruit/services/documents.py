@@ -631,6 +631,24 @@ def process_documents(
     outcomes |= _analyse_files(
         storage, [row[:3] for row in sources if row[0] not in outcomes], again=False
     )
+    try:
+        documents = _store_outcomes(session, outcomes, key_first=True)
+    except IntegrityError:
+        # Another reader keyed one of these addresses between our look and our write: the
+        # batch again, its keys given one by one (key_by_email), after the rest is written.
+        session.rollback()
+        documents = _store_outcomes(session, outcomes, key_first=False)
+    session.commit()
+    return documents
+
+
+def _store_outcomes(
+    session: Session, outcomes: dict[int, Analysis | str], *, key_first: bool
+) -> list[Document]:
+    """Put each outcome on its document (loaded with its owners), score the read ones and
+    flush. `key_first`: the applications' e-mail keys are given before the one flush that
+    writes everything (each application UPDATEd once); it raises IntegrityError when
+    another reader took a key meanwhile."""
     documents = _with_owners(session, outcomes)
     scorer = _Scorer(session, breakdown=False)
     keyed: list[Application] = []
@@ -651,12 +669,13 @@ def process_documents(
                 fill_contacts(document.application.candidate, document.profile, document.language)
                 keyed.append(document.application)
                 scorer.add(document)
-        # Scored first, its queries flushing nothing: the scores' one flush writes each
-        # application once, its identity and the shortlist's columns together; keying by
-        # e-mail then updates only the key, in a savepoint.
+        wanting = [a for a in keyed if _wants_key(a)]
+        if key_first and wanting:
+            _key_together(session, wanting)
+        # Its queries flush nothing: the scores' one flush writes each application once.
         scorer.store()
-    key_by_email(session, *keyed)
-    session.commit()
+    if not key_first:
+        key_by_email(session, *keyed)
     return documents
 
 

@@ -163,3 +163,52 @@ def test_an_imported_candidate_with_an_address_is_keyed_and_e_mailed_as_an_appli
         "mihai.dobre@example.ro",
     ]
     assert imported.status_token in messages[0].body
+
+
+def test_an_address_keyed_meanwhile_makes_the_read_cv_a_possible_duplicate(
+    app, session, tmp_path, monkeypatch
+):
+    """Another reader keys the address between the batch's look and its write: the unique
+    index refuses the batch's one write, and the batch is written again, keyed one by one."""
+    from recruit.services import documents
+
+    storage = app.extensions["recruit.storage"]
+    address = "ioana.stefanescu@example.ro"
+    cv = _cv("Ioana Ștefănescu", f"E-mail: {address} · Telefon: 0722 123 456")
+    o = f.opening(session)
+    first = services.submit_application(
+        session,
+        storage,
+        o,
+        name="Ioana Ștefănescu",
+        email=address,
+        phone="",
+        filename="cv.pdf",
+        data=cv,
+        consent_version="v1",
+    ).application
+    session.commit()
+    runner = LocalRunner(TaskContext(app.extensions["recruit.sessions"], storage))
+    runner.run_until_idle()
+    folder = tmp_path / "cvs"
+    folder.mkdir()
+    (folder / "cv-again.pdf").write_bytes(cv + b"\n% another copy of the file")
+    sources, _ = ingest.list_sources(folder, max_bytes=10 * 1024 * 1024)
+    report = ingest.import_files(session, storage, o, sources)
+    looks = []
+    real_look = documents._first_applications
+
+    def look(session, wanted):  # the batch's first look misses the other reader's key
+        looks.append(wanted)
+        return {} if len(looks) == 1 else real_look(session, wanted)
+
+    monkeypatch.setattr(documents, "_first_applications", look)
+    services.process_documents(session, storage, list(report.document_ids))
+    session.expire_all()
+    imported = session.scalars(
+        select(Application).where(Application.id != first.id, Application.opening_id == o.id)
+    ).one()
+    assert len(looks) >= 2  # the batch was written again
+    assert imported.email_key == address and imported.duplicate_of_id == first.id
+    assert imported.score is not None and imported.documents[0].status == "ok"
+    assert session.get(Application, first.id).duplicate_of_id is None

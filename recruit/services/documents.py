@@ -611,10 +611,9 @@ def process_documents(
     The files are read first, outside any write (reading takes the time; a transaction held
     open meanwhile would block SQLite's other writers); then the rows, their candidates and
     their applications are loaded in one query, scored (each opening's requirements parsed
-    once; the shortlist's columns, the breakdown on the candidate page's first view), and
-    committed together. A file the reader fails on
-    in-process is marked for a person; a transient failure (storage away) raises, and the
-    caller hands the claims back.
+    once; the shortlist's columns, the breakdown on the candidate page's first view), keyed
+    by e-mail and committed together. A file the reader fails on in-process is marked for a
+    person; a transient failure (storage away) raises, and the caller hands the claims back.
     """
 
     ids = sorted(set(document_ids))

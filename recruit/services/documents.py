@@ -668,8 +668,7 @@ def _store_outcomes(
                 fill_contacts(document.application.candidate, document.profile, document.language)
                 keyed.append(document.application)
                 scorer.add(document)
-        wanting = [a for a in keyed if _wants_key(a)]
-        if key_first and wanting:
+        if key_first and (wanting := [a for a in keyed if _wants_key(a)]):
             _key_together(session, wanting)
         # Its queries flush nothing: the scores' one flush writes each application once.
         scorer.store()

@@ -23,17 +23,24 @@ def _cv(name: str, contact_line: str) -> bytes:
     )
 
 
-def _import_and_read(app, session, tmp_path):
-    folder = tmp_path / "cvs"
+def _import(app, session, o, folder, files: dict[str, bytes]) -> ingest.ImportReport:
+    """Import these files (name -> bytes) from `folder` into the opening, unread."""
     folder.mkdir()
-    (folder / "CV_Ioana_Stefanescu.pdf").write_bytes(
-        _cv("Ioana Ștefănescu", "E-mail: ioana.stefanescu@example.ro · Telefon: 0722 123 456")
-    )
-    (folder / "scan_final_2024.pdf").write_bytes(_cv("Mihai Dobre", "Cluj-Napoca"))
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    sources, _ = ingest.list_sources(folder, max_bytes=10 * 1024 * 1024)
+    return ingest.import_files(session, app.extensions["recruit.storage"], o, sources)
+
+
+def _import_and_read(app, session, tmp_path):
     o = f.opening(session)
     session.commit()
-    sources, _ = ingest.list_sources(folder, max_bytes=10 * 1024 * 1024)
-    ingest.import_files(session, app.extensions["recruit.storage"], o, sources)
+    contacts = "E-mail: ioana.stefanescu@example.ro · Telefon: 0722 123 456"
+    files = {
+        "CV_Ioana_Stefanescu.pdf": _cv("Ioana Ștefănescu", contacts),
+        "scan_final_2024.pdf": _cv("Mihai Dobre", "Cluj-Napoca"),
+    }
+    _import(app, session, o, tmp_path / "cvs", files)
     unread = session.scalars(select(Candidate).order_by(Candidate.id)).all()
     assert [(c.name, c.email, c.phone) for c in unread] == [(None, None, None)] * 2
     LocalRunner(
@@ -190,11 +197,8 @@ def test_an_address_keyed_meanwhile_makes_the_read_cv_a_possible_duplicate(
     session.commit()
     runner = LocalRunner(TaskContext(app.extensions["recruit.sessions"], storage))
     runner.run_until_idle()
-    folder = tmp_path / "cvs"
-    folder.mkdir()
-    (folder / "cv-again.pdf").write_bytes(cv + b"\n% another copy of the file")
-    sources, _ = ingest.list_sources(folder, max_bytes=10 * 1024 * 1024)
-    report = ingest.import_files(session, storage, o, sources)
+    again = {"cv-again.pdf": cv + b"\n% another copy of the file"}
+    report = _import(app, session, o, tmp_path / "cvs", again)
     looks = []
     real_look = documents._first_applications
 

@@ -13,8 +13,9 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from redis import Redis
 from rq import Queue, Retry, SimpleWorker, get_current_job
@@ -42,7 +43,12 @@ from recruit.tasks import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
+# Documents a job asked to read again takes: a re-read has no reading budget (see
+# services.documents.reading_budget), and 8 files at the reader's 30 s timeout end inside
+# the job's timeout (80% of the default 5-minute lease).
+REREAD_JOB = 8
 # Back off from a database or storage outage: 10 s, then a minute (then the lease and the sweep).
 RETRY = Retry(max=2, interval=[10, 60])
 DONE_STATUSES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
@@ -90,16 +96,16 @@ class TaskQueue:
     ) -> int:
         """Enqueue (document id, attempts) pairs in one round trip; return how many documents.
 
-        Documents committed together go in jobs of up to CLAIM_BATCH: each job claims its documents
+        Documents committed together go in jobs of up to CLAIM_BATCH, as even as can be (20
+        documents: 10 + 10, not 16 + 4, so two workers share them): each job claims its documents
         in one transaction and stores them in one commit, and RQ's bookkeeping is paid per
         job. A job is named after its first document (`job_id`); the sweep may enqueue the
         others of a job that waits long once more on their own, which costs a claim that
         finds them read or taken. The sweep itself enqueues one job per document (`batch=1`),
         each named so that its next round finds it.
         """
-        size = max(1, batch or CLAIM_BATCH)
         pending = sorted(documents)
-        chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+        chunks = even_chunks(pending, max(1, batch or CLAIM_BATCH))
         jobs = [
             Queue.prepare_data(
                 read_document_job if len(chunk) == 1 else read_documents_job,
@@ -136,16 +142,28 @@ class TaskQueue:
             return [
                 self.rq.enqueue(
                     reread_documents_job,
-                    among[i : i + CLAIM_BATCH],
+                    list(chunk),
                     job_timeout=self.settings.job_timeout,
                     retry=RETRY,
                 )
-                for i in range(0, len(among), CLAIM_BATCH)
+                for chunk in even_chunks(among, REREAD_JOB)
             ]
         return [
             self.low.enqueue(reread_next_job, job_timeout=self.settings.job_timeout, retry=RETRY)
             for _ in range(jobs)
         ]
+
+
+def even_chunks(items: Sequence[T], most: int) -> list[Sequence[T]]:
+    """Cut `items` into the fewest chunks of at most `most`, sizes differing by one at most."""
+    count = -(-len(items) // most)
+    size, extra = divmod(len(items), count) if count else (0, 0)
+    chunks, at = [], 0
+    for n in range(count):
+        step = size + (n < extra)
+        chunks.append(items[at : at + step])
+        at += step
+    return chunks
 
 
 def install(sessions: sessionmaker[Session], queue: TaskQueue) -> None:

@@ -28,6 +28,7 @@ from recruit.services.documents import (
     LEASE,
     claim_documents,
     claim_rereads,
+    reading_budget,
     release_document,
     release_rereads,
     reread_documents,
@@ -269,7 +270,9 @@ def read_documents(ctx: TaskContext, document_ids: Sequence[int]) -> dict[int, s
         log.info("task start document=%d", document_id)
     with ctx.sessions() as session:
         try:
-            documents = services.process_documents(session, ctx.storage, ids)
+            documents = services.process_documents(
+                session, ctx.storage, ids, budget=reading_budget(ctx.lease)
+            )
         except TRANSIENT_ERRORS:
             log.warning("documents %s: transient failure, released for a retry", ids)
             session.rollback()
@@ -289,7 +292,10 @@ def read_documents(ctx: TaskContext, document_ids: Sequence[int]) -> dict[int, s
             documents = [services.fail_document(session, ids[0])]
         statuses = {d.id: d.status for d in documents}
     for document_id, status in statuses.items():
-        log.info("task done document=%d status=%s", document_id, status)
+        if status == "queued":  # its batch ran out of reading time: back in the queue
+            log.info("task later document=%d", document_id)
+        else:
+            log.info("task done document=%d status=%s", document_id, status)
     return statuses
 
 

@@ -382,10 +382,29 @@ def _safe_filename(filename: str) -> str:
 # Documents a reader claims together and stores in one commit (an import's readers, an RQ
 # job of an import's documents): the database work of a batch costs about what one
 # document's did, and RQ's bookkeeping is paid per job. The web's embedded threads take one
-# at a time, so an upload's score is never held back by its neighbours. bench/ingest.py
-# --cvs 300, alternated, RQ jobs of 4 gave 1.11-1.15x the floor, 8 gave 1.19-1.30x, 16 gave
-# 1.26-1.31x but split a small import of 20 CVs over two workers as 16 + 4.
-CLAIM_BATCH = 8
+# at a time, so an upload's score is never held back by its neighbours. A batch that meets
+# slow files hands the rest back when its reading budget is spent (`reading_budget`), so a
+# batch of pathological files cannot outlast its lease. 500 CVs, alternated with batches of
+# 8: PostgreSQL's CPU 0.52-0.63 s against 0.69-0.83 s (PostgreSQL + 2 RQ workers, 9 runs
+# each) and a worker's store step 1.5-1.7 s against 1.8-2.0 s (one worker, 2 runs each); a
+# claim, an RQ job and a commit are paid per batch. A commit's documents are split evenly
+# over its jobs (queue.even_chunks), so a small import of 20 goes to two workers as 10 + 10.
+CLAIM_BATCH = 16
+
+
+def reading_budget(lease: dt.timedelta) -> float:
+    """Return the seconds a claimed batch may read before it hands the rest back.
+
+    The last file it starts may take a reader's whole timeout: with half the lease as the
+    budget less that timeout, the batch ends well inside its lease and its job's timeout
+    (80% of the lease), however slow its files. A lease too short to hold one reader's
+    timeout (a test's, a few seconds) cannot promise that: a quarter of it then, so the
+    batch still reads more than its first file. A batch always reads its first file.
+    """
+    from recruit.core.reading import Limits
+
+    seconds = lease.total_seconds()
+    return max(seconds / 2 - Limits().timeout_s, seconds / 4)
 
 
 def claim_next_document(
@@ -545,17 +564,26 @@ def process_document(session: Session, storage: LocalStorage, document_id: int) 
 
 
 def _analyse_files(
-    storage: LocalStorage, sources: Iterable[Sequence[Any]], *, again: bool
+    storage: LocalStorage,
+    sources: Iterable[Sequence[Any]],
+    *,
+    again: bool,
+    deadline: float | None = None,
 ) -> dict[int, Analysis | str]:
     """Analyse each (document id, storage key, file name): its Analysis, or why there is none.
 
     "crashed" when the reader failed in this process; reading `again`, "missing" when the
-    file is gone (the old reading stays). A transient failure (storage away) propagates.
+    file is gone (the old reading stays); "later" for each file not begun by `deadline`
+    (time.monotonic(); the first is always read). A transient failure (storage away)
+    propagates.
     """
     from recruit.core.pipeline import analyse, analyse_read
 
     outcomes: dict[int, Analysis | str] = {}
     for doc_id, key, filename in sources:
+        if deadline is not None and outcomes and time.monotonic() > deadline:
+            outcomes[doc_id] = "later"
+            continue
         kept = None if again else _kept_reading(storage, key)
         data = b""
         try:
@@ -604,7 +632,11 @@ def _with_owners(session: Session, ids: Iterable[int]) -> list[Document]:
 
 
 def process_documents(
-    session: Session, storage: LocalStorage, document_ids: Sequence[int]
+    session: Session,
+    storage: LocalStorage,
+    document_ids: Sequence[int],
+    *,
+    budget: float | None = None,
 ) -> list[Document]:
     """Read, extract and score claimed documents, then store every outcome in one commit.
 
@@ -614,8 +646,10 @@ def process_documents(
     once; the shortlist's columns, the breakdown on the candidate page's first view), keyed
     by e-mail and committed together. A file the reader fails on in-process is marked for a
     person; a transient failure (storage away) raises, and the caller hands the claims back.
+    `budget`: seconds of reading (see `reading_budget`); the documents not begun by then go
+    back to the queue in the same commit, announced to the readers as new ones are.
     """
-
+    deadline = None if budget is None else time.monotonic() + budget
     ids = sorted(set(document_ids))
     sources = session.execute(
         select(Document.id, Document.storage_key, Document.original_filename, Document.attempts)
@@ -628,7 +662,10 @@ def process_documents(
         doc_id: "attempts" for doc_id, _, _, attempts in sources if attempts > MAX_ATTEMPTS
     }
     outcomes |= _analyse_files(
-        storage, [row[:3] for row in sources if row[0] not in outcomes], again=False
+        storage,
+        [row[:3] for row in sources if row[0] not in outcomes],
+        again=False,
+        deadline=deadline,
     )
     try:
         documents = _store_outcomes(session, outcomes, key_first=True)
@@ -656,6 +693,9 @@ def _store_outcomes(
             outcome = outcomes[document.id]
             if outcome == "attempts":
                 _finish(document, "error", "timeout", REPEATED_FAILURE)
+                continue
+            if outcome == "later":
+                _hand_back(document)
                 continue
             if isinstance(outcome, str):
                 _finish(document, "error", "corrupt", UNREADABLE)
@@ -700,6 +740,16 @@ def fill_contacts(candidate: Candidate, profile: dict[str, object], language: st
         candidate.phone = str(phones[0])[:40]
     if candidate.locale is None and language:
         candidate.locale = language
+
+
+def _hand_back(document: Document) -> None:
+    """Put a claimed document its batch had no time for back in the queue, unread: its claim
+    does not count as an attempt (only a reading a worker died in does)."""
+    document.status = "queued"
+    document.attempts = max(0, (document.attempts or 0) - 1)
+    document.started_at = None
+    for column, value in _NO_HOLDER.items():
+        setattr(document, column, value)
 
 
 def _finish(document: Document, status: str, code: str | None, message: str | None) -> None:

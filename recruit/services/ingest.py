@@ -99,7 +99,7 @@ def import_files(
     opening: Opening,
     sources: Iterable[Source],
     *,
-    batch: int = 3 * CLAIM_BATCH,
+    batch: int = 2 * CLAIM_BATCH,
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
     readings: Mapping[str, bytes] | None = None,
@@ -108,12 +108,13 @@ def import_files(
     """Store and record each new CV as a queued document of its own application.
 
     A file that is no CV by its bytes (notes, photos, spreadsheets, a legacy .doc) is
-    skipped with the reader's error code. Commits every `batch` files (whole claim batches:
-    each commit's documents go to readers or RQ jobs of CLAIM_BATCH), so an interruption
-    loses at most one batch of rows (their bytes are stored already; the next run records
-    them). `readings`: readings already made of some files (by sha256, `dump_kept` bytes), kept
-    beside them for the worker that reads them, as an upload's are. `stop`: asked before each
-    batch; once it says so, the import ends there (`report.stopped`), its batches committed.
+    skipped with the reader's error code. Commits every `batch` files (two claim batches:
+    each commit's documents go to readers or RQ jobs of CLAIM_BATCH, one per worker of a
+    2-core machine), so an interruption loses at most one batch of rows (their bytes are
+    stored already; the next run records them). `readings`: readings already made of some
+    files (by sha256, `dump_kept` bytes), kept beside them for the worker that reads them, as
+    an upload's are. `stop`: asked before each batch; once it says so, the import ends there
+    (`report.stopped`), its batches committed.
     """
     report = ImportReport()
     seen: dict[str, str] = {}  # sha256 -> first file with these bytes in this run

@@ -162,7 +162,7 @@ def interrupted(*args, **kwargs):
         if len(stored) == 3:
             os.killpg(os.getpgrp(), signal.SIGINT)
         shown(source)
-    return store(*args, **{**kwargs, "on_file": on_file})
+    return store(*args, **{**kwargs, "on_file": on_file, "batch": 24})
 ingest.import_files = interrupted
 from recruit.cli import main
 main(sys.argv[1:])

@@ -145,6 +145,55 @@ def test_documents_are_enqueued_after_commit_only(app, session, storage, task_qu
     assert task_queue.rq.job_ids == [task_queue.job_id(doc.id, 0)]
 
 
+def test_a_batch_out_of_time_hands_the_rest_back_to_the_queue(
+    app, session, storage, task_queue, monkeypatch
+) -> None:
+    from recruit import tasks
+    from recruit.queue import install
+    from recruit.tasks import claim_and_read_many
+
+    ids = _documents(session, storage, 3)
+    install(app.extensions["recruit.sessions"], task_queue)
+    # No reading budget left after the first file: the batch reads that one only.
+    monkeypatch.setattr(tasks, "reading_budget", lambda lease: 0.0)
+    statuses = claim_and_read_many(_ctx(app), ids)
+    assert statuses[ids[0]] == "error"  # read: "not a pdf"
+    assert [statuses[i] for i in ids[1:]] == ["queued", "queued"]
+    session.expire_all()
+    for doc_id in ids[1:]:
+        doc = session.get(Document, doc_id)
+        # Unread and unclaimed, its claim not counted as an attempt.
+        assert (doc.status, doc.attempts, doc.started_at, doc.text) == ("queued", 0, None, None)
+        assert (doc.lease_until, doc.lease_host, doc.lease_pid) == (None, None, None)
+    # Announced as new documents are: one job for the two, after the commit.
+    assert task_queue.rq.job_ids == [task_queue.job_id(ids[1], 0)]
+    assert task_queue.rq.fetch_job(task_queue.job_id(ids[1], 0)).args == (ids[1:],)
+    monkeypatch.undo()
+    assert claim_and_read_many(_ctx(app), ids[1:]) == {ids[1]: "error", ids[2]: "error"}
+
+
+def test_the_reading_budget_ends_a_batch_inside_its_lease() -> None:
+    from recruit.core.reading import Limits
+    from recruit.services.documents import LEASE, reading_budget
+
+    timeout = Limits().timeout_s
+    assert 0 < reading_budget(LEASE) + timeout <= LEASE.total_seconds() * 0.8 - timeout
+    # A test's lease of seconds: a quarter of it, not nothing (one file a batch).
+    assert reading_budget(dt.timedelta(seconds=6)) == 1.5
+
+
+def test_documents_go_in_even_jobs() -> None:
+    from recruit.queue import even_chunks
+
+    def sizes(n: int) -> list[int]:
+        return [len(chunk) for chunk in even_chunks(list(range(n)), 16)]
+
+    assert sizes(0) == [] and sizes(16) == [16] and sizes(48) == [16, 16, 16]
+    assert sizes(20) == [10, 10]  # two workers share a small import
+    assert sizes(33) == [11, 11, 11]
+    assert [x for chunk in even_chunks(list(range(37)), 16) for x in chunk] == list(range(37))
+
+
 def test_sweep_enqueues_what_no_job_will_read(app, session, storage, task_queue) -> None:
     from recruit.queue import sweep
 

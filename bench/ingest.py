@@ -1,6 +1,6 @@
 """Measure ingest: CVs per minute from files on disk to scores in the database.
 
-Run: .venv/bin/python bench/ingest.py [--cvs 500] [--workers 2] [--skip-scaled]
+Run: .venv/bin/python bench/ingest.py [--cvs 500] [--workers 2] [--repeat 1] [--skip-scaled]
 
 In one run, over the same generated CVs (1-3 pages each):
 - floor: plain pdfplumber `extract_text()` over the files on all cores (a process pool);
@@ -9,6 +9,9 @@ In one run, over the same generated CVs (1-3 pages each):
   (already started and warm, as in production) on Redis;
 - where the time goes: one process reads a sample stage by stage (pdfplumber alone, our
   reader, typos, extraction, scoring) and the rest is the database and the queue.
+With `--repeat N`, N rounds of the floor and both deployments, a floor at the end: each run is
+compared with the floors just before and after it, and the medians over the rounds are printed
+(the machine is shared: a single run's ratio moved by 15% between identical runs).
 Peak memory is each reading process's high-water mark (VmHWM). PostgreSQL and Redis are
 the local ones (RECRUIT_BENCH_POSTGRES_URL, RECRUIT_BENCH_REDIS_URL); the bench creates and
 drops a database of its own and uses a queue of its own.
@@ -306,6 +309,9 @@ def main() -> None:
     parser.add_argument("--cvs", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=60, help="CVs for the stage breakdown")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of floor, embedded, scaled (medians)"
+    )
     parser.add_argument("--skip-scaled", action="store_true")
     parser.add_argument("--skip-embedded", action="store_true")
     args = parser.parse_args()
@@ -324,36 +330,74 @@ def main() -> None:
             f"{cores} cores, load average {os.getloadavg()[0]:.1f} at start",
             file=sys.stderr,
         )
-        rows = []
-        before = floor(paths, cores)
-        if not args.skip_embedded:
-            seconds, span, mb = embedded(folder, tmp / "embedded")
-            rows.append((f"embedded: SQLite, {cores} reader processes", seconds, span, mb))
-        if not args.skip_scaled:
-            seconds, span, mb = scaled(folder, tmp / "scaled", args.workers)
-            rows.append((f"scaled: PostgreSQL + {args.workers} RQ workers", seconds, span, mb))
-        after = floor(paths, cores)
-        # Measured before and after: other processes on the machine come and go.
-        floor_s = (before + after) / 2
-        print(f"floor before {before:.1f} s, after {after:.1f} s", file=sys.stderr)
-        rows.insert(0, ("floor: pdfplumber extract_text, pool", floor_s, floor_s, []))
-        print(
-            f"\n{'':42} {'seconds':>7} {'CVs/min':>7} {'ratio':>5}"
-            f" {'reading s':>9} {'CVs/min':>7} {'ratio':>5}  peak MB per reader"
-        )
-        for label, seconds, span, mb in rows:
+        # Rounds of floor, embedded, scaled, and a last floor: each run's ratio is to the
+        # mean of the floors just before and after it (other processes on the machine come
+        # and go), and the summary gives the median and range over the rounds.
+        floors = [floor(paths, cores)]
+        runs: dict[str, list[tuple[float, float, list[int], int]]] = {}
+        for n in range(max(1, args.repeat)):
+            if not args.skip_embedded:
+                seconds, span, mb = embedded(folder, tmp / f"embedded-{n}")
+                label = f"embedded: SQLite, {cores} reader processes"
+                runs.setdefault(label, []).append((seconds, span, mb, n))
+            if not args.skip_scaled:
+                seconds, span, mb = scaled(folder, tmp / f"scaled-{n}", args.workers)
+                label = f"scaled: PostgreSQL + {args.workers} RQ workers"
+                runs.setdefault(label, []).append((seconds, span, mb, n))
+            floors.append(floor(paths, cores))
             print(
-                f"{label:42} {seconds:7.1f} {len(paths) / seconds * 60:7.0f}"
-                f" {floor_s / seconds:5.2f} {span:9.1f} {len(paths) / span * 60:7.0f}"
-                f" {floor_s / span:5.2f}  {mb[:4] or ''}"
+                f"round {n + 1}: floor {floors[-2]:.1f} s, then {floors[-1]:.1f} s", file=sys.stderr
             )
-        print("(reading s: first claim to last score, without start-up; ratio: to the floor)")
+        _report(paths, floors, runs)
         sample = paths[:: max(1, len(paths) // args.sample)][: args.sample]
         ms = stages(sample)
         print(f"\nwhere the time goes, median ms per CV in one process ({len(sample)} CVs):")
         for key, value in ms.items():
             print(f"  {key:16} {value:7.1f}")
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+def _report(
+    paths: list[Path],
+    floors: list[float],
+    runs: dict[str, list[tuple[float, float, list[int], int]]],
+) -> None:
+    """Print each run against its own floor, then each deployment's median over the rounds."""
+    n = len(paths)
+    print(
+        f"\n{'':42} {'seconds':>7} {'CVs/min':>7} {'ratio':>5}"
+        f" {'reading s':>9} {'CVs/min':>7} {'ratio':>5}  peak MB per reader"
+    )
+    floor_s = statistics.median(floors)
+    print(
+        f"{'floor: pdfplumber extract_text, pool':42} {floor_s:7.1f} {n / floor_s * 60:7.0f}"
+        f" {1:5.2f} {floor_s:9.1f} {n / floor_s * 60:7.0f} {1:5.2f}"
+        f"  (median of {len(floors)}: {min(floors):.1f}-{max(floors):.1f} s)"
+    )
+    summary = []
+    for label, rows in runs.items():
+        ratios, reading = [], []
+        for seconds, span, mb, round_ in rows:
+            own = (floors[round_] + floors[round_ + 1]) / 2
+            ratios.append(own / seconds)
+            reading.append(own / span)
+            name = label if len(rows) == 1 else f"{label} #{round_ + 1}"
+            print(
+                f"{name:42} {seconds:7.1f} {n / seconds * 60:7.0f} {own / seconds:5.2f}"
+                f" {span:9.1f} {n / span * 60:7.0f} {own / span:5.2f}  {mb[:4] or ''}"
+            )
+        summary.append((label, ratios, reading))
+    print("(reading s: first claim to last score, without start-up; ratio: to the floor")
+    print(" measured just before and after the run)")
+    if any(len(ratios) > 1 for _, ratios, _ in summary):
+        print("\nmedian ratio to the floor over the rounds (range):")
+        for label, ratios, reading in summary:
+            print(
+                f"  {label:42} {statistics.median(ratios):5.2f}"
+                f" ({min(ratios):.2f}-{max(ratios):.2f}) with start-up,"
+                f" {statistics.median(reading):5.2f}"
+                f" ({min(reading):.2f}-{max(reading):.2f}) once reading"
+            )
 
 
 if __name__ == "__main__":

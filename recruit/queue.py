@@ -49,6 +49,7 @@ T = TypeVar("T")
 # services.documents.reading_budget), and 8 files at the reader's 30 s timeout end inside
 # the job's timeout (80% of the default 5-minute lease).
 REREAD_JOB = 8
+
 # Back off from a database or storage outage: 10 s, then a minute (then the lease and the sweep).
 RETRY = Retry(max=2, interval=[10, 60])
 DONE_STATUSES = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from recruit.backoff import Backoff
 from recruit.core.lifeline import bind_forks
 from recruit.db.models import Document, utcnow
-from recruit.services.documents import CLAIM_BATCH
+from recruit.services.documents import ASKED_REREAD_BATCH, CLAIM_BATCH
 from recruit.settings import Settings, default_instance_path
 from recruit.tasks import (
     TaskContext,
@@ -44,11 +44,6 @@ from recruit.tasks import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# Documents a job asked to read again takes: a re-read has no reading budget (see
-# services.documents.reading_budget), and 8 files at the reader's 30 s timeout end inside
-# the job's timeout (80% of the default 5-minute lease).
-REREAD_JOB = 8
 
 # Back off from a database or storage outage: 10 s, then a minute (then the lease and the sweep).
 RETRY = Retry(max=2, interval=[10, 60])
@@ -147,7 +142,7 @@ class TaskQueue:
                     job_timeout=self.settings.job_timeout,
                     retry=RETRY,
                 )
-                for chunk in even_chunks(among, REREAD_JOB)
+                for chunk in even_chunks(among, ASKED_REREAD_BATCH)
             ]
         return [
             self.low.enqueue(reread_next_job, job_timeout=self.settings.job_timeout, retry=RETRY)

@@ -592,7 +592,7 @@ def reread(opening_id: int | None, everything: bool) -> None:
     import time
 
     from recruit.db.models import Opening
-    from recruit.services.documents import stale_documents
+    from recruit.services.documents import ASKED_REREAD_BATCH, stale_documents
     from recruit.tasks import reread_batch
 
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -626,8 +626,8 @@ def reread(opening_id: int | None, everything: bool) -> None:
     else:
         ctx = _task_context(app)
         with _progress(len(ids), "reading again") as bar:
-            for start in range(0, len(ids), 8):
-                chunk = ids[start : start + 8]
+            for start in range(0, len(ids), ASKED_REREAD_BATCH):
+                chunk = ids[start : start + ASKED_REREAD_BATCH]
                 results = reread_batch(ctx, len(chunk), among=chunk, force=everything)
                 for outcome in results.values():
                     counts[outcome] += 1

@@ -21,7 +21,7 @@ from recruit.backoff import TRANSIENT_ERRORS
 from recruit.core.contacts import normalise_email
 from recruit.core.lifeline import process_start
 from recruit.core.printable import unprintable
-from recruit.core.reading import ReadResult
+from recruit.core.reading import Limits, ReadResult
 from recruit.core.reading.result import dump_kept, keepable, load_kept
 from recruit.core.roles import RequirementProfile as Requirements
 from recruit.db.models import (
@@ -390,6 +390,10 @@ def _safe_filename(filename: str) -> str:
 # claim, an RQ job and a commit are paid per batch. A commit's documents are split evenly
 # over its jobs (queue.even_chunks), so a small import of 20 goes to two workers as 10 + 10.
 CLAIM_BATCH = 16
+# Documents read again together at a person's request (`recruit reread`, an RQ job of it): a
+# re-read has no reading budget, and 8 files at the reader's 30 s timeout end inside the
+# job's timeout (80% of the default 5-minute lease).
+ASKED_REREAD_BATCH = 8
 
 
 def reading_budget(lease: dt.timedelta) -> float:
@@ -401,8 +405,6 @@ def reading_budget(lease: dt.timedelta) -> float:
     timeout (a test's, a few seconds) cannot promise that: a quarter of it then, so the
     batch still reads more than its first file. A batch always reads its first file.
     """
-    from recruit.core.reading import Limits
-
     seconds = lease.total_seconds()
     return max(seconds / 2 - Limits().timeout_s, seconds / 4)
 

@@ -414,6 +414,56 @@ def test_parse_of_two_files_reads_them_in_reader_children(tmp_path: Path) -> Non
     assert children == 1
 
 
+PAGES = ("recruit.web.api", "recruit.web.recruiter", "recruit.web.security", "flask_smorest")
+COMMAND_APP = f"""
+import sys
+from recruit.cli import main
+main(sys.argv[1:], standalone_mode=False)
+print("PAGES=" + ",".join(m for m in {PAGES!r} if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_instance_commands_other_than_serve_start_without_the_web_pages(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECRUIT_")}
+    env.update(
+        RECRUIT_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
+        RECRUIT_INSTANCE_PATH=str(tmp_path / "instance"),
+        RECRUIT_UPLOAD_DIR=str(tmp_path / "uploads"),
+        RECRUIT_SECRET_KEY="cli-test",
+    )
+    for args, wanted in ((["db", "upgrade"], ""), (["opening", "list"], ""), (["routes"], None)):
+        run = subprocess.run(
+            [sys.executable, "-c", COMMAND_APP, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        [pages] = [line for line in run.stderr.splitlines() if line.startswith("PAGES=")]
+        if wanted is None:  # Flask's own commands get the whole app: `routes` lists the pages
+            assert "recruit.web.api" in pages and "/openings" in run.stdout
+        else:
+            assert pages == "PAGES=" + wanted
+
+
+def test_the_app_of_a_command_has_the_instance_without_the_pages(tmp_path: Path) -> None:
+    from recruit.web.app import create_app
+
+    env = {
+        "RECRUIT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "RECRUIT_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "RECRUIT_SECRET_KEY": "cli-test",
+    }
+    config = {"INSTANCE_PATH": tmp_path / "instance", "ENV": env}
+    lean, whole = create_app(config, web=False), create_app(config)
+    for key in ("recruit.sessions", "recruit.storage", "recruit.mailer"):
+        assert key in lean.extensions
+    assert lean.blueprints == {} and "recruiter" in whole.blueprints
+    for app in (lean, whole):
+        app.extensions["recruit.engine"].dispose()
+
+
 def test_python_m_recruit_cli_runs_the_instance_commands_too() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "recruit.cli", "--help"], capture_output=True, text=True, timeout=120

@@ -189,7 +189,7 @@ class _Recruit(click.Group):
             _read_ahead(argv[1:])
         from recruit.cli.instance import flask_group
 
-        group = flask_group()
+        group = flask_group(argv[0] if argv else None)
         if importing and extra.get("standalone_mode", True):
             # As a core command: its summary printed, its readers joined and its sessions
             # closed, tearing down a heap that holds spaCy took 0.2-0.3 s of the import.

@@ -682,14 +682,26 @@ def _create_app() -> Flask:
     return create_app()
 
 
-def flask_group() -> FlaskGroup:
-    """Return the `recruit` group with every command: the app's and the core's."""
+def _command_app() -> Flask:
+    from recruit.web.app import create_app
+
+    return create_app(web=False)
+
+
+def flask_group(command: str | None = None) -> FlaskGroup:
+    """Return the `recruit` group with every command: the app's and the core's.
+
+    `command`: the one about to run. Ours serve no page, except `serve`: they get an app
+    without the web's blueprints (`create_app(web=False)`). Flask's own (`run`, `routes`,
+    `shell`) and `serve` get the whole app.
+    """
     from recruit.cli import CORE_COMMANDS
 
+    pages = command not in {c.name for c in APP_COMMANDS} or command == serve.name
     group = FlaskGroup(
         name="recruit",
         help="recruit: CV screening for account-manager roles.",
-        create_app=_create_app,
+        create_app=_create_app if pages else _command_app,
         add_version_option=False,
         load_dotenv=False,
     )

@@ -455,11 +455,11 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
     # Without Redis, our own readers: started before the files are stored, so they read
     # each batch as it is committed.
     runner = _readers(app, settings) if wait and not settings.redis_url else None
-    # What the child started before our imports read meanwhile (recruit.cli._read_ahead):
-    # kept beside the stored files, whoever reads them (our readers, `recruit worker`s on
-    # this upload folder) takes it instead of reading those files. A bucket keeps none.
+    # What the child started before our imports reads meanwhile, until the first batch is
+    # committed (recruit.cli._read_ahead): kept beside the stored files, whoever reads them
+    # (our readers, `recruit worker`s on this upload folder) takes it instead of reading
+    # those files. A bucket keeps none.
     ahead = take_read_ahead(source)
-    readings = ahead.stop() if ahead is not None else {}
     try:
         with sessions() as session, _stop_on_ctrl_c() as stopping:
             opening = session.get(Opening, opening_id)
@@ -470,7 +470,7 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
                     opening,
                     sources,
                     on_file=lambda s: bar.update(1),
-                    readings=readings,
+                    read_ahead=ahead,
                     stop=stopping.is_set,
                 )
         report.skipped.extend(skipped)
@@ -486,6 +486,8 @@ def import_cvs(opening_id: int, wait: bool, source: Path) -> None:
         elif wait:
             _wait_for_reading(app, report.document_ids, runner)
     finally:
+        if ahead is not None:
+            ahead.stop()
         if runner is not None:
             runner.stop()
     with sessions() as session:

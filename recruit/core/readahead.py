@@ -158,9 +158,10 @@ class FolderReadAhead:
     `recruit import` spends its first second or so importing Flask, SQLAlchemy and spaCy and
     warming the pipelines before its readers can start, with the other core idle. Forked
     before those imports, a child reads `paths` in order (the reader alone: no spaCy) and
-    hands each reading worth keeping back through a pipe, compressed. `stop()` ends it and
-    returns what it read, keyed by each file's sha256, as `dump_kept` bytes: the importer keeps
-    them beside the stored files, and its readers take them instead of reading those files.
+    hands each reading worth keeping back through a pipe, compressed. `take()` returns what it
+    has read so far, reading on; `stop()` ends it and returns the rest. Both key each reading
+    by its file's sha256, as `dump_kept` bytes: the importer keeps them beside the stored
+    files, and its readers take them instead of reading those files.
 
     Nothing it reads touches a disk: the readings stay in the pipe, then in memory, until the
     files are stored. A file it has not reached, or could not read, is read by the importer's
@@ -170,6 +171,7 @@ class FolderReadAhead:
     def __init__(self, paths: Sequence[str], limits: Limits | None = None) -> None:
         self._pid = 0
         self._fd = -1
+        self._held = b""  # what came through the pipe after the last whole reading
         if not paths or not hasattr(os, "fork") or not core_to_spare():
             return
         inp, out = os.pipe()
@@ -189,38 +191,53 @@ class FolderReadAhead:
         os.close(out)
         self._pid, self._fd = pid, inp
 
+    def take(self) -> dict[str, bytes]:
+        """Return the readings handed back since the last `take`; the child reads on."""
+        if not self._pid:
+            return {}
+        chunks = [self._held]
+        while select.select([self._fd], [], [], 0)[0]:
+            chunk = os.read(self._fd, 1 << 20)
+            if not chunk:  # the child has read every file and left
+                break
+            chunks.append(chunk)
+        readings, used = _frames(data := b"".join(chunks))
+        self._held = data[used:]
+        return readings
+
     def stop(self) -> dict[str, bytes]:
-        """End the child (where it is: what it reads now is dropped) and return its readings."""
+        """End the child (where it is: what it reads now is dropped) and return the readings
+        not taken yet."""
         if not self._pid:
             return {}
         pid, fd = self._pid, self._fd
         self._pid, self._fd = 0, -1
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        chunks: list[bytes] = []
+        chunks = [self._held]
+        self._held = b""
         try:
             while chunk := os.read(fd, 1 << 20):  # the child is gone: the pipe ends
                 chunks.append(chunk)
         finally:
             os.close(fd)
             os.waitpid(pid, 0)
-        return _frames(b"".join(chunks))
+        return _frames(b"".join(chunks))[0]
 
 
-def _frames(data: bytes) -> dict[str, bytes]:
+def _frames(data: bytes) -> tuple[dict[str, bytes], int]:
+    """Return the whole readings at the start of `data`, and how many bytes they take."""
     readings: dict[str, bytes] = {}
     at = 0
     while at + _HEADER.size <= len(data):
         sha, size = _HEADER.unpack_from(data, at)
         body = data[at + _HEADER.size : at + _HEADER.size + size]
         if len(body) < size:
-            break  # the frame the child was writing when it was stopped
-        try:
+            break  # the frame the child is writing (or was, when it was stopped)
+        with contextlib.suppress(zlib.error, UnicodeDecodeError):  # that one file is read again
             readings[sha.decode("ascii")] = zlib.decompress(body)
-        except (zlib.error, UnicodeDecodeError):
-            break
         at += _HEADER.size + size
-    return readings
+    return readings, at
 
 
 def _read_folder_in_child(paths: list[str], limits: Limits | None, out: int) -> None:

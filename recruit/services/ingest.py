@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,6 +59,19 @@ class ImportSummary:
     def pending(self) -> int:
         """Documents not read yet."""
         return sum(self.counts.get(s, 0) for s in PENDING)
+
+
+class ReadAhead(Protocol):
+    """Files of the import being read meanwhile (`readahead.FolderReadAhead`): readings by the
+    file's sha256, as `dump_kept` bytes."""
+
+    def take(self) -> Mapping[str, bytes]:
+        """The readings made since the last take; the reading goes on."""
+        ...
+
+    def stop(self) -> Mapping[str, bytes]:
+        """The readings not taken yet; the reading ends."""
+        ...
 
 
 def list_sources(path: Path, *, max_bytes: int) -> tuple[list[Source], list[tuple[str, str]]]:
@@ -103,6 +117,7 @@ def import_files(
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
     readings: Mapping[str, bytes] | None = None,
+    read_ahead: ReadAhead | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Store and record each new CV as a queued document of its own application.
@@ -113,11 +128,15 @@ def import_files(
     2-core machine), so an interruption loses at most one batch of rows (their bytes are
     stored already; the next run records them). `readings`: readings already made of some
     files (by sha256, `dump_kept` bytes), kept beside them for the worker that reads them, as
-    an upload's are. `stop`: asked before each batch; once it says so, the import ends there
-    (`report.stopped`), its batches committed.
+    an upload's are. `read_ahead`: the same, made while the import runs: it reads on until
+    the first batch is committed (the readers start on it meanwhile, with the core the
+    read-ahead had), then stops. `stop`: asked before each batch; once it says so, the import
+    ends there (`report.stopped`), its batches committed.
     """
     report = ImportReport()
     seen: dict[str, str] = {}  # sha256 -> first file with these bytes in this run
+    known = dict(readings or {})
+    committed = False
     for chunk in _chunks(sources, batch):
         if stop is not None and stop():
             report.stopped = True
@@ -148,14 +167,20 @@ def import_files(
                     new.append((source.name, storage.put(data)))  # a failed write: no row
             if on_file:
                 on_file(source)
+        if read_ahead is not None:
+            known.update(read_ahead.stop() if committed else read_ahead.take())
+            read_ahead = None if committed else read_ahead
         for (name, stored), document in zip(
             new, _record(session, opening, new, retain_for), strict=True
         ):
             report.added += 1
             report.document_ids[document.id] = name
-            if readings and (reading := readings.get(stored.sha256)) is not None:
+            if (reading := known.pop(stored.sha256, None)) is not None:
                 storage.keep_reading(stored.key, reading)
         session.commit()
+        committed = True
+    if read_ahead is not None:
+        read_ahead.stop()
     return report
 
 

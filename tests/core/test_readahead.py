@@ -148,11 +148,41 @@ def test_a_folder_read_ahead_stopped_early_gives_only_whole_readings(tmp_path: P
     assert ahead.stop() == {}  # stopped once
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="looks at /proc")
+def test_what_is_taken_while_the_child_reads_on_and_what_stop_gives_make_every_reading(
+    tmp_path: Path,
+) -> None:
+    paths = _folder(tmp_path, 60)  # some 10 ms each: the first is back long before the last
+    ahead = FolderReadAhead([str(p) for p in paths])
+    assert ahead._pid
+    taken: dict[str, bytes] = {}
+    deadline = time.monotonic() + 60
+    while not taken and time.monotonic() < deadline:
+        time.sleep(0.05)
+        taken |= ahead.take()
+    assert taken and not _finished(ahead._pid)  # a first reading back, the child reading on
+    while not _finished(ahead._pid) and time.monotonic() < deadline:
+        taken |= ahead.take()
+        time.sleep(0.02)
+    rest = ahead.stop()
+    assert not set(rest) & set(taken)  # each reading handed over once
+    readings = taken | rest
+    assert len(readings) == len(paths)
+    for path in paths:
+        read = read_path(str(path), Limits(isolate=False))
+        assert load_kept(readings[read.sha256]) == read
+    assert ahead.take() == {} and ahead.stop() == {}
+
+
 def test_a_frame_cut_short_is_dropped() -> None:
     first, second = dump_kept(_reading("a")), dump_kept(_reading("b"))
     data = _frame("a" * 64, first) + _frame("b" * 64, second)
-    assert readahead._frames(data) == {"a" * 64: first, "b" * 64: second}
-    assert readahead._frames(data[:-5]) == {"a" * 64: first}
+    assert readahead._frames(data) == ({"a" * 64: first, "b" * 64: second}, len(data))
+    whole = len(_frame("a" * 64, first))
+    assert readahead._frames(data[:-5]) == ({"a" * 64: first}, whole)
+    # A body that is no zlib stream loses that one reading, not the ones after it.
+    bad = readahead._HEADER.pack(b"c" * 64, 3) + b"xyz"
+    assert readahead._frames(bad + data)[0] == {"a" * 64: first, "b" * 64: second}
 
 
 def _reading(text: str) -> ReadResult:

@@ -254,6 +254,45 @@ def test_readings_made_ahead_are_kept_beside_their_files_for_the_reader(
     assert storage.take_reading(key["1.pdf"]) is None  # not read ahead: its reader reads it
 
 
+def test_a_read_ahead_reads_on_until_the_first_batch_is_committed(
+    tmp_path, session, storage, opening
+) -> None:
+    from recruit.core.reading import Limits, read_path
+    from recruit.core.reading.result import dump_kept
+    from recruit.tasks import tiny_pdf
+
+    folder = tmp_path / "ahead"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"{n}.pdf").write_bytes(tiny_pdf([f"Ana Pop {n}", "Manager de cont"]))
+    kept = {
+        n: dump_kept(read_path(str(folder / f"{n}.pdf"), Limits(isolate=False))) for n in (0, 3, 4)
+    }
+    sha = {n: read_path(str(folder / f"{n}.pdf"), Limits(isolate=False)).sha256 for n in kept}
+    calls: list[tuple[str, int]] = []
+
+    class Ahead:  # read 0 and 3 before the first batch's commit; 4 only by its stop
+        def take(self) -> dict[str, bytes]:
+            calls.append(("take", _documents(session)))
+            return {sha[0]: kept[0], sha[3]: kept[3]}
+
+        def stop(self) -> dict[str, bytes]:
+            calls.append(("stop", _documents(session)))
+            return {sha[4]: kept[4]}
+
+    sources, _ = ingest.list_sources(folder, max_bytes=MB)
+    report = ingest.import_files(session, storage, opening, sources, batch=2, read_ahead=Ahead())
+    # Taken before the first commit, stopped once the readers have the first batch.
+    assert calls == [("take", 0), ("stop", 2)]
+    key = {name: session.get(Document, i).storage_key for i, name in report.document_ids.items()}
+    for n in range(5):
+        assert storage.take_reading(key[f"{n}.pdf"]) == kept.get(n)
+
+
+def _documents(session) -> int:
+    return session.scalar(select(func.count()).select_from(Document))
+
+
 def test_a_batch_holds_a_bounded_number_of_bytes(monkeypatch) -> None:
     monkeypatch.setattr(ingest, "BATCH_BYTES", 100)
     sources = [ingest.Source(str(n), size, bytes) for n, size in enumerate([60, 30, 20, 200, 5])]

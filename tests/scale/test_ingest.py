@@ -236,49 +236,35 @@ def test_a_batch_the_unique_index_refuses_is_keyed_one_by_one(
 def test_readings_made_ahead_are_kept_beside_their_files_for_the_reader(
     tmp_path, session, storage, opening
 ) -> None:
-    from recruit.core.reading import Limits, read_path
     from recruit.core.reading.result import dump_kept
-    from recruit.tasks import tiny_pdf
 
-    folder = tmp_path / "ahead"
-    folder.mkdir()
-    for n in range(2):
-        (folder / f"{n}.pdf").write_bytes(tiny_pdf([f"Ana Pop {n}", "Manager de cont"]))
-    ahead = read_path(str(folder / "0.pdf"), Limits(isolate=False))
+    folder, reads = _tiny_cvs(tmp_path, 2)
     sources, _ = ingest.list_sources(folder, max_bytes=MB)
     report = ingest.import_files(
-        session, storage, opening, sources, readings={ahead.sha256: dump_kept(ahead)}
+        session, storage, opening, sources, readings={reads[0].sha256: dump_kept(reads[0])}
     )
     key = {name: session.get(Document, i).storage_key for i, name in report.document_ids.items()}
-    assert storage.take_reading(key["0.pdf"]) == dump_kept(ahead)
+    assert storage.take_reading(key["0.pdf"]) == dump_kept(reads[0])
     assert storage.take_reading(key["1.pdf"]) is None  # not read ahead: its reader reads it
 
 
 def test_a_read_ahead_reads_on_until_the_first_batch_is_committed(
     tmp_path, session, storage, opening
 ) -> None:
-    from recruit.core.reading import Limits, read_path
     from recruit.core.reading.result import dump_kept
-    from recruit.tasks import tiny_pdf
 
-    folder = tmp_path / "ahead"
-    folder.mkdir()
-    for n in range(5):
-        (folder / f"{n}.pdf").write_bytes(tiny_pdf([f"Ana Pop {n}", "Manager de cont"]))
-    kept = {
-        n: dump_kept(read_path(str(folder / f"{n}.pdf"), Limits(isolate=False))) for n in (0, 3, 4)
-    }
-    sha = {n: read_path(str(folder / f"{n}.pdf"), Limits(isolate=False)).sha256 for n in kept}
+    folder, reads = _tiny_cvs(tmp_path, 5)
+    kept = {n: dump_kept(reads[n]) for n in (0, 3, 4)}
     calls: list[tuple[str, int]] = []
 
     class Ahead:  # read 0 and 3 before the first batch's commit; 4 only by its stop
         def take(self) -> dict[str, bytes]:
             calls.append(("take", _documents(session)))
-            return {sha[0]: kept[0], sha[3]: kept[3]}
+            return {reads[n].sha256: kept[n] for n in (0, 3)}
 
         def stop(self) -> dict[str, bytes]:
             calls.append(("stop", _documents(session)))
-            return {sha[4]: kept[4]}
+            return {reads[4].sha256: kept[4]}
 
     sources, _ = ingest.list_sources(folder, max_bytes=MB)
     report = ingest.import_files(session, storage, opening, sources, batch=2, read_ahead=Ahead())
@@ -287,6 +273,18 @@ def test_a_read_ahead_reads_on_until_the_first_batch_is_committed(
     key = {name: session.get(Document, i).storage_key for i, name in report.document_ids.items()}
     for n in range(5):
         assert storage.take_reading(key[f"{n}.pdf"]) == kept.get(n)
+
+
+def _tiny_cvs(tmp_path: Path, n: int) -> tuple[Path, list]:
+    """Return a folder of `n` one-page CVs (0.pdf ...) and what the reader reads of each."""
+    from recruit.core.reading import Limits, read_path
+    from recruit.tasks import tiny_pdf
+
+    folder = tmp_path / "ahead"
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"{i}.pdf").write_bytes(tiny_pdf([f"Ana Pop {i}", "Manager de cont"]))
+    return folder, [read_path(str(folder / f"{i}.pdf"), Limits(isolate=False)) for i in range(n)]
 
 
 def _documents(session) -> int:

@@ -61,8 +61,8 @@ class ImportSummary:
         return sum(self.counts.get(s, 0) for s in PENDING)
 
 
-class ReadAhead(Protocol):
-    """Files of the import being read meanwhile (`readahead.FolderReadAhead`): readings by the
+class ReadingsAhead(Protocol):
+    """The import's files being read meanwhile (`readahead.FolderReadAhead`): readings by the
     file's sha256, as `dump_kept` bytes."""
 
     def take(self) -> Mapping[str, bytes]:
@@ -117,7 +117,7 @@ def import_files(
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
     readings: Mapping[str, bytes] | None = None,
-    read_ahead: ReadAhead | None = None,
+    read_ahead: ReadingsAhead | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Store and record each new CV as a queued document of its own application.
@@ -128,9 +128,9 @@ def import_files(
     2-core machine), so an interruption loses at most one batch of rows (their bytes are
     stored already; the next run records them). `readings`: readings already made of some
     files (by sha256, `dump_kept` bytes), kept beside them for the worker that reads them, as
-    an upload's are. `read_ahead`: the same, made while the import runs: it reads on until
-    the first batch is committed (the readers start on it meanwhile, with the core the
-    read-ahead had), then stops. `stop`: asked before each batch; once it says so, the import
+    an upload's are. `read_ahead`: the same, still being made: it reads on while the first
+    batch is stored and committed (until then the readers have nothing to read) and is
+    stopped at the next batch. `stop`: asked before each batch; once it says so, the import
     ends there (`report.stopped`), its batches committed.
     """
     report = ImportReport()

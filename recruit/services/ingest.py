@@ -116,7 +116,6 @@ def import_files(
     batch: int = 2 * CLAIM_BATCH,
     on_file: Callable[[Source], None] | None = None,
     retain_for: dt.timedelta = dt.timedelta(days=183),
-    readings: Mapping[str, bytes] | None = None,
     read_ahead: ReadingsAhead | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
@@ -126,16 +125,16 @@ def import_files(
     skipped with the reader's error code. Commits every `batch` files (two claim batches:
     each commit's documents go to readers or RQ jobs of CLAIM_BATCH, one per worker of a
     2-core machine), so an interruption loses at most one batch of rows (their bytes are
-    stored already; the next run records them). `readings`: readings already made of some
-    files (by sha256, `dump_kept` bytes), kept beside them for the worker that reads them, as
-    an upload's are. `read_ahead`: the same, still being made: it reads on while the first
-    batch is stored and committed (until then the readers have nothing to read) and is
-    stopped at the next batch. `stop`: asked before each batch; once it says so, the import
-    ends there (`report.stopped`), its batches committed.
+    stored already; the next run records them). `read_ahead`: readings of the files being
+    made meanwhile (by sha256, `dump_kept` bytes), kept beside their files for the worker that
+    reads them, as an upload's are; it reads on while the first batch is stored and
+    committed (until then the readers have nothing to read) and is stopped at the next batch.
+    `stop`: asked before each batch; once it says so, the import ends there
+    (`report.stopped`), its batches committed.
     """
     report = ImportReport()
     seen: dict[str, str] = {}  # sha256 -> first file with these bytes in this run
-    known = dict(readings or {})
+    known: dict[str, bytes] = {}
     committed = False
     for chunk in _chunks(sources, batch):
         if stop is not None and stop():

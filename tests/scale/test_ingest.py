@@ -239,10 +239,16 @@ def test_readings_made_ahead_are_kept_beside_their_files_for_the_reader(
     from recruit.core.reading.result import dump_kept
 
     folder, reads = _tiny_cvs(tmp_path, 2)
+
+    class Ahead:  # had read the first file only, and reads no more
+        def take(self) -> dict[str, bytes]:
+            return {reads[0].sha256: dump_kept(reads[0])}
+
+        def stop(self) -> dict[str, bytes]:
+            return {}
+
     sources, _ = ingest.list_sources(folder, max_bytes=MB)
-    report = ingest.import_files(
-        session, storage, opening, sources, readings={reads[0].sha256: dump_kept(reads[0])}
-    )
+    report = ingest.import_files(session, storage, opening, sources, read_ahead=Ahead())
     key = {name: session.get(Document, i).storage_key for i, name in report.document_ids.items()}
     assert storage.take_reading(key["0.pdf"]) == dump_kept(reads[0])
     assert storage.take_reading(key["1.pdf"]) is None  # not read ahead: its reader reads it

@@ -258,6 +258,15 @@ _MIN_IMAGE_PT = 2.0
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
+def _glyph_text(font: Any, cid: int) -> str:
+    """Return a glyph's text, or "(cid:N)" where its font does not say it."""
+    try:
+        text: str = font.to_unichr(cid)
+    except PDFUnicodeNotDefined:
+        return f"(cid:{cid})"
+    return text
+
+
 class _CharDevice(PDFTextDevice):  # type: ignore[misc]
     """Collect horizontal characters as tuples and where images are; ignore vector graphics."""
 
@@ -267,6 +276,9 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         self.images: list[tuple[float, float, float, float]] = []  # x0, top, x1, bottom
         self.width = self.height = 0.0
         self._bold: dict[Any, bool] = {}
+        # Per font (the document's own objects): each glyph's width and text, worked out once.
+        self._widths: dict[Any, dict[int, float]] = {}
+        self._texts: dict[Any, dict[int, str]] = {}
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
@@ -341,7 +353,8 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         """Lay out a string's glyphs as pdfminer does, collecting them here in one loop.
 
         pdfminer calls render_char for each glyph with a matrix of its own; a string's glyphs
-        share their matrix, font and size, so what depends on those is worked out once.
+        share their matrix, font and size, so what depends on those is worked out once, and a
+        glyph's width and text once per font (pdfminer looks both up through several calls).
         """
         x, y = pos
         a, b, c, d, e, f = matrix
@@ -352,6 +365,12 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         y0 = d * low + (x * b + y * d + f)
         y1 = d * (low + fontsize) + (x * b + y * d + f)
         bold = self._is_bold(font)
+        widths = self._widths.get(font)
+        if widths is None:
+            widths = self._widths[font] = {}
+            self._texts[font] = {}
+        texts = self._texts[font]
+        ticks = self._ticks
         needcharspace = False
         for obj in seq:
             if isinstance(obj, int | float):
@@ -361,13 +380,17 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
                 for cid in font.decode(obj):
                     if needcharspace:
                         x += charspace
-                    self._tick()
-                    adv: float = font.char_width(cid) * fontsize * scaling
+                    ticks += 1  # as _tick, in line: this loop runs once per glyph
+                    if not ticks & 511 and time.monotonic() > self.deadline:
+                        raise Timeout
+                    width = widths.get(cid)
+                    if width is None:
+                        width = widths[cid] = font.char_width(cid)
+                    adv: float = width * fontsize * scaling
                     if kept:
-                        try:
-                            text = font.to_unichr(cid)
-                        except PDFUnicodeNotDefined:
-                            text = f"(cid:{cid})"
+                        text = texts.get(cid)
+                        if text is None:
+                            text = texts[cid] = _glyph_text(font, cid)
                         left = x * a + y * c + e
                         chars.append(
                             (text, left, left + a * adv, h - y1, h - y0, y1 - y0, bold, run)
@@ -376,6 +399,7 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
                     if cid == 32 and wordspace:
                         x += wordspace
                     needcharspace = True
+        self._ticks = ticks
         return (x, y)
 
     def _is_bold(self, font: Any) -> bool:
@@ -402,10 +426,7 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         # Rotated or vertical text is decoration on CVs ("CURRICULUM VITAE" up a margin).
         if b or c or a <= 0 or d <= 0 or font.is_vertical():
             return adv
-        try:
-            text = font.to_unichr(cid)
-        except PDFUnicodeNotDefined:
-            text = f"(cid:{cid})"
+        text = _glyph_text(font, cid)
         low = font.get_descent() * fontsize + rise
         y0 = d * low + f
         y1 = d * (low + fontsize) + f

@@ -488,22 +488,26 @@ _CLAUSE_BREAK = re.compile(r"[\n.,;:!?()\[\]{}•|/\"“”„«»]")
 def _real_word_slip(
     text: str,
     found: Sequence[re.Match[str]],
+    keys: Sequence[str],
     i: int,
-    folded: str,
     languages: frozenset[str | None],
 ) -> KeyForm | None:
-    """Return the key form a real word stands for when its neighbours say which was meant."""
+    """Return the key form a real word stands for when its neighbours say which was meant.
+
+    `keys`: each word of `found` as `_key` gives it.
+    """
     col = _collocations()
     start, end = found[i].span()
+    folded = keys[i]
     # Most words have no neighbour that could open or close a collocation: told from the
     # two next to them, before the longer look both ways.
     if not (
         i > 0
-        and _key(found[i - 1].group()) in col.last_before
+        and keys[i - 1] in col.last_before
         and not _CLAUSE_BREAK.search(text, found[i - 1].end(), start)
     ) and not (
         i + 1 < len(found)
-        and _key(found[i + 1].group()) in col.first_after
+        and keys[i + 1] in col.first_after
         and not _CLAUSE_BREAK.search(text, end, found[i + 1].start())
     ):
         return None
@@ -515,7 +519,7 @@ def _real_word_slip(
             gap = text[found[j].end() : edge] if step < 0 else text[edge : found[j].start()]
             if _CLAUSE_BREAK.search(gap):
                 break
-            out.append(_key(found[j].group()))
+            out.append(keys[j])
             edge = found[j].start() if step < 0 else found[j].end()
             j += step
         return out[::-1] if step < 0 else out
@@ -553,8 +557,15 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
     words = 0
     missing = 0
     found = list(_WORD.finditer(text))
-    lows = {comma_below(m.group().lower()) for m in found}
-    vocab.prefetch(lows | {fold(low) for low in lows})
+    tokens = [m.group() for m in found]
+    # Each word's lower-case and folded forms (`_key`), worked out once per distinct word.
+    forms: dict[str, tuple[str, str]] = {}
+    for token in tokens:
+        if token not in forms:
+            low = comma_below(token.lower())
+            forms[token] = (low, fold(low))
+    keys = [forms[token][1] for token in tokens]
+    vocab.prefetch({form for pair in forms.values() for form in pair})
     for i, m in enumerate(found):
         start, end = m.span()
         while mask_i < len(masked) and masked[mask_i][1] <= start:
@@ -562,9 +573,8 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
         if mask_i < len(masked) and masked[mask_i][0] < end:
             continue
         words += 1
-        token = m.group()
-        low = comma_below(token.lower())
-        folded = fold(low)
+        token = tokens[i]
+        low, folded = forms[token]
         restored = vocab.restore(folded) if language == "ro" else None
         if restored is not None and low not in lex.exact:
             # wordfreq's Romanian counts are full of text typed without diacritics, so a bare
@@ -584,7 +594,7 @@ def find_typos(text: str, language: str | None, page_starts: Sequence[int] = (0,
             # context alone, and only where our collocations speak for the key term.
             slip = None
             if not any(ch.isupper() for ch in token[1:]):
-                slip = _real_word_slip(text, found, i, folded, languages)
+                slip = _real_word_slip(text, found, keys, i, languages)
             if slip is not None:
                 typos.append(_typo(slip, token, page_starts, start, end))
             continue

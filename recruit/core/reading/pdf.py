@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import operator
 import re
 import time
 import zlib
@@ -53,7 +54,7 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
             fields = _read_pages(pdf, pages, deadline, data)
         fields["doc_date"] = _pdf_date(pdf.metadata)
         fields["embedded_files"] = embedded_files(pdf.doc, limits.max_embedded_bytes)
-    alnum = sum(ch.isalnum() for ch in fields["text"])
+    alnum = sum(map(str.isalnum, fields["text"]))
     if fields.get("ocr") and alnum < ocr.MIN_ALNUM:
         return {"error": "no_text", "pages": len(pages)}  # OCR found nothing: no CV to invent
     if alnum < 40 * len(pages) or fields["cid"] + fields["fffd"] > alnum:
@@ -107,12 +108,14 @@ def _read_pages(pdf: Any, pages: list[Any], deadline: float, data: bytes) -> dic
 # letters and digits than `_SCAN_ALNUM` (a scanner's stamp, a page number).
 _SCAN_COVER = 0.3
 _SCAN_ALNUM = 40
+_IS_CID = operator.methodcaller("startswith", "(cid:")  # a glyph its font gives no text for
 
 
 def _scanned(device: _CharDevice) -> bool:
     """Tell whether the page just processed is a picture of text, or text we cannot decode."""
-    alnum = sum(ch[0].isalnum() for ch in device.chars)
-    garbage = sum(ch[0].startswith("(cid:") or ch[0] == "\ufffd" for ch in device.chars)
+    texts = [ch[0] for ch in device.chars]
+    alnum = sum(map(str.isalnum, texts))
+    garbage = sum(map(_IS_CID, texts)) + texts.count("\ufffd")
     if garbage > max(alnum, _SCAN_ALNUM):
         return True  # glyphs without Unicode (a font with no map): only their picture reads
     if alnum >= _SCAN_ALNUM or not device.images:

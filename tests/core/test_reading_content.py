@@ -134,6 +134,49 @@ def test_a_tounicode_cmap_maps_as_with_pdfminers_parser() -> None:
     assert [ours.cid2unichr[cid] for cid in (0x24, 0x41, 0x51)] == ["a\u0306", "b", "ț"]
 
 
+HEAD = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+TAIL = b"\nCMapName currentdict /CMap defineresource pop end end"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"2 beginbfchar\n<41> <0042>\n<0043> <00440045>\nendbfchar",  # the common form
+        b"1 beginbfchar <41> <0042> endbfchar 1 beginbfchar <41> <0043> endbfchar",  # later wins
+        b"1 beginbfchar <20> <0020> endbfchar 1 beginbfchar <20> <00A0> endbfchar",  # NBSP kept out
+        b"% 1 beginbfchar <41> <0042> endbfchar\n1 beginbfchar <42> <0043> endbfchar",  # a comment
+        b"(50%) 1 beginbfchar <41> <0042> endbfchar",  # a % in a string on the line
+        b"1 beginbfchar\x00<41> <0042> endbfchar",  # a NUL does not end the keyword
+        b"1 beginbfchar <41> <0042> endbfchar\x00 1 beginbfchar <42> <0043> endbfchar",
+        b"<< /A 1 beginbfchar <41> <0042> endbfchar >>",  # inside a dictionary
+        b"[ beginbfchar <41> <0042> endbfchar ]",  # inside an array
+        b"1 beginbfchar <4 1> <0042> <43> <0044> endbfchar",  # spaces inside a hex string
+        b"1 beginbfchar <411> <0042> endbfchar",  # an odd digit
+        b"1 beginbfchar <41> /B <42> <0043> endbfchar",  # a glyph name
+        b"1 beginbfchar <> <0042> <41> <> endbfchar",  # empty hex strings
+        b"(beginbfchar <41> <0042> endbfchar)",  # inside a string
+        b"endcmap 1 beginbfchar <41> <0042> endbfchar",  # outside the CMap: no map
+    ],
+)
+def test_bfchar_blocks_map_as_with_pdfminers_parser(body: bytes) -> None:
+    ours, theirs = FileUnicodeMap(), FileUnicodeMap()
+    parsers = [
+        content.CMapParser(ours, BytesIO(HEAD + body + TAIL)),
+        cmapdb.CMapParser(theirs, BytesIO(HEAD + body + TAIL)),
+    ]
+    for parser in parsers:
+        parser.run()
+    assert ours.cid2unichr == theirs.cid2unichr
+    # What is left on the operand stack too (outside the CMap, the pairs stay there).
+    stacks = [[value for _, value in parser.curstack] for parser in parsers]
+    assert stacks[0] == stacks[1]
+
+
+def test_a_plain_bfchar_block_is_read_whole_not_token_by_token() -> None:
+    parts = content._cmap_parts(HEAD + b"2 beginbfchar\n<41> <0042>\n<43> <0044>\nendbfchar" + TAIL)
+    assert [p for p in parts if isinstance(p, bytes)] == [b"\n<41> <0042>\n<43> <0044>"]
+
+
 def test_a_cmap_pdfminer_fails_on_fails_the_same_way() -> None:
     # "def" inside a dictionary takes two values off it: pdfminer's odd dictionary error.
     broken = b"/CIDInit begincmap << /A 1 /B def >> endcmap"

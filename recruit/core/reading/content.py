@@ -27,6 +27,7 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFObjRef, PDFStream, stream_value
 from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, PSSyntaxError, literal_name
+from pdfminer.utils import nunpack
 
 from recruit.core.reading.result import Timeout
 
@@ -285,14 +286,30 @@ class CMapParser(cmapdb.CMapParser):  # type: ignore[misc]
         operand stack, arrays and dictionaries are built in place, and every other keyword
         goes to pdfminer's own `do_keyword` (bfchar, bfrange, cidrange ...). A CMap never
         yields a result, so that loop only ever ends at the end of the data, as this one.
+        A bfchar block of plain hex pairs, most of a ToUnicode CMap, is read by one regular
+        expression and its pairs mapped as pdfminer's `endbfchar` maps them.
         """
-        found = None
+        parts = None
         if isinstance(self.fp, BytesIO):
             with contextlib.suppress(Unusual):
-                found = tokens(self.fp.getvalue())
-        if found is None:
+                parts = _cmap_parts(self.fp.getvalue())
+        if parts is None:
             super().run()
             return
+        for part in parts:
+            if isinstance(part, list):
+                self._feed(part)
+            elif self._in_cmap:
+                self.popall()  # what "beginbfchar" does; "endbfchar" then maps its pairs
+                add = self.cmap.add_cid2unichr
+                for m in _BFCHAR_PAIR.finditer(part):
+                    add(nunpack(bytes.fromhex(m[1].decode())), bytes.fromhex(m[2].decode()))
+            else:  # outside begincmap/endcmap the keywords do nothing: the values stay
+                for m in _BFCHAR_PAIR.finditer(part):
+                    self.push((0, bytes.fromhex(m[1].decode())))
+                    self.push((0, bytes.fromhex(m[2].decode())))
+
+    def _feed(self, found: list[Token]) -> None:
         for token in found:
             if token is ARRAY_BEGIN:
                 self.start_type(0, "a")
@@ -309,6 +326,37 @@ class CMapParser(cmapdb.CMapParser):  # type: ignore[misc]
                 self.do_keyword(0, token)
             else:
                 self.push((0, token))
+
+
+# "beginbfchar", pairs of hex strings of whole bytes, "endbfchar", each keyword a whole token
+# (a NUL does not end a keyword). Other blocks (hex with spaces inside, an odd digit, a glyph
+# name) are tokenized with the rest.
+_BFCHAR_BLOCK = re.compile(
+    rb"(?<![^\s])beginbfchar"
+    rb"((?:\s[\s\x00]*+<(?:[0-9A-Fa-f]{2})*+>[\s\x00]*+<(?:[0-9A-Fa-f]{2})*+>)*+)"
+    rb"\s[\s\x00]*+endbfchar(?=[\s/\[\]()<>{}%]|$)"
+)
+_BFCHAR_PAIR = re.compile(rb"<([0-9A-Fa-f]*)>[\s\x00]*<([0-9A-Fa-f]*)>")
+
+
+def _cmap_parts(data: bytes) -> list[list[Token] | bytes]:
+    """Split a CMap into runs of tokens and the bodies of its plain bfchar blocks, in order.
+
+    Raises Unusual where a block might not be what pdfminer reads (a "%" earlier on its line
+    may make it a comment), and wherever `tokens` does (a block inside a string, array or
+    dictionary leaves the run before it open).
+    """
+    parts: list[list[Token] | bytes] = []
+    pos = 0
+    for m in _BFCHAR_BLOCK.finditer(data):
+        line = max(data.rfind(b"\n", pos, m.start()), data.rfind(b"\r", pos, m.start()))
+        if b"%" in data[max(line, pos) : m.start()]:
+            raise Unusual("a bfchar block after a % on its line")
+        parts.append(tokens(data[pos : m.start()]))
+        parts.append(m[1])
+        pos = m.end()
+    parts.append(tokens(data[pos:]))
+    return parts
 
 
 _PDFMINERS_CMAP_PARSER = pdffont.CMapParser

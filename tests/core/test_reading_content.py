@@ -90,7 +90,7 @@ def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     limits = Limits(isolate=False)
     ours = pdf.parse_pdf(data, limits)
     with monkeypatch.context() as m:
-        m.setattr(pdf, "Interpreter", PDFPageInterpreter)
+        m.setattr(pdf, "_Interpreter", PDFPageInterpreter)
         m.setattr(pdf, "fast_objects", lambda doc, data: None)
         theirs = pdf.parse_pdf(data, limits)
     return ours, theirs

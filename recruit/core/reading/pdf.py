@@ -66,7 +66,7 @@ def _read_pages(pdf: Any, pages: list[Any], deadline: float, data: bytes) -> dic
     """Order the characters of every page into text; collect link targets and image boxes."""
     device = _CharDevice(pdf.rsrcmgr)
     device.deadline = deadline
-    interp = Interpreter(pdf.rsrcmgr, device)
+    interp = _Interpreter(pdf.rsrcmgr, device)
     seg_pages: list[list[layout.Seg]] = []
     sizes: list[tuple[float, float]] = []
     images: list[Box] = []
@@ -261,6 +261,18 @@ _MIN_IMAGE_PT = 2.0
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
+class _Interpreter(Interpreter):
+    """The interpreter for `_CharDevice`, which keeps nothing of the graphics state: a string
+    is shown without the copy of that state pdfminer makes for each one (real resumes show a
+    glyph or a word per string, millions in a folder)."""
+
+    def do_TJ(self, seq: Any) -> None:
+        if self.textstate.font is None:
+            super().do_TJ(seq)  # pdfminer's own answer to text without a font
+            return
+        self.device.render_string(self.textstate, seq, self.graphicstate.ncs, self.graphicstate)
+
+
 def _glyph_text(font: Any, cid: int) -> str:
     """Return a glyph's text, or "(cid:N)" where its font does not say it."""
     try:
@@ -291,6 +303,9 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
 
     deadline = float("inf")
     _ticks = 0
+    _text_matrix: Any = None
+    _page_matrix: Any = None
+    _matrix: Any = None
     _run = 0  # one per text-showing operator (Tj, TJ, ', "): the file's own runs of glyphs
 
     def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
@@ -303,9 +318,14 @@ class _CharDevice(PDFTextDevice):  # type: ignore[misc]
         assert self.ctm is not None
         fontsize = textstate.fontsize
         scaling = textstate.scaling * 0.01
+        # Real resumes show a glyph or a word per string under the same text and page matrices:
+        # their product is worked out again only when one of them is another.
+        if textstate.matrix is not self._text_matrix or self.ctm is not self._page_matrix:
+            self._text_matrix, self._page_matrix = textstate.matrix, self.ctm
+            self._matrix = mult_matrix(textstate.matrix, self.ctm)
         textstate.linematrix = self.render_string_horizontal(
             seq,
-            mult_matrix(textstate.matrix, self.ctm),
+            self._matrix,
             textstate.linematrix,
             font,
             fontsize,

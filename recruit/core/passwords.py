@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 12
 MAX_LENGTH = 200
 # zxcvbn's own limit: its matching grows steeply with length, and 72 characters decide.
@@ -21,6 +19,10 @@ def password_weakness(password: str, hints: Iterable[str] = ()) -> str | None:
 
     `hints` are the account's own words (e-mail, name): a password made of them is common.
     """
+    # zxcvbn builds its ranked word lists when imported (~30 ms): only when a password is set,
+    # not in every command, worker and reader that imports the accounts service.
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_LENGTH:
         return "short"
     if len(password) > MAX_LENGTH:

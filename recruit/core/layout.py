@@ -85,6 +85,9 @@ def build_words(chars: list[Char]) -> list[Word]:
     x0 = x1 = top = bottom = size = 0.0
     bold = False
     run = -1
+    # The loop runs once a glyph: its constants are local, and max/min are comparisons that
+    # keep the first of equals, as max() and min() do.
+    char_gap, run_gap, same_line = _CHAR_GAP, _RUN_GAP, _SAME_LINE
     for text, cx0, cx1, ctop, cbottom, csize, cbold, crun in chars:
         if not text or text.isspace():
             if buf:
@@ -93,19 +96,20 @@ def build_words(chars: list[Char]) -> list[Word]:
             continue
         if buf:
             gap = cx0 - x1
-            limit = (_CHAR_GAP if crun == run and run in spaced else _RUN_GAP) * max(size, csize)
+            big = csize if csize > size else size
+            limit = (char_gap if crun == run and run in spaced else run_gap) * big
             run = crun
-            if (
-                abs(cbottom - bottom) <= _SAME_LINE * max(size, csize)
-                and -0.5 * size <= gap <= limit
-            ):
+            if abs(cbottom - bottom) <= same_line * big and -0.5 * size <= gap <= limit:
                 if text == buf[-1] and abs(cx1 - x1) < 0.1 * csize:
                     continue  # a glyph drawn again over itself to fake bold
                 buf.append(text)
-                x1 = max(x1, cx1)
-                top = min(top, ctop)
-                bottom = max(bottom, cbottom)
-                size = max(size, csize)
+                if cx1 > x1:
+                    x1 = cx1
+                if ctop < top:
+                    top = ctop
+                if cbottom > bottom:
+                    bottom = cbottom
+                size = big
                 continue
             words.append(Word("".join(buf), x0, x1, top, bottom, size, 0, bold))
         buf = [text]

@@ -183,6 +183,20 @@ def reference_cycle() -> bytes:
     )
 
 
+def page_tree_reference_cycle() -> bytes:
+    """A page tree node that is a reference to itself, and a page to a kid that refers back
+    (found by atheris in 742 bytes): resolve1 loops while the page list is built."""
+    return build_pdf(
+        [
+            b"<</Type/Catalog/Pages 2 0 R>>",
+            b"2 0 R",
+            b"<</Type/Pages/Kids[4 0 R]/Count 1>>",
+            b"5 0 R",
+            b"4 0 R",
+        ]
+    )
+
+
 def truncated() -> bytes:
     """An upload cut off half way."""
     pdf = valid()
@@ -315,6 +329,7 @@ CORPUS: dict[str, Callable[[], bytes]] = {
     "xref_prev_loop": xref_prev_loop,
     "truncated": truncated,
     "reference_cycle": reference_cycle,
+    "page_tree_reference_cycle": page_tree_reference_cycle,
     "docx_billion_laughs": docx_billion_laughs,
     "docx_zip_bomb": docx_zip_bomb,
     "docx_future_zip_version": docx_future_zip_version,

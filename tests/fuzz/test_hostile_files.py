@@ -93,3 +93,34 @@ def test_in_process_reading_is_bounded_too() -> None:
     except subprocess.TimeoutExpired:
         pytest.fail("an in-process read of a 600-byte PDF ran past 8 s")
     assert run.returncode == 0 and run.stdout.strip() in ERROR_CODES | {"ok"}, run.stderr[-2000:]
+
+
+OFF_THE_MAIN_THREAD = """
+import sys, threading
+from recruit.core.reading import Limits, read_document
+from tests.fuzz import hostile
+out = []
+def read():
+    data = hostile.CORPUS[sys.argv[1]]()
+    result = read_document(data, "cv.pdf", limits=Limits(timeout_s=2.0, isolate=False))
+    out.append(result.error.code if result.error else "ok")
+thread = threading.Thread(target=read, daemon=True)
+thread.start()
+thread.join(6)
+print(out[0] if out else "hung")
+"""
+
+
+def test_a_page_tree_of_references_that_cycle_reads_as_corrupt_without_an_alarm() -> None:
+    # Off the main thread (a web request, a fuzzer's own alarm) no alarm stops a loop inside
+    # pdfminer: a chain of references that comes back on itself must end by itself.
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", OFF_THE_MAIN_THREAD, "page_tree_reference_cycle"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert run.stdout.strip() == "corrupt", run.stderr[-2000:]

@@ -45,6 +45,7 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
         raise
     with pdf:
         fast_objects(pdf.doc, data)
+        _no_reference_cycles(pdf.doc)
         pages = pdf.pages
         if not pages:
             return {"error": "corrupt"}
@@ -60,6 +61,28 @@ def parse_pdf(data: bytes, limits: Limits) -> dict[str, Any]:
     if alnum < 40 * len(pages) or fields["cid"] + fields["fffd"] > alnum:
         fields["no_text"] = True
     return fields
+
+
+def _no_reference_cycles(doc: PDFDocument) -> None:
+    """Let `doc` read an object that is only a reference (to one that is only a reference...)
+    as what the chain ends at, and as null where the chain comes back on itself.
+
+    pdfminer resolves such a chain in a loop with no end when it cycles ("2 0 obj 2 0 R"):
+    a damaged page tree hung the reading, beyond the deadline of an in-process read.
+    """
+    getobj = doc.getobj
+
+    def followed(objid: int) -> Any:
+        obj = getobj(objid)
+        seen = {objid}
+        while isinstance(obj, PDFObjRef):
+            if obj.objid in seen:
+                return None
+            seen.add(obj.objid)
+            obj = getobj(obj.objid)
+        return obj
+
+    doc.getobj = followed  # type: ignore[method-assign]
 
 
 def _read_pages(pdf: Any, pages: list[Any], deadline: float, data: bytes) -> dict[str, Any]:

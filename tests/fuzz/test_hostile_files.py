@@ -77,19 +77,23 @@ print(result.error.code if result.error else "ok")
 """
 
 
+def _python(script: str, name: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run `script` on the hostile file `name` in a new Python at the project's root."""
+    return subprocess.run(
+        [sys.executable, "-c", script, name],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def test_in_process_reading_is_bounded_too() -> None:
     # pdfminer's resolve1 loops forever on a reference cycle; on the main thread the
     # in-process read (`recruit parse` of one file) stops it with an alarm.
-    root = Path(__file__).resolve().parents[2]
     try:
-        run = subprocess.run(
-            [sys.executable, "-c", IN_PROCESS, "reference_cycle"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=8,
-            check=False,
-        )
+        run = _python(IN_PROCESS, "reference_cycle", timeout=8)
     except subprocess.TimeoutExpired:
         pytest.fail("an in-process read of a 600-byte PDF ran past 8 s")
     assert run.returncode == 0 and run.stdout.strip() in ERROR_CODES | {"ok"}, run.stderr[-2000:]
@@ -114,13 +118,5 @@ print(out[0] if out else "hung")
 def test_a_page_tree_of_references_that_cycle_reads_as_corrupt_without_an_alarm() -> None:
     # Off the main thread (a web request, a fuzzer's own alarm) no alarm stops a loop inside
     # pdfminer: a chain of references that comes back on itself must end by itself.
-    root = Path(__file__).resolve().parents[2]
-    run = subprocess.run(
-        [sys.executable, "-c", OFF_THE_MAIN_THREAD, "page_tree_reference_cycle"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    run = _python(OFF_THE_MAIN_THREAD, "page_tree_reference_cycle", timeout=30)
     assert run.stdout.strip() == "corrupt", run.stderr[-2000:]

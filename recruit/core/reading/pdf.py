@@ -16,6 +16,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
+from pdfminer.pdfexceptions import PDFObjectNotFound
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
@@ -79,7 +80,10 @@ def _no_reference_cycles(doc: PDFDocument) -> None:
             if obj.objid in seen:
                 return None
             seen.add(obj.objid)
-            obj = getobj(obj.objid)
+            try:
+                obj = getobj(obj.objid)
+            except PDFObjectNotFound:
+                return obj  # a dangling reference: pdfminer's own reading of it, as before
         return obj
 
     doc.getobj = followed  # type: ignore[method-assign]

@@ -675,6 +675,8 @@ def _title_then_employer(part: str) -> list[str]:
     cut = heads[-1] + 1
     while cut < len(words) and _TITLE_TAIL.fullmatch(words[cut]):
         cut += 1  # "Sales Representative 2", "Engineer II"
+    while cut < len(words) and words[cut][:1].islower():
+        cut += 1  # the field after the noun, Romanian style: "Antrenor (de) fitness"
     rest = " ".join(words[cut:])
     if not rest[:1].isupper() or not _score(rest, lex.employer) or _score(rest, lex.title):
         return [part]

@@ -4,4 +4,4 @@ Bump it when reading or extraction changes what a stored profile holds. The web 
 for it without loading spaCy (a reading it keeps for the worker is tagged with it).
 """
 
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"

@@ -67,6 +67,27 @@ def _positions(text: str) -> list[tuple[str | None, str | None, str | None, str 
                 ("Sales Agent", "Vodafone", "2016-01", "2019-12"),
             ],
         ),
+        # Dates above "Title Employer - place": the title ends at its occupation's noun, in
+        # any trade (an examiner, a coach, a cook), not at the first title word it holds.
+        (
+            "Experience\n12/2007 to current\nBank Examiner Company Name - City , State\n"
+            "Examined loan files.\n08/2013 to current\nAssistant Basketball Coach Company Name"
+            " - City , State\nTrained the team.\n05/2012 to 09/2012\nDishwasher/Cook Company "
+            "Name - City , State\nPrepared meals.\n",
+            [
+                ("Bank Examiner", "Company Name", "2007-12", "2024-06"),
+                ("Assistant Basketball Coach", "Company Name", "2013-08", "2024-06"),
+                ("Dishwasher/Cook", "Company Name", "2012-05", "2012-09"),
+            ],
+        ),
+        (
+            "Experiența profesională\n2015 - 2019\nBucătar Restaurant Name SRL\n"
+            "2012 - 2015\nAntrenor fitness Sala Name SRL\n",
+            [
+                ("Bucătar", "Restaurant Name SRL", "2015-01", "2019-12"),
+                ("Antrenor fitness", "Sala Name SRL", "2012-01", "2015-12"),
+            ],
+        ),
         # A title the lexicon does not know, alone above dates that name the employer.
         (
             "Experience\nWebmaster\nJuly 2009 to November 2012 Company Name City , State\n",

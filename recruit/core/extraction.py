@@ -572,7 +572,11 @@ def _wrapped_label(
 
 
 def _score(part: str, words: frozenset[str]) -> int:
-    return sum(w in words for w in _WORD.findall(fold(part)))
+    # A compound counts when it or one of its parts is a word: "Manager-Business", "Co-Founder".
+    return sum(
+        w in words or ("-" in w and any(p in words for p in w.split("-")))
+        for w in _WORD.findall(fold(part))
+    )
 
 
 def _title_score(part: str) -> int:

@@ -189,6 +189,18 @@ def test_a_field_of_work_with_an_employer_word_still_joins_its_rank() -> None:
     assert _title_and_employer(["Director", "Raiffeisen Bank"]) == ("Director", "Raiffeisen Bank")
 
 
+def test_a_hyphened_compound_counts_the_words_it_joins() -> None:
+    # "Manager-Consumer" is a title word and a field; "Co-Founder" a founder.
+    assert _title_and_employer(
+        ["Company Name", "VP", "District Manager-Consumer Lending Group"]
+    ) == (
+        "VP, District Manager-Consumer Lending Group",
+        "Company Name",
+    )
+    text = "Experience\n2016 - 2020\nCo-Founder Company Name City , State\n"
+    assert _positions(text) == [("Co-Founder", "Company Name", "2016-01", "2020-12")]
+
+
 def test_a_job_with_one_date_lasted_that_month() -> None:
     text = (
         "Experience\nSales\nJanuary 2014 Company Name City , State\nInformed customers.\n"

@@ -247,3 +247,18 @@ def test_weak_banking_words_count_only_beside_another_banking_word() -> None:
     assert words("Processed loans and credit card applications") == ["loans", "credit card"]
     # The window is about one line: a branch far from any banking word does not count.
     assert words("Opened the bank account." + " " * 200 + "Ran the branch.") == ["bank"]
+
+
+def test_an_office_s_own_bookkeeping_with_its_bank_is_no_banking_work() -> None:
+
+    def words(text: str) -> list[str]:
+        return [c.text for c in find_domain_words(text)]
+
+    assert words("Balanced monthly bank statements and credit card accounts") == []
+    assert words("Reconciled bank accounts; prepared bank reconciliations") == []
+    assert words("Reconcilierea extraselor bancare și reconcilieri bancare lunare") == []
+    # A bank's own work still counts, beside the bookkeeping.
+    assert words("Reconciled bank statements. Approved consumer loans at the bank") == [
+        "loans",
+        "bank",
+    ]

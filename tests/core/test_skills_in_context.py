@@ -234,11 +234,12 @@ def test_a_teller_and_a_chef_on_the_bank_role_from_real_pdfs() -> None:
     assert score(teller, role).total > score(chef, role).total + 30
 
 
+def words(text: str) -> list[str]:
+    """Return the domain words the CV text gives, as written."""
+    return [c.text for c in find_domain_words(text)]
+
+
 def test_weak_banking_words_count_only_beside_another_banking_word() -> None:
-
-    def words(text: str) -> list[str]:
-        return [c.text for c in find_domain_words(text)]
-
     assert words("Branch Logistics Manager for a regional warehouse") == []
     assert words("Accepted cash and credit card payments at the register") == []
     assert words("Earned 12 college credits in accounting") == []
@@ -250,10 +251,6 @@ def test_weak_banking_words_count_only_beside_another_banking_word() -> None:
 
 
 def test_an_office_s_own_bookkeeping_with_its_bank_is_no_banking_work() -> None:
-
-    def words(text: str) -> list[str]:
-        return [c.text for c in find_domain_words(text)]
-
     assert words("Balanced monthly bank statements and credit card accounts") == []
     assert words("Reconciled bank accounts; prepared bank reconciliations") == []
     assert words("Reconcilierea extraselor bancare și reconcilieri bancare lunare") == []

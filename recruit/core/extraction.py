@@ -375,7 +375,7 @@ def _continues(previous: str, line: Line, parts: int, full: bool) -> bool:
     return bool(_CONNECTOR.search(fold(previous))) or (parts >= 2 and len(words) <= 2)
 
 
-def _dates_entry(line: Line, when: dates.DateRange) -> bool:
+def _dates_entry(line: Line, when: dates.DateRange, *, headed: bool = False) -> bool:
     # "Configure Windows Server 2003-2008 ..." is no job: years inside a sentence are not
     # an entry's dates unless the line is as short as an entry heading.
     before = line.text[: when.start_char].strip(" |,;:-–—()[]•")
@@ -385,6 +385,10 @@ def _dates_entry(line: Line, when: dates.DateRange) -> bool:
         return not after[:1].islower()
     if not before:
         return True
+    if headed and not when.year_only and _heads_entry(before, line.text[when.start_char :]):
+        # "Floor Worker (all round) , 06/2015 to 11/2016 Company Name City , State": months
+        # after a short title open an entry, however long the line runs on.
+        return True
     in_sentence = when.year_only and before[-1:].islower()
     if not after:
         # "... doubled the territory's revenue from 2004 to 2006.": years closing a sentence.
@@ -392,16 +396,35 @@ def _dates_entry(line: Line, when: dates.DateRange) -> bool:
     return len(line.text.split()) <= 14 and not in_sentence
 
 
-def _blocks(lines: Sequence[Line], today: datetime.date, *, lone: bool = False) -> list[_Block]:
-    # `lone`: a line opening with a single month ("January 2014 Company Name") is an entry too.
+# Words that put the dates after them inside a sentence: "grew sales from 01/2015 to 06/2016".
+_BEFORE_DATES_IN_SENTENCE = frozenset(
+    ["from", "since", "between", "during", "in", "until", "din", "intre", "pana", "de", "la"]
+)
+
+
+def _heads_entry(before: str, dated: str) -> bool:
+    # `before` the dates, and the line from them on ("from 01/2017 to ..." reads as one range).
+    words = fold(before, lower=True).split() + fold(dated, lower=True).split()[:1]
+    return (
+        len(words) <= 11
+        and not _BEFORE_DATES_IN_SENTENCE.intersection(words[-2:])
+        and _is_header_line(Line(0, len(before), before))
+    )
+
+
+def _blocks(lines: Sequence[Line], today: datetime.date, *, jobs: bool = False) -> list[_Block]:
+    # `jobs`: a line opening with a single month ("January 2014 Company Name") is an entry too,
+    # and so is a long line whose months follow a short title.
     lines = _join_wrapped_dates(lines, today)
     anchors: list[tuple[int, dates.DateRange]] = []
     for index, line in enumerate(lines):
         # "2. 2018 - 2019": the item's number is no month.
         numbered = _NUMBERED.match(line.text)
         text = " " * numbered.end() + line.text[numbered.end() :] if numbered else line.text
-        found = [r for r in dates.find_date_ranges(text, today) if _dates_entry(line, r)]
-        if not found and lone and (single := dates.lone_month(line.text, today)):
+        found = [
+            r for r in dates.find_date_ranges(text, today) if _dates_entry(line, r, headed=jobs)
+        ]
+        if not found and jobs and (single := dates.lone_month(line.text, today)):
             rest = line.text[single.end_char :].strip(" |,;:-–—")
             if not rest or _is_header_line(Line(0, len(rest), rest)):
                 found = [single]  # not "September 2010 delivered the monthly reports"
@@ -731,7 +754,7 @@ def _is_sales(title: str | None, description: str) -> bool:
 def _positions(sections: Sequence[Section], today: datetime.date, pages: _Pages) -> list[Position]:
     positions = []
     for section in sections:
-        for block in _blocks(section.lines, today, lone=True):
+        for block in _blocks(section.lines, today, jobs=True):
             title, employer = _title_and_employer(block.parts)
             evidence = [pages.line(h) for h in block.header]
             fields = _entry_fields(block)

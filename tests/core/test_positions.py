@@ -266,3 +266,23 @@ def test_years_closing_a_sentence_of_duties_are_no_entry(duty: str) -> None:
 def test_an_entry_line_ending_in_its_years_is_still_an_entry() -> None:
     text = "Experience\nPersonal Banker, Banca Transilvania 2015 - 2021\n"
     assert _positions(text) == [("Personal Banker", "Banca Transilvania", "2015-01", "2021-12")]
+
+
+def test_months_after_a_short_title_open_an_entry_however_long_the_line() -> None:
+    text = (
+        "Experience\nFloor Construction Worker (all round) , 06/2015 to 11/2016 Company Name "
+        "City , State\nCleaned the site.\nSales Merchandiser 05/2013 to 05/2015 Company Name "
+        "City , State placed marketing materials in stores and planned displays with the "
+        "managers\n"
+    )
+    assert _positions(text) == [
+        ("Floor Construction Worker (all round)", "Company Name", "2015-06", "2016-11"),
+        ("Sales Merchandiser", "Company Name", "2013-05", "2015-05"),
+    ]
+    # Months inside a long duty stay the duty's: no entry.
+    duty = (
+        "Experience\nStore Manager, 01/2016 - 12/2020 Company Name\nGrew the store's card "
+        "sales from 01/2017 to 06/2018 by training every cashier to offer the card at the "
+        "register\n"
+    )
+    assert _positions(duty) == [("Store Manager", "Company Name", "2016-01", "2020-12")]

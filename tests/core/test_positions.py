@@ -73,11 +73,13 @@ def _positions(text: str) -> list[tuple[str | None, str | None, str | None, str 
             "Experience\n12/2007 to current\nBank Examiner Company Name - City , State\n"
             "Examined loan files.\n08/2013 to current\nAssistant Basketball Coach Company Name"
             " - City , State\nTrained the team.\n05/2012 to 09/2012\nDishwasher/Cook Company "
-            "Name - City , State\nPrepared meals.\n",
+            "Name - City , State\nPrepared meals.\n01/2011 to 05/2011\nInternship Company Name"
+            " - City , State\nFiled records.\n",
             [
                 ("Bank Examiner", "Company Name", "2007-12", "2024-06"),
                 ("Assistant Basketball Coach", "Company Name", "2013-08", "2024-06"),
                 ("Dishwasher/Cook", "Company Name", "2012-05", "2012-09"),
+                ("Internship", "Company Name", "2011-01", "2011-05"),
             ],
         ),
         (

@@ -254,6 +254,7 @@ def test_an_office_s_own_bookkeeping_with_its_bank_is_no_banking_work() -> None:
     assert words("Balanced monthly bank statements and credit card accounts") == []
     assert words("Reconciled bank accounts; prepared bank reconciliations") == []
     assert words("Reconcilierea extraselor bancare și reconcilieri bancare lunare") == []
+    assert words("Counted the cash drawers and made the bank deposits; daily deposits") == []
     # A bank's own work still counts, beside the bookkeeping.
     assert words("Reconciled bank statements. Approved consumer loans at the bank") == [
         "loans",

@@ -90,6 +90,17 @@ def _positions(text: str) -> list[tuple[str | None, str | None, str | None, str 
                 ("Antrenor fitness", "Sala Name SRL", "2012-01", "2015-12"),
             ],
         ),
+        # Months after a short title open an entry however long the line runs on.
+        (
+            "Experience\nFloor Construction Worker (all round) , 06/2015 to 11/2016 Company "
+            "Name City , State\nCleaned the site.\nSales Merchandiser 05/2013 to 05/2015 "
+            "Company Name City , State placed marketing materials in stores and planned "
+            "displays with the managers\n",
+            [
+                ("Floor Construction Worker (all round)", "Company Name", "2015-06", "2016-11"),
+                ("Sales Merchandiser", "Company Name", "2013-05", "2015-05"),
+            ],
+        ),
         # A title the lexicon does not know, alone above dates that name the employer.
         (
             "Experience\nWebmaster\nJuly 2009 to November 2012 Company Name City , State\n",
@@ -270,21 +281,10 @@ def test_an_entry_line_ending_in_its_years_is_still_an_entry() -> None:
     assert _positions(text) == [("Personal Banker", "Banca Transilvania", "2015-01", "2021-12")]
 
 
-def test_months_after_a_short_title_open_an_entry_however_long_the_line() -> None:
+def test_months_inside_a_long_duty_open_no_entry() -> None:
     text = (
-        "Experience\nFloor Construction Worker (all round) , 06/2015 to 11/2016 Company Name "
-        "City , State\nCleaned the site.\nSales Merchandiser 05/2013 to 05/2015 Company Name "
-        "City , State placed marketing materials in stores and planned displays with the "
-        "managers\n"
-    )
-    assert _positions(text) == [
-        ("Floor Construction Worker (all round)", "Company Name", "2015-06", "2016-11"),
-        ("Sales Merchandiser", "Company Name", "2013-05", "2015-05"),
-    ]
-    # Months inside a long duty stay the duty's: no entry.
-    duty = (
         "Experience\nStore Manager, 01/2016 - 12/2020 Company Name\nGrew the store's card "
         "sales from 01/2017 to 06/2018 by training every cashier to offer the card at the "
         "register\n"
     )
-    assert _positions(duty) == [("Store Manager", "Company Name", "2016-01", "2020-12")]
+    assert _positions(text) == [("Store Manager", "Company Name", "2016-01", "2020-12")]

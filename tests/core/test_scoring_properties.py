@@ -74,6 +74,7 @@ def criteria(draw: st.DrawFn) -> dict[str, object]:
             "families": draw(st.lists(st.sampled_from(FAMILIES), max_size=3, unique=True)),
             "partial": draw(st.floats(0, 10)),
             "context": draw(st.lists(st.sampled_from(DOMAINS), max_size=2, unique=True)),
+            "stale_after": draw(st.sampled_from([0, 1, 24, 120])),
         }
     elif kind == "experience_months":
         target = draw(st.integers(1, 120))
@@ -116,6 +117,7 @@ def criteria(draw: st.DrawFn) -> dict[str, object]:
         params = {
             "domains": draw(st.lists(st.sampled_from(DOMAINS), min_size=1, unique=True)),
             "target": draw(st.integers(1, 30)),
+            "stale_after": draw(st.sampled_from([0, 1, 24, 120])),
         }
     elif kind == "written_accuracy":
         full_at = draw(st.floats(0, 10))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from recruit.core.criteria.skill import (
     IN_MATCHING_JOB,
+    IN_OLD_JOB,
     IN_OTHER_JOB,
     IN_SKILLS,
     IN_SUMMARY,
@@ -95,6 +98,51 @@ def test_a_skill_earns_full_points_in_the_duties_of_a_matching_job_only() -> Non
     assert points(placed(in_kitchen))[0] == 10
     # The best mention wins, wherever it is listed.
     assert points(placed(in_kitchen, in_bank), families=["banking"])[0] == 10
+
+
+def test_a_matching_job_that_ended_long_before_the_latest_is_background() -> None:
+    # The teller's job ended in 2020-01, 48 months before the chef's latest month.
+    in_bank = at("reports", 1)
+    assert points(placed(in_bank), families=["banking"], stale_after=60)[0] == 10
+    value, (line,) = points(placed(in_bank), families=["banking"], stale_after=36)
+    assert (value, line.startswith(f"{IN_OLD_JOB} ('Bank Teller')")) == (5, True)
+    # Not counted as another job's either: the job is its own context.
+    assert (
+        points(placed(in_bank), families=["banking"], context=["banking"], stale_after=36)[0] == 5
+    )
+    # A job still held is never background, however long ago it started.
+    profile = placed(in_bank)
+    teller, chef = profile.experience.positions
+    held = dataclasses.replace(teller, end=None, current=True)
+    profile = dataclasses.replace(profile, experience=Experience(positions=(held, chef)))
+    assert points(profile, families=["banking"], stale_after=36)[0] == 10
+
+
+def test_domain_words_of_a_job_that_ended_long_before_the_latest_do_not_count() -> None:
+    def banking_words(stale_after: int) -> tuple[float, str]:
+        requirements = parse_requirements(
+            {
+                "id": "t",
+                "criteria": [
+                    {
+                        "id": "w",
+                        "type": "domain_words",
+                        "domains": ["banking"],
+                        "target": 2,
+                        "weight": 5,
+                        "stale_after": stale_after,
+                    }
+                ],
+            }
+        )
+        (result,) = score(placed(), requirements).criteria
+        return result.points, str(result.explanation)
+
+    # "Bank Teller, City Bank": two words, in a job that ended 48 months before the latest.
+    assert banking_words(0)[0] == banking_words(60)[0] == 10
+    value, explanation = banking_words(36)
+    assert value == 0
+    assert explanation.endswith("none from jobs that ended over 36 months before the latest")
 
 
 def test_a_skill_in_a_skills_list_or_summary_earns_the_partial_points() -> None:

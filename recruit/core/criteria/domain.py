@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from recruit.core.criteria.base import Criterion, Outcome, Param, Say, Term, _l, units
-from recruit.core.criteria.skill import region_at
+from recruit.core.criteria.occupation import ended_long_ago, latest_month
+from recruit.core.criteria.skill import STALE_AFTER, position_at, region_at
 from recruit.core.domains import domain_options, domains
 from recruit.core.profile import Cue, Evidence, Profile
 
@@ -16,14 +17,24 @@ _COUNTED = frozenset({"experience", "summary", "header", "desired"})
 _SHOWN = 8  # distinct words quoted in the evidence line
 
 
-def counted_words(profile: Profile, wanted: tuple[str, ...]) -> list[Cue]:
-    """Return the words of the `wanted` domains in the CV's jobs, summary and headline."""
+def counted_words(profile: Profile, wanted: tuple[str, ...], stale_after: int = 0) -> list[Cue]:
+    """Return the words of the `wanted` domains in the CV's jobs, summary and headline.
+
+    With `stale_after`, not those in the duties of a job that ended more months than that
+    before the CV's latest month.
+    """
+    latest = latest_month(profile) if stale_after else None
     out = []
     for cue in profile.cues:
         if cue.domain in wanted:
             region = region_at(profile, cue.start)
-            if region is None or region.kind in _COUNTED:
-                out.append(cue)
+            if region is not None and region.kind not in _COUNTED:
+                continue
+            if latest is not None and region is not None and region.kind == "experience":
+                position = position_at(profile, region, cue.start)[0]
+                if position is not None and ended_long_ago(position, latest, stale_after):
+                    continue
+            out.append(cue)
     return out
 
 
@@ -47,9 +58,11 @@ class DomainWordsCriterion(Criterion):
             hint=_l("Words of these domains in the jobs, the summary and the headline count."),
         ),
         Param("target", "int", _l("Words for full points"), default=10, low=1, high=500),
+        STALE_AFTER,
     )
     domains: tuple[str, ...] = ()
     target: int = 10
+    stale_after: int = 0
 
     @classmethod
     def default_label(cls, values: Mapping[str, Any]) -> str:
@@ -64,7 +77,7 @@ class DomainWordsCriterion(Criterion):
         return {"domains": ["sales"], "target": 10}
 
     def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
-        words = counted_words(profile, self.domains)
+        words = counted_words(profile, self.domains, self.stale_after)
         points = units(min(len(words), self.target), self.target)
         passed = bool(words)
         if not explain:
@@ -90,4 +103,12 @@ class DomainWordsCriterion(Criterion):
             domains=terms,
             target=self.target,
         )
+        if self.stale_after:
+            explanation = Say(
+                _l(
+                    "%(before)s; none from jobs that ended over %(months)s months before the latest"
+                ),
+                before=explanation,
+                months=self.stale_after,
+            )
         return Outcome(points, passed, evidence, spans, explanation)

@@ -65,6 +65,23 @@ def _span(position: Position) -> tuple[tuple[int, int], tuple[int, int]] | None:
     return start, max(start, end)
 
 
+def latest_month(profile: Profile) -> int | None:
+    """Return the CV's latest month of work (numbered as `dates.covered_months` numbers them)."""
+    months = dates.covered_months(s for p in profile.experience.positions if (s := _span(p)))
+    return max(months) if months else None
+
+
+def ended_long_ago(position: Position, latest: int | None, months: int) -> bool:
+    """Return whether `position` ended more than `months` before `latest` (0 months: never).
+
+    A recruiter reads a job of ten years ago as background, not as what the person does now.
+    """
+    if not months or latest is None or position.current:
+        return False
+    span = _span(position)
+    return span is not None and latest - max(dates.covered_months([span])) > months
+
+
 def _why(position: Position, found: Sequence[TitleMatch]) -> Say:
     names = families()
     kinds = [
@@ -143,7 +160,8 @@ class OccupationMonthsCriterion(Criterion):
         ]
         months = dates.covered_months(s for _, _, s in matched if s)
         if self.half_life and months:
-            latest = max(dates.covered_months(s for s in spans if s) | months)
+            latest = latest_month(profile)
+            assert latest is not None  # months were found
             # Hundredths of a month, rounded once, so score and rank see the same number.
             weighted = sum(0.5 ** ((latest - m) / self.half_life) for m in months)
             hundredths = round(weighted * 100)

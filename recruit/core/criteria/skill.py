@@ -25,7 +25,7 @@ from recruit.core.criteria.base import (
     quote,
     units,
 )
-from recruit.core.criteria.occupation import family_options
+from recruit.core.criteria.occupation import ended_long_ago, family_options, latest_month
 from recruit.core.domains import domain_options, domains, near
 from recruit.core.occupations import families, title_matches
 from recruit.core.profile import Evidence, Position, Profile, Region, Skill
@@ -34,12 +34,25 @@ from recruit.core.skills import skill_catalog
 # Why a mention earned what it did: the first words of its evidence line.
 IN_MATCHING_JOB = _l("Full points, in the duties of a matching job")
 IN_OTHER_JOB = _l("Partial points, in another job")
+IN_OLD_JOB = _l("Partial points, in a matching job that ended long before the latest")
 IN_SUMMARY = _l("Partial points, in the summary")
 IN_SKILLS = _l("Partial points, in a skills list")
 ELSEWHERE = _l("Partial points, elsewhere in the CV")
 NO_CONTEXT = _l("Not counted, no word of the domain close by")
 _BY_REGION = {"summary": IN_SUMMARY, "header": IN_SUMMARY, "desired": IN_SUMMARY}
 _BY_REGION |= {"skills": IN_SKILLS, "experience": IN_OTHER_JOB}
+
+
+# A job that ended this many months or more before the CV's latest month is background.
+STALE_AFTER = Param(
+    "stale_after",
+    "int",
+    _l("Jobs ended longer ago than this count as background (months; 0: never)"),
+    default=0,
+    low=0,
+    high=600,
+    hint=_l("Measured back from the CV's latest month of work; a current job never is."),
+)
 
 
 def skill_options(language: str | None) -> Sequence[tuple[str, str]]:
@@ -138,12 +151,14 @@ class SkillCriterion(Criterion):
             noun="domain",
             hint=_l("Outside those jobs a mention counts only with such a word close by."),
         ),
+        STALE_AFTER,
     )
     skills: tuple[str, ...] = ()
     cap: int = 1
     families: tuple[str, ...] = ()
     partial: float = 5.0
     context: tuple[str, ...] = ()
+    stale_after: int = 0
 
     @classmethod
     def check(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +187,7 @@ class SkillCriterion(Criterion):
             return False
         return not self.families or bool(title_matches(position.title, self.families))
 
-    def _mention(self, profile: Profile, span: Evidence) -> _Credit:
+    def _mention(self, profile: Profile, span: Evidence, latest: int | None) -> _Credit:
         region = region_at(profile, span.start)
         position = None
         low, high = (region.start, region.end) if region else (0, None)
@@ -180,7 +195,11 @@ class SkillCriterion(Criterion):
             # The context of a duty is its own job's entry, not the job listed above it.
             position, low, high = position_at(profile, region, span.start)
             if self._relevant(position):
-                return _Credit(Fraction(1), IN_MATCHING_JOB, span, position)
+                assert position is not None
+                if not ended_long_ago(position, latest, self.stale_after):
+                    return _Credit(Fraction(1), IN_MATCHING_JOB, span, position)
+                # The job is its own context; long ago, it is background.
+                return _Credit(Fraction(self.partial) / MAX_POINTS, IN_OLD_JOB, span, position)
         if (
             self.context
             and near(profile.cues, self.context, span.start, span.end, low=low, high=high) is None
@@ -189,13 +208,13 @@ class SkillCriterion(Criterion):
         why = _BY_REGION.get(region.kind, ELSEWHERE) if region else ELSEWHERE
         return _Credit(Fraction(self.partial) / MAX_POINTS, why, span, position)
 
-    def _credit(self, profile: Profile, skill: Skill) -> _Credit:
+    def _credit(self, profile: Profile, skill: Skill, latest: int | None) -> _Credit:
         if not profile.regions or not skill.evidence:
             # A profile stored before sections were recorded: full credit, as before.
             return _Credit(Fraction(1), "", skill.evidence[0] if skill.evidence else None)
         best: _Credit | None = None
         for span in skill.evidence:
-            credit = self._mention(profile, span)
+            credit = self._mention(profile, span, latest)
             if best is None or credit.share > best.share:
                 best = credit
                 if credit.share == 1:
@@ -205,7 +224,10 @@ class SkillCriterion(Criterion):
 
     def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
         have = {s.id: s for s in profile.skills if s.count > 0}
-        found = [(have[s], self._credit(profile, have[s])) for s in self.skills if s in have]
+        latest = latest_month(profile) if self.stale_after else None
+        found = [
+            (have[s], self._credit(profile, have[s], latest)) for s in self.skills if s in have
+        ]
         shares = sorted((c.share for _, c in found), reverse=True)[: self.cap]
         points = units(sum(shares, Fraction(0)), self.cap)
         passed = any(c.share > 0 for _, c in found)

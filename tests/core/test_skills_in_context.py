@@ -18,7 +18,7 @@ from recruit.core.domains import find_domain_words, near
 from recruit.core.pipeline import analyse
 from recruit.core.profile import Cue, Evidence, Experience, Position, Profile, Region, Skill
 from recruit.core.roles import parse_requirements
-from recruit.core.scoring import load_role, score
+from recruit.core.scoring import CriterionScore, load_role, score
 from tests.cvgen import CvDocument, Section, render_pdf
 
 TEXT = (
@@ -73,16 +73,17 @@ def placed(*mentions: Evidence, cues: bool = True) -> Profile:
     )
 
 
-def points(profile: Profile, **params: object) -> tuple[float, tuple[str, ...]]:
+def scored(profile: Profile, **criterion: object) -> CriterionScore:
+    """Score `profile` by one criterion of weight 5 with these fields."""
     requirements = parse_requirements(
-        {
-            "id": "t",
-            "criteria": [
-                {"id": "r", "type": "skill", "skills": ["reporting"], "weight": 5, **params}
-            ],
-        }
+        {"id": "t", "criteria": [{"id": "r", "weight": 5, **criterion}]}
     )
     (result,) = score(profile, requirements).criteria
+    return result
+
+
+def points(profile: Profile, **params: object) -> tuple[float, tuple[str, ...]]:
+    result = scored(profile, type="skill", skills=["reporting"], **params)
     return result.points, result.evidence
 
 
@@ -120,22 +121,9 @@ def test_a_matching_job_that_ended_long_before_the_latest_is_background() -> Non
 
 def test_domain_words_of_a_job_that_ended_long_before_the_latest_do_not_count() -> None:
     def banking_words(stale_after: int) -> tuple[float, str]:
-        requirements = parse_requirements(
-            {
-                "id": "t",
-                "criteria": [
-                    {
-                        "id": "w",
-                        "type": "domain_words",
-                        "domains": ["banking"],
-                        "target": 2,
-                        "weight": 5,
-                        "stale_after": stale_after,
-                    }
-                ],
-            }
+        result = scored(
+            placed(), type="domain_words", domains=["banking"], target=2, stale_after=stale_after
         )
-        (result,) = score(placed(), requirements).criteria
         return result.points, str(result.explanation)
 
     # "Bank Teller, City Bank": two words, in a job that ended 48 months before the latest.
@@ -200,21 +188,7 @@ def test_domain_words_count_in_jobs_and_summary_not_in_skills_or_education() -> 
         ),
         cues=find_domain_words(text),
     )
-    requirements = parse_requirements(
-        {
-            "id": "t",
-            "criteria": [
-                {
-                    "id": "w",
-                    "type": "domain_words",
-                    "domains": ["banking"],
-                    "target": 4,
-                    "weight": 5,
-                }
-            ],
-        }
-    )
-    (result,) = score(profile, requirements).criteria
+    result = scored(profile, type="domain_words", domains=["banking"], target=4)
     assert (result.points, result.passed) == (7.5, True)  # teller, bank, branch: 3 of 4
     assert result.evidence == ("3 words of Banking and credit: 'teller', 'bank', 'branch'",)
     assert [s.text for s in result.spans] == ["Teller", "bank", "branch"]

@@ -185,13 +185,14 @@ def lone_month(text: str, doc_date: datetime.date) -> DateRange | None:
     return DateRange(parsed[0], parsed[0], False, found.start(), found.end())
 
 
-def _index(month: tuple[int, int]) -> int:
+def month_index(month: tuple[int, int]) -> int:
+    """Return (year, month) as one number, year * 12 + month - 1, as months are counted here."""
     return month[0] * 12 + month[1] - 1
 
 
 def months_between(start: tuple[int, int], end: tuple[int, int]) -> int:
     """Count the months from `start` to `end`, both included."""
-    return max(0, _index(end) - _index(start) + 1)
+    return max(0, month_index(end) - month_index(start) + 1)
 
 
 def total_months(
@@ -210,11 +211,12 @@ def covered_months(
     """Return the months covered by `spans` up to `until`, numbered year * 12 + month - 1."""
     months: set[int] = set()
     for start, end in spans:
-        last = _index(end) if until is None else min(_index(end), _index(until))
-        months.update(range(_index(start), last + 1))
+        last = month_index(end) if until is None else min(month_index(end), month_index(until))
+        months.update(range(month_index(start), last + 1))
     return months
 
 
+@lru_cache(maxsize=4096)  # a stored profile's months, read again by every criterion
 def parse_month(value: str | None) -> tuple[int, int] | None:
     """Return ("YYYY-MM") as (year, month), or None when it is missing or malformed."""
     if not value or len(value) != 7 or value[4] != "-":

@@ -24,16 +24,20 @@ def counted_words(profile: Profile, wanted: tuple[str, ...], stale_after: int = 
     before the CV's latest month.
     """
     latest = latest_month(profile) if stale_after else None
+    old = {id(p) for p in profile.experience.positions if ended_long_ago(p, latest, stale_after)}
     out = []
     for cue in profile.cues:
         if cue.domain in wanted:
             region = region_at(profile, cue.start)
             if region is not None and region.kind not in _COUNTED:
                 continue
-            if latest is not None and region is not None and region.kind == "experience":
-                position = position_at(profile, region, cue.start)[0]
-                if position is not None and ended_long_ago(position, latest, stale_after):
-                    continue
+            if (
+                old
+                and region is not None
+                and region.kind == "experience"
+                and id(position_at(profile, region, cue.start)[0]) in old
+            ):
+                continue  # the duties of a job long ago
             out.append(cue)
     return out
 

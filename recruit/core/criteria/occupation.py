@@ -66,9 +66,9 @@ def _span(position: Position) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 
 def latest_month(profile: Profile) -> int | None:
-    """Return the CV's latest month of work (numbered as `dates.covered_months` numbers them)."""
-    months = dates.covered_months(s for p in profile.experience.positions if (s := _span(p)))
-    return max(months) if months else None
+    """Return the CV's latest month of work (a `dates.month_index`), None with no dated job."""
+    ends = [s[1] for p in profile.experience.positions if (s := _span(p))]
+    return dates.month_index(max(ends)) if ends else None
 
 
 def ended_long_ago(position: Position, latest: int | None, months: int) -> bool:
@@ -79,7 +79,7 @@ def ended_long_ago(position: Position, latest: int | None, months: int) -> bool:
     if not months or latest is None or position.current:
         return False
     span = _span(position)
-    return span is not None and latest - max(dates.covered_months([span])) > months
+    return span is not None and latest - dates.month_index(span[1]) > months
 
 
 def _why(position: Position, found: Sequence[TitleMatch]) -> Say:

@@ -187,7 +187,7 @@ class SkillCriterion(Criterion):
             return False
         return not self.families or bool(title_matches(position.title, self.families))
 
-    def _mention(self, profile: Profile, span: Evidence, latest: int | None) -> _Credit:
+    def _mention(self, profile: Profile, span: Evidence) -> _Credit:
         region = region_at(profile, span.start)
         position = None
         low, high = (region.start, region.end) if region else (0, None)
@@ -196,7 +196,9 @@ class SkillCriterion(Criterion):
             position, low, high = position_at(profile, region, span.start)
             if self._relevant(position):
                 assert position is not None
-                if not ended_long_ago(position, latest, self.stale_after):
+                if not self.stale_after or not ended_long_ago(
+                    position, latest_month(profile), self.stale_after
+                ):
                     return _Credit(Fraction(1), IN_MATCHING_JOB, span, position)
                 # The job is its own context; long ago, it is background.
                 return _Credit(Fraction(self.partial) / MAX_POINTS, IN_OLD_JOB, span, position)
@@ -208,13 +210,13 @@ class SkillCriterion(Criterion):
         why = _BY_REGION.get(region.kind, ELSEWHERE) if region else ELSEWHERE
         return _Credit(Fraction(self.partial) / MAX_POINTS, why, span, position)
 
-    def _credit(self, profile: Profile, skill: Skill, latest: int | None) -> _Credit:
+    def _credit(self, profile: Profile, skill: Skill) -> _Credit:
         if not profile.regions or not skill.evidence:
             # A profile stored before sections were recorded: full credit, as before.
             return _Credit(Fraction(1), "", skill.evidence[0] if skill.evidence else None)
         best: _Credit | None = None
         for span in skill.evidence:
-            credit = self._mention(profile, span, latest)
+            credit = self._mention(profile, span)
             if best is None or credit.share > best.share:
                 best = credit
                 if credit.share == 1:
@@ -224,10 +226,7 @@ class SkillCriterion(Criterion):
 
     def evaluate(self, profile: Profile, *, explain: bool) -> Outcome:
         have = {s.id: s for s in profile.skills if s.count > 0}
-        latest = latest_month(profile) if self.stale_after else None
-        found = [
-            (have[s], self._credit(profile, have[s], latest)) for s in self.skills if s in have
-        ]
+        found = [(have[s], self._credit(profile, have[s])) for s in self.skills if s in have]
         shares = sorted((c.share for _, c in found), reverse=True)[: self.cap]
         points = units(sum(shares, Fraction(0)), self.cap)
         passed = any(c.share > 0 for _, c in found)

@@ -1,9 +1,10 @@
 """Skills: any of a set of skills, each weighed by where the CV names it.
 
-A skill named in the duties of a job whose title is in the families asked earns full credit;
-named anywhere else (a summary, a skills list, another job) it earns `partial`. With `context`
-domains, a mention outside such a job counts only with a word of one of them close by: a
-chef's "advised clients" on menus is no banker's advice, "reports" alone are anybody's.
+A skill named in the duties of a job whose title is in the families asked earns full credit,
+unless that job ended more than `stale_after` months before the CV's latest month of work;
+named there or anywhere else (a summary, a skills list, another job) it earns `partial`. With
+`context` domains, a mention outside such a job counts only with a word of one of them close
+by: a chef's "advised clients" on menus is no banker's advice, "reports" alone are anybody's.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _BY_REGION = {"summary": IN_SUMMARY, "header": IN_SUMMARY, "desired": IN_SUMMARY
 _BY_REGION |= {"skills": IN_SKILLS, "experience": IN_OTHER_JOB}
 
 
-# A job that ended this many months or more before the CV's latest month is background.
+# A job that ended more than this many months before the CV's latest month is background.
 STALE_AFTER = Param(
     "stale_after",
     "int",
